@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/sharefair/sharefair"
+)
+
+// Network returns the network's settings.
+func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
+	var n sharefair.Network
+	var setUp sql.NullTime
+	if err := db.read.QueryRowContext(ctx, `SELECT name, set_up_at, created_at FROM network WHERE id = 1`).
+		Scan(&n.Name, &setUp, &n.CreatedAt); err != nil {
+		return nil, fmt.Errorf("load network: %w", err)
+	}
+	n.SetUp = setUp.Valid
+	return &n, nil
+}
+
+// PrepareSetup stores the hash of a fresh setup code while the network has
+// no members, and reports whether it did. A later code replaces an earlier
+// one, so the code in the newest log is the one that works.
+func (db *DB) PrepareSetup(ctx context.Context, code string) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE network SET setup_code_hash = $1
+		WHERE id = 1 AND set_up_at IS NULL AND NOT EXISTS (SELECT 1 FROM members)`, hashSecret(normalizeCode(code)))
+	if err != nil {
+		return false, fmt.Errorf("prepare setup: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// normalizeCode makes codes typed with spaces, hyphens or in lower case
+// match.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return -1
+	}, code)
+}
+
+// Setup names the network and creates its first network admin. The
+// conditional update makes the race safe: of two setups, one changes the
+// row and the other finds it already set up.
+func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, error) {
+	n, err := db.Network(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n.SetUp {
+		return nil, sharefair.Errorf(sharefair.ECONFLICT, "This network has already been set up. Please sign in.")
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := db.hashPassword(s.Password)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var stored sql.NullString
+		var setUp sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT setup_code_hash, set_up_at FROM network WHERE id = 1`).
+			Scan(&stored, &setUp); err != nil {
+			return fmt.Errorf("load network: %w", err)
+		}
+		if setUp.Valid {
+			return sharefair.Errorf(sharefair.ECONFLICT, "This network has already been set up. Please sign in.")
+		}
+		if !stored.Valid || !constantTimeEqual(stored.String, hashSecret(normalizeCode(s.Code))) {
+			return &sharefair.Error{Code: sharefair.EUNAUTHORIZED, Message: "That setup code is not right.",
+				Fields: map[string]string{"code": "That setup code is not right. Copy it from Sharefair's log."}}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE network SET name = $1, set_up_at = $2, setup_code_hash = NULL
+			WHERE id = 1 AND set_up_at IS NULL`, s.NetworkName, tx.now)
+		if err != nil {
+			return fmt.Errorf("set up network: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return sharefair.Errorf(sharefair.ECONFLICT, "This network has already been set up. Please sign in.")
+		}
+		id, err = createMember(ctx, tx, sharefair.NewMember{Email: s.Email, Handle: s.Handle, Name: s.Name,
+			Role: sharefair.RoleAdmin}, hash)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.memberByID(ctx, id)
+}
+
+// RenameNetwork renames the network; network admins only.
+func (db *DB) RenameNetwork(ctx context.Context, name string) (*sharefair.Network, error) {
+	if !sharefair.ViewerFromContext(ctx).IsAdmin() {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may rename the network.")
+	}
+	name, err := sharefair.ValidateNetworkName(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name); err != nil {
+		return nil, fmt.Errorf("rename network: %w", err)
+	}
+	return db.Network(ctx)
+}

@@ -1,0 +1,406 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/store"
+)
+
+func TestSetup(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-IJKL")
+		if err != nil || !ok {
+			t.Fatalf("PrepareSetup = %v, %v", ok, err)
+		}
+		s := sharefair.Setup{Code: "abcd efgh ijkl", NetworkName: " KM Rome ", Email: "Ada@Example.org",
+			Handle: "ada", Name: "Ada", Password: "a long enough password"}
+
+		t.Run("ErrWrongCode", func(t *testing.T) {
+			bad := s
+			bad.Code = "nope"
+			_, err := db.Setup(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+		})
+		t.Run("ErrInvalid", func(t *testing.T) {
+			bad := s
+			bad.Email, bad.Password = "not-an-email", "short"
+			_, err := db.Setup(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+			if f := sharefair.ErrorFields(err); f["email"] == "" || f["password"] == "" {
+				t.Fatalf("fields = %v, want email and password", f)
+			}
+		})
+		t.Run("OnlyOneOfManyRacingSucceeds", func(t *testing.T) {
+			var wg sync.WaitGroup
+			results := make([]error, 6)
+			for i := range results {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					s := s
+					s.Handle = "ada" + string(rune('a'+i))
+					s.Email = s.Handle + "@example.org"
+					_, results[i] = db.Setup(ctx, s)
+				}(i)
+			}
+			wg.Wait()
+			wins := 0
+			for _, err := range results {
+				switch sharefair.ErrorCode(err) {
+				case "":
+					wins++
+				case sharefair.ECONFLICT:
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			if wins != 1 {
+				t.Fatalf("%d setups succeeded, want exactly 1", wins)
+			}
+			n, err := db.Network(ctx)
+			if err != nil || !n.SetUp || n.Name != "KM Rome" {
+				t.Fatalf("network = %+v, %v", n, err)
+			}
+			if ok, _ := db.PrepareSetup(ctx, "X"); ok {
+				t.Fatal("PrepareSetup after setup = true")
+			}
+		})
+		t.Run("ErrAlreadySetUp", func(t *testing.T) {
+			_, err := db.Setup(ctx, s)
+			testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		})
+	})
+}
+
+func TestMembers(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+
+		t.Run("CreateMemberSetsUpNetwork", func(t *testing.T) {
+			n, err := db.Network(context.Background())
+			if err != nil || !n.SetUp {
+				t.Fatalf("network = %+v, %v; want set up after first admin", n, err)
+			}
+		})
+		t.Run("ErrConflictNamesField", func(t *testing.T) {
+			_, err := db.CreateMember(testutil.Operator(), sharefair.NewMember{Email: "BOB@example.org",
+				Handle: "Bob", Name: "B", Password: "long enough pw"})
+			testutil.AssertCode(t, err, sharefair.ECONFLICT)
+			f := sharefair.ErrorFields(err)
+			if f["email"] == "" || f["handle"] == "" {
+				t.Fatalf("fields = %v", f)
+			}
+		})
+		t.Run("ErrForbiddenForMembers", func(t *testing.T) {
+			_, err := db.CreateMember(testutil.As(bob), sharefair.NewMember{Email: "x@example.org",
+				Handle: "xx", Name: "X", Password: "long enough pw"})
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		})
+		t.Run("Authenticate", func(t *testing.T) {
+			m, err := db.Authenticate(context.Background(), " Bob@Example.org", "correct horse battery")
+			if err != nil || m.ID != bob.ID {
+				t.Fatalf("Authenticate = %v, %v", m, err)
+			}
+			_, err = db.Authenticate(context.Background(), "bob@example.org", "wrong")
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+			_, err = db.Authenticate(context.Background(), "nobody@example.org", "wrong")
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+		})
+		t.Run("UpdateProfile", func(t *testing.T) {
+			str := func(s string) *string { return &s }
+			langs := []string{"it", "EN", "it"}
+			tags := []string{" Knowledge  Harvesting ", "facilitation"}
+			m, err := db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{
+				Name: str(" Bob Rossi "), Organisation: str("IDLO"), Title: str("KM officer"), City: str("Rome"),
+				Country: str("it"), TimeZone: str("Europe/Rome"), Languages: &langs, Expertise: &tags,
+				Bio: str("Ask me about\r\nafter-work meetups."),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Name != "Bob Rossi" || m.Country != "IT" || m.Bio != "Ask me about\nafter-work meetups." {
+				t.Fatalf("member = %+v", m)
+			}
+			if len(m.Languages) != 2 || m.Languages[0] != "en" || m.Languages[1] != "it" {
+				t.Fatalf("languages = %v", m.Languages)
+			}
+			if len(m.Expertise) != 2 || m.Expertise[1] != "knowledge harvesting" {
+				t.Fatalf("expertise = %v", m.Expertise)
+			}
+		})
+		t.Run("ErrUpdateInvalid", func(t *testing.T) {
+			bad, zone := "Narnia", "Mars/Olympus"
+			langs := []string{"xx"}
+			_, err := db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{Country: &bad, TimeZone: &zone, Languages: &langs})
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+			if f := sharefair.ErrorFields(err); len(f) != 3 {
+				t.Fatalf("fields = %v, want country, time_zone, languages", f)
+			}
+		})
+		t.Run("ErrUpdateSomeoneElse", func(t *testing.T) {
+			n := "Hacker"
+			_, err := db.UpdateMember(testutil.As(bob), admin.ID, sharefair.MemberUpdate{Name: &n})
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		})
+		t.Run("ErrHandleTaken", func(t *testing.T) {
+			h := "ADMIN"
+			_, err := db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{Handle: &h})
+			testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		})
+		t.Run("Directory", func(t *testing.T) {
+			hub := testutil.MustCreateHub(t, db, admin, "Rome")
+			testutil.MustJoin(t, db, bob, hub)
+			ctx := testutil.As(admin)
+			for _, tc := range []struct {
+				name string
+				f    sharefair.MemberFilter
+				want []string
+			}{
+				{"All", sharefair.MemberFilter{}, []string{"bob", "admin"}},
+				{"Hub", sharefair.MemberFilter{Hub: "rome"}, []string{"bob"}},
+				{"Organisation", sharefair.MemberFilter{Organisation: "idlo"}, []string{"bob"}},
+				{"Language", sharefair.MemberFilter{Language: "it"}, []string{"bob"}},
+				{"Expertise", sharefair.MemberFilter{Expertise: "Knowledge harvesting"}, []string{"bob"}},
+				{"Query", sharefair.MemberFilter{Query: "ROSSI"}, []string{"bob"}},
+				{"QueryWildcardIsLiteral", sharefair.MemberFilter{Query: "%"}, nil},
+				{"NoMatch", sharefair.MemberFilter{Hub: "rome", Language: "fr"}, nil},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					ms, total, err := db.FindMembers(ctx, tc.f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, m := range ms {
+						got = append(got, m.Handle)
+					}
+					if total != len(tc.want) || len(got) != len(tc.want) {
+						t.Fatalf("got %v (total %d), want %v", got, total, tc.want)
+					}
+					for i := range got {
+						if got[i] != tc.want[i] {
+							t.Fatalf("got %v, want %v", got, tc.want)
+						}
+					}
+				})
+			}
+			_, _, err := db.FindMembers(context.Background(), sharefair.MemberFilter{})
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+			f, err := db.DirectoryFacets(ctx)
+			if err != nil || len(f.Organisations) != 1 || f.Organisations[0].Value != "IDLO" || len(f.Languages) != 2 {
+				t.Fatalf("facets = %+v, %v", f, err)
+			}
+		})
+		t.Run("Pagination", func(t *testing.T) {
+			ms, total, err := db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Page: sharefair.Page{Number: 5, Size: 1}})
+			if err != nil || len(ms) != 0 || total != 2 {
+				t.Fatalf("past last page: %d members, total %d, %v", len(ms), total, err)
+			}
+		})
+	})
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		clock := &testutil.Clock{T: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
+		db.Now = clock.Now
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		ctx := context.Background()
+
+		secret, err := db.CreateSession(ctx, bob.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := db.MemberBySession(ctx, secret); err != nil || m.ID != bob.ID {
+			t.Fatalf("MemberBySession = %v, %v", m, err)
+		}
+		clock.Advance(sharefair.SessionTTL - time.Hour)
+		if _, err := db.MemberBySession(ctx, secret); err != nil {
+			t.Fatalf("session used within its life: %v", err)
+		}
+		clock.Advance(sharefair.SessionTTL - time.Minute)
+		if _, err := db.MemberBySession(ctx, secret); err != nil {
+			t.Fatalf("sliding session ended early: %v", err)
+		}
+		clock.Advance(sharefair.SessionTTL + time.Minute)
+		_, err = db.MemberBySession(ctx, secret)
+		testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+
+		secret, _ = db.CreateSession(ctx, bob.ID)
+		if err := db.DeleteSession(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.MemberBySession(ctx, secret)
+		testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+
+		_, _, err = db.CreateToken(testutil.As(ann), bob.ID, "steal")
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, _, err = db.CreateToken(testutil.As(bob), bob.ID, "  ")
+		testutil.AssertCode(t, err, sharefair.EINVALID)
+		tok, raw, err := db.CreateToken(testutil.As(bob), bob.ID, "reports script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := db.MemberByToken(ctx, raw); err != nil || m.ID != bob.ID {
+			t.Fatalf("MemberByToken = %v, %v", m, err)
+		}
+		ts, err := db.FindTokens(testutil.As(bob))
+		if err != nil || len(ts) != 1 || ts[0].LastUsedAt == nil || ts[0].Hint != raw[len(raw)-4:] {
+			t.Fatalf("tokens = %+v, %v", ts, err)
+		}
+		testutil.AssertCode(t, db.RevokeToken(testutil.As(ann), tok.ID), sharefair.ENOTFOUND)
+		if err := db.RevokeToken(testutil.As(bob), tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.MemberByToken(ctx, raw)
+		testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+		if _, raw, err := db.CreateToken(testutil.Operator(), ann.ID, "cli"); err != nil || raw == "" {
+			t.Fatalf("operator token: %v", err)
+		}
+	})
+}
+
+func TestHubs(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+
+		_, err := db.CreateHub(testutil.As(bob), sharefair.NewHub{Name: "Rome"})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, err = db.CreateHub(testutil.As(admin), sharefair.NewHub{Name: ""})
+		testutil.AssertCode(t, err, sharefair.EINVALID)
+		rome, err := db.CreateHub(testutil.As(admin), sharefair.NewHub{Name: "Rome & Lazio", Description: "After work."})
+		if err != nil || rome.Slug != "rome-lazio" {
+			t.Fatalf("hub = %+v, %v", rome, err)
+		}
+		_, err = db.CreateHub(testutil.As(admin), sharefair.NewHub{Name: "Rome, Lazio"})
+		testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		if f := sharefair.ErrorFields(err); f["slug"] == "" {
+			t.Fatalf("conflict fields = %v", f)
+		}
+
+		if err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
+			t.Fatalf("joining twice: %v", err)
+		}
+		testutil.AssertCode(t, db.JoinHub(testutil.As(bob), "nowhere"), sharefair.ENOTFOUND)
+		h, err := db.FindHubBySlug(testutil.As(bob), rome.Slug)
+		if err != nil || h.MemberCount != 1 || h.ViewerRole != sharefair.HubRoleMember {
+			t.Fatalf("hub = %+v, %v", h, err)
+		}
+		name := "Renamed"
+		_, err = db.UpdateHub(testutil.As(bob), rome.Slug, sharefair.HubUpdate{Name: &name})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+
+		testutil.AssertCode(t, db.SetCoordinator(testutil.As(bob), rome.Slug, "bob", true), sharefair.EFORBIDDEN)
+		testutil.AssertCode(t, db.SetCoordinator(testutil.As(admin), rome.Slug, "ghost", true), sharefair.ENOTFOUND)
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "@Bob", true); err != nil {
+			t.Fatal(err)
+		}
+		h, _ = db.FindHubBySlug(testutil.As(bob), rome.Slug)
+		if h.ViewerRole != sharefair.HubRoleCoordinator || len(h.Coordinators) != 1 || h.Coordinators[0].Handle != "bob" {
+			t.Fatalf("after appointing: %+v", h)
+		}
+		if _, err := db.UpdateHub(testutil.As(bob), rome.Slug, sharefair.HubUpdate{Name: &name}); err != nil {
+			t.Fatalf("coordinator renames hub: %v", err)
+		}
+		if err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
+			t.Fatal(err)
+		}
+		h, _ = db.FindHubBySlug(testutil.As(bob), rome.Slug)
+		if h.ViewerRole != "" || h.MemberCount != 0 || len(h.Coordinators) != 0 {
+			t.Fatalf("after leaving: %+v", h)
+		}
+		hubs, err := db.FindHubs(testutil.As(bob))
+		if err != nil || len(hubs) != 1 || hubs[0].Name != "Renamed" {
+			t.Fatalf("hubs = %v, %v", hubs, err)
+		}
+	})
+}
+
+func TestInvitations(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		clock := &testutil.Clock{T: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
+		db.Now = clock.Now
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		nairobi := testutil.MustCreateHub(t, db, admin, "Nairobi")
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+			t.Fatal(err)
+		}
+
+		_, _, err := db.CreateInvitation(testutil.As(bob), sharefair.NewInvitation{Email: "x@example.org", Hub: "rome"})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, _, err = db.CreateInvitation(testutil.As(coord), sharefair.NewInvitation{Email: "x@example.org", Hub: nairobi.Slug})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, _, err = db.CreateInvitation(testutil.As(coord), sharefair.NewInvitation{Email: "x@example.org"})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, _, err = db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "BOB@example.org"})
+		testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		_, _, err = db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "nope"})
+		testutil.AssertCode(t, err, sharefair.EINVALID)
+
+		inv, token, err := db.CreateInvitation(testutil.As(coord), sharefair.NewInvitation{Email: "Carla@Example.org", Hub: "rome"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Email != "carla@example.org" || inv.Hub == nil || inv.Hub.Slug != "rome" || inv.InvitedBy.Handle != "coord" {
+			t.Fatalf("invitation = %+v", inv)
+		}
+		if got, err := db.FindInvitationByToken(context.Background(), token); err != nil || got.ID != inv.ID {
+			t.Fatalf("FindInvitationByToken = %v, %v", got, err)
+		}
+		_, err = db.AcceptInvitation(context.Background(), token, sharefair.Acceptance{Name: "Carla", Handle: "bob", Password: "long enough pw"})
+		testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		m, err := db.AcceptInvitation(context.Background(), token, sharefair.Acceptance{Name: "Carla", Handle: "carla", Password: "long enough pw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Hubs) != 1 || m.Hubs[0].Hub.Slug != "rome" || m.Email != "carla@example.org" {
+			t.Fatalf("member = %+v", m)
+		}
+		_, err = db.AcceptInvitation(context.Background(), token, sharefair.Acceptance{Name: "C2", Handle: "carla2", Password: "long enough pw"})
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+
+		// Expiry.
+		_, token2, err := db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "dan@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(sharefair.InvitationTTL + time.Second)
+		_, err = db.FindInvitationByToken(context.Background(), token2)
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+		_, err = db.AcceptInvitation(context.Background(), token2, sharefair.Acceptance{Name: "Dan", Handle: "dan", Password: "long enough pw"})
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+
+		// Revocation.
+		inv3, token3, _ := db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "eve@example.org"})
+		testutil.AssertCode(t, db.RevokeInvitation(testutil.As(coord), inv3.ID), sharefair.ENOTFOUND)
+		if err := db.RevokeInvitation(testutil.As(admin), inv3.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.FindInvitationByToken(context.Background(), token3)
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+
+		list, total, err := db.FindInvitations(testutil.As(coord), sharefair.Page{})
+		if err != nil || total != 1 || len(list) != 1 || list[0].Status(clock.Now()) != "accepted" {
+			t.Fatalf("coordinator's invitations = %v (%d), %v", list, total, err)
+		}
+		_, total, _ = db.FindInvitations(testutil.As(admin), sharefair.Page{})
+		if total != 3 {
+			t.Fatalf("admin sees %d invitations, want 3", total)
+		}
+	})
+}

@@ -1,0 +1,361 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sharefair/sharefair"
+)
+
+// threadSelect returns the columns and joins that read threads as the
+// viewer may see them, adding its arguments to q.
+func threadSelect(ctx context.Context, q *query) string {
+	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name,
+			t.created_at, t.last_activity_at, t.post_count
+		FROM threads t
+		LEFT JOIN hubs h ON h.id = t.hub_id
+		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
+}
+
+func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
+	var t sharefair.Thread
+	var hubID, authorID sql.NullInt64
+	var hubSlug, hubName, authorHandle, authorName sql.NullString
+	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName,
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.LastActivityAt = t.CreatedAt.UTC(), t.LastActivityAt.UTC()
+	if hubID.Valid {
+		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
+	}
+	if authorID.Valid {
+		t.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
+	}
+	return &t, nil
+}
+
+// FindThreadByID returns a thread the viewer may see.
+func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, error) {
+	var q query
+	sel := threadSelect(ctx, &q)
+	q.and("t.id = " + q.arg(id))
+	q.and(threadVisible(ctx, &q, "t"))
+	t, err := scanThread(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sharefair.ErrNotFound("Thread")
+	} else if err != nil {
+		return nil, fmt.Errorf("find thread: %w", err)
+	}
+	return t, nil
+}
+
+// FindThreads lists the threads the viewer may see, latest activity first.
+func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sharefair.Thread, int, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, 0, err
+	}
+	var q query
+	sel := threadSelect(ctx, &q)
+	q.and(threadVisible(ctx, &q, "t"))
+	if f.HubID != 0 {
+		q.and("t.hub_id = " + q.arg(f.HubID))
+	}
+	if f.ParticipantID != 0 {
+		q.and(namedParticipant(&q, "t", f.ParticipantID))
+	}
+	page := f.Page.Normalize()
+	rows, err := db.read.QueryContext(ctx, strings.Replace(sel, "t.post_count", "t.post_count, COUNT(*) OVER ()", 1)+
+		" "+q.whereSQL()+" ORDER BY t.last_activity_at DESC, t.id DESC LIMIT "+q.arg(page.Size)+
+		" OFFSET "+q.arg(page.Offset()), q.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find threads: %w", err)
+	}
+	defer rows.Close()
+	threads := []*sharefair.Thread{}
+	total := 0
+	for rows.Next() {
+		t, err := scanThread(rows, &total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find threads: %w", err)
+		}
+		threads = append(threads, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find threads: %w", err)
+	}
+	if len(threads) == 0 && page.Number > 1 {
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+q.whereSQL(),
+			q.args[:len(q.args)-2]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count threads: %w", err)
+		}
+	}
+	return threads, total, nil
+}
+
+// CreateThread starts a thread with its opening post.
+func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharefair.Thread, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := nt.Validate(); err != nil {
+		return nil, err
+	}
+	html, err := db.render(ctx, nt.Body)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var hubID sql.NullInt64
+		if nt.Audience == sharefair.AudienceHub {
+			var role sql.NullString
+			err := tx.QueryRowContext(ctx, `SELECT h.id, r.role FROM hubs h
+				LEFT JOIN hub_members r ON r.hub_id = h.id AND r.member_id = $1 WHERE h.slug = $2`, v.ID, nt.Hub).
+				Scan(&hubID, &role)
+			if errors.Is(err, sql.ErrNoRows) {
+				return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
+					Fields: map[string]string{"hub": "Choose one of your hubs."}}
+			} else if err != nil {
+				return fmt.Errorf("find hub: %w", err)
+			}
+			if !role.Valid && !v.IsAdmin() {
+				return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Join the hub before starting a thread for it.",
+					Fields: map[string]string{"hub": "Join the hub before starting a thread for it."}}
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO threads
+			(title, audience, hub_id, author_id, attribution, created_at, last_activity_at, post_count)
+			VALUES ($1, $2, $3, $4, 'named', $5, $5, 1) RETURNING id`,
+			nt.Title, string(nt.Audience), hubID, v.ID, tx.now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("create thread: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
+			VALUES ($1, $2, 'named', $3, $4, $5)`, id, v.ID, nt.Body, html, tx.now)
+		if err != nil {
+			return fmt.Errorf("create opening post: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindThreadByID(ctx, id)
+}
+
+// RenameThread changes a thread's title; its author or a network admin.
+func (db *DB) RenameThread(ctx context.Context, id int64, title string) (*sharefair.Thread, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := db.FindThreadByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsAdmin() && (t.Author == nil || t.Author.ID != v.ID) {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's author may change its title.")
+	}
+	title, err = sharefair.ValidateThreadTitle(title)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE threads SET title = $1 WHERE id = $2`, title, id); err != nil {
+		return nil, fmt.Errorf("rename thread: %w", err)
+	}
+	t.Title = title
+	return t, nil
+}
+
+// postSelect returns the columns and joins that read posts as the viewer
+// may see them.
+func postSelect(ctx context.Context, q *query) string {
+	return `SELECT p.id, p.thread_id, a.id, a.handle, a.name, p.attribution, p.source, p.html,
+			p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
+		FROM posts p
+		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p")
+}
+
+func scanPost(s interface{ Scan(...any) error }) (*sharefair.Post, error) {
+	var p sharefair.Post
+	var authorID sql.NullInt64
+	var authorHandle, authorName sql.NullString
+	var edited sql.NullTime
+	if err := s.Scan(&p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &p.Attribution, &p.Source, &p.HTML,
+		&p.CreatedAt, &edited, &p.Mine); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	p.EditedAt = nullTime(edited)
+	if authorID.Valid {
+		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
+	}
+	return &p, nil
+}
+
+// FindPosts lists one page of a visible thread's posts, oldest first.
+func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page) ([]*sharefair.Post, int, error) {
+	t, err := db.FindThreadByID(ctx, threadID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var q query
+	sel := postSelect(ctx, &q)
+	page = page.Normalize()
+	rows, err := db.read.QueryContext(ctx, sel+" WHERE p.thread_id = "+q.arg(t.ID)+
+		" ORDER BY p.id LIMIT "+q.arg(page.Size)+" OFFSET "+q.arg(page.Offset()), q.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find posts: %w", err)
+	}
+	defer rows.Close()
+	posts := make([]*sharefair.Post, 0, page.Size)
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	return posts, t.PostCount, rows.Err()
+}
+
+// FindPostByID returns a post in a thread the viewer may see.
+func (db *DB) FindPostByID(ctx context.Context, id int64) (*sharefair.Post, error) {
+	var q query
+	sel := postSelect(ctx, &q)
+	q.and("p.id = " + q.arg(id))
+	q.and("EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id AND " + threadVisible(ctx, &q, "t") + ")")
+	p, err := scanPost(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sharefair.ErrNotFound("Post")
+	} else if err != nil {
+		return nil, fmt.Errorf("find post: %w", err)
+	}
+	return p, nil
+}
+
+// PostPosition returns a visible post's thread and 1-based position in it.
+func (db *DB) PostPosition(ctx context.Context, id int64) (int64, int, error) {
+	p, err := db.FindPostByID(ctx, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = $1 AND id <= $2`,
+		p.ThreadID, p.ID).Scan(&n); err != nil {
+		return 0, 0, fmt.Errorf("post position: %w", err)
+	}
+	return p.ThreadID, n, nil
+}
+
+// CreatePost replies to a thread the viewer may see.
+func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sharefair.Post, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, err = sharefair.ValidatePostBody(body)
+	if err != nil {
+		return nil, err
+	}
+	html, err := db.render(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var q query
+		cond := threadVisible(ctx, &q, "t")
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
+			q.args...).Scan(&n); err != nil {
+			return fmt.Errorf("find thread: %w", err)
+		}
+		if n == 0 {
+			return sharefair.ErrNotFound("Thread")
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
+			VALUES ($1, $2, 'named', $3, $4, $5) RETURNING id`, threadID, v.ID, body, html, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("create post: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1
+			WHERE id = $2`, tx.now, threadID); err != nil {
+			return fmt.Errorf("update thread: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindPostByID(ctx, id)
+}
+
+// UpdatePost edits a post's body; its author only.
+func (db *DB) UpdatePost(ctx context.Context, id int64, body string) (*sharefair.Post, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, err
+	}
+	p, err := db.FindPostByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Mine {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it.")
+	}
+	body, err = sharefair.ValidatePostBody(body)
+	if err != nil {
+		return nil, err
+	}
+	if body == p.Source {
+		return p, nil
+	}
+	html, err := db.render(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE posts SET source = $1, html = $2, edited_at = $3 WHERE id = $4`,
+		body, html, db.Now.Now(), id); err != nil {
+		return nil, fmt.Errorf("update post: %w", err)
+	}
+	return db.FindPostByID(ctx, id)
+}
+
+// render turns a post body into sanitised HTML, linking @mentions of
+// members who exist.
+func (db *DB) render(ctx context.Context, body string) (string, error) {
+	handles := db.Markdown.Mentions(body)
+	known := map[string]bool{}
+	if len(handles) > 0 {
+		var q query
+		ph := make([]string, len(handles))
+		for i, h := range handles {
+			ph[i] = q.arg(h)
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT handle FROM members WHERE handle IN (`+strings.Join(ph, ", ")+`)`, q.args...)
+		if err != nil {
+			return "", fmt.Errorf("resolve mentions: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				return "", fmt.Errorf("resolve mentions: %w", err)
+			}
+			known[h] = true
+		}
+		if err := rows.Err(); err != nil {
+			return "", fmt.Errorf("resolve mentions: %w", err)
+		}
+	}
+	html, err := db.Markdown.Render(body, known)
+	if err != nil {
+		return "", fmt.Errorf("render post: %w", err)
+	}
+	return html, nil
+}

@@ -1,0 +1,183 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/store"
+)
+
+func TestThreads(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		clock := &testutil.Clock{T: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
+		db.Now = clock.Now
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		testutil.MustJoin(t, db, ann, rome)
+
+		t.Run("ErrInvalid", func(t *testing.T) {
+			_, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: " ", Body: "", Audience: "moon"})
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+			if f := sharefair.ErrorFields(err); f["title"] == "" || f["body"] == "" || f["audience"] == "" {
+				t.Fatalf("fields = %v", f)
+			}
+			_, err = db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: "x", Body: strings.Repeat("a", sharefair.MaxPostLen+1)})
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+		})
+		t.Run("ErrHubNotJoined", func(t *testing.T) {
+			_, err := db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceHub, Hub: "rome"})
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+			_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceHub, Hub: "nowhere"})
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+		})
+
+		open := testutil.MustCreateThread(t, db, bob, nil, "Tips for dispersed teams", "What works for you, @ann?")
+		clock.Advance(time.Minute)
+		secret := testutil.MustCreateThread(t, db, ann, rome, "Rome: next meetup venue", "Somewhere near *Termini*?")
+
+		t.Run("RenderedOnWrite", func(t *testing.T) {
+			posts, total, err := db.FindPosts(testutil.As(ann), open.ID, sharefair.Page{})
+			if err != nil || total != 1 || len(posts) != 1 {
+				t.Fatalf("posts = %v, %d, %v", posts, total, err)
+			}
+			if !strings.Contains(posts[0].HTML, `href="/members/ann"`) || posts[0].Source != "What works for you, @ann?" {
+				t.Fatalf("post = %+v", posts[0])
+			}
+			if posts[0].Mine || posts[0].Author.Handle != "bob" {
+				t.Fatalf("post author = %+v, mine = %v", posts[0].Author, posts[0].Mine)
+			}
+		})
+
+		// The visibility rule: a hub thread exists only for the hub's
+		// members and network admins.
+		t.Run("HubThreadHiddenFromNonMembers", func(t *testing.T) {
+			bobCtx := testutil.As(bob)
+			_, err := db.FindThreadByID(bobCtx, secret.ID)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, _, err = db.FindPosts(bobCtx, secret.ID, sharefair.Page{})
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, err = db.CreatePost(bobCtx, secret.ID, "let me in")
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			threads, total, err := db.FindThreads(bobCtx, sharefair.ThreadFilter{})
+			if err != nil || total != 1 || len(threads) != 1 || threads[0].ID != open.ID {
+				t.Fatalf("bob's threads = %v (total %d), %v", threads, total, err)
+			}
+			threads, total, _ = db.FindThreads(bobCtx, sharefair.ThreadFilter{HubID: rome.ID})
+			if total != 0 || len(threads) != 0 {
+				t.Fatalf("bob sees %d Rome threads (total %d)", len(threads), total)
+			}
+			threads, total, _ = db.FindThreads(bobCtx, sharefair.ThreadFilter{ParticipantID: ann.ID})
+			if total != 0 || len(threads) != 0 {
+				t.Fatalf("ann's activity leaks to bob: %d threads", total)
+			}
+			first, _, err := db.FindPosts(testutil.As(ann), secret.ID, sharefair.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = db.FindPostByID(bobCtx, first[0].ID)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, _, err = db.PostPosition(bobCtx, first[0].ID)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, err = db.UpdatePost(bobCtx, first[0].ID, "edited")
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, err = db.FindThreadByID(context.Background(), open.ID)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+		})
+		t.Run("HubThreadVisibleToMembersAndAdmins", func(t *testing.T) {
+			for _, m := range []*sharefair.Member{ann, admin} {
+				threads, total, err := db.FindThreads(testutil.As(m), sharefair.ThreadFilter{})
+				if err != nil || total != 2 || threads[0].ID != secret.ID {
+					t.Fatalf("%s's threads = %v (total %d), %v", m.Handle, threads, total, err)
+				}
+			}
+			testutil.MustJoin(t, db, bob, rome)
+			if _, err := db.FindThreadByID(testutil.As(bob), secret.ID); err != nil {
+				t.Fatalf("after joining: %v", err)
+			}
+			if err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
+				t.Fatal(err)
+			}
+			_, err := db.FindThreadByID(testutil.As(bob), secret.ID)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+		})
+
+		t.Run("RepliesBumpActivityAndPaginate", func(t *testing.T) {
+			for i := 0; i < 7; i++ {
+				clock.Advance(time.Second)
+				if _, err := db.CreatePost(testutil.As(ann), open.ID, fmt.Sprintf("reply %d", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			threads, _, _ := db.FindThreads(testutil.As(ann), sharefair.ThreadFilter{})
+			if threads[0].ID != open.ID || threads[0].PostCount != 8 || threads[0].ReplyCount() != 7 {
+				t.Fatalf("first thread = %+v", threads[0])
+			}
+			posts, total, err := db.FindPosts(testutil.As(ann), open.ID, sharefair.Page{Number: 2, Size: 3})
+			if err != nil || total != 8 || len(posts) != 3 || posts[0].Source != "reply 2" {
+				t.Fatalf("page 2 = %v, %d, %v", posts, total, err)
+			}
+			_, pos, err := db.PostPosition(testutil.As(bob), posts[1].ID)
+			if err != nil || pos != 5 {
+				t.Fatalf("position = %d, %v", pos, err)
+			}
+			threads, total, _ = db.FindThreads(testutil.As(bob), sharefair.ThreadFilter{ParticipantID: ann.ID})
+			if total != 1 || threads[0].ID != open.ID {
+				t.Fatalf("ann's visible activity = %v", threads)
+			}
+		})
+
+		t.Run("EditMarksEdited", func(t *testing.T) {
+			posts, _, _ := db.FindPosts(testutil.As(bob), open.ID, sharefair.Page{})
+			_, err := db.UpdatePost(testutil.As(ann), posts[0].ID, "hijack")
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+			_, err = db.UpdatePost(testutil.As(bob), posts[0].ID, "")
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+			clock.Advance(time.Minute)
+			p, err := db.UpdatePost(testutil.As(bob), posts[0].ID, "What works for you, **@ann**?")
+			if err != nil || p.EditedAt == nil || !p.EditedAt.Equal(clock.Now()) || !strings.Contains(p.HTML, "<strong>") {
+				t.Fatalf("edited = %+v, %v", p, err)
+			}
+			th, err := db.RenameThread(testutil.As(ann), open.ID, "Mine now")
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+			if th, err = db.RenameThread(testutil.As(bob), open.ID, " Tips for teams "); err != nil || th.Title != "Tips for teams" {
+				t.Fatalf("rename = %v, %v", th, err)
+			}
+		})
+
+		// Attribution: authors of Chatham House and anonymous posts are
+		// hidden from everyone but themselves, in lists too.
+		t.Run("HiddenAuthors", func(t *testing.T) {
+			posts, _, _ := db.FindPosts(testutil.As(ann), open.ID, sharefair.Page{})
+			last := posts[len(posts)-1]
+			if err := db.Exec(context.Background(), `UPDATE posts SET attribution = 'chatham' WHERE id = $1`, last.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec(context.Background(), `UPDATE posts SET attribution = 'anonymous' WHERE thread_id = $1 AND author_id = $2`, open.ID, ann.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, viewer := range []*sharefair.Member{bob, admin} {
+				p, err := db.FindPostByID(testutil.As(viewer), last.ID)
+				if err != nil || p.Author != nil || p.Mine {
+					t.Fatalf("%s sees author %+v of a hidden post (%v)", viewer.Handle, p.Author, err)
+				}
+				threads, _, _ := db.FindThreads(testutil.As(viewer), sharefair.ThreadFilter{ParticipantID: ann.ID})
+				for _, th := range threads {
+					if th.ID == open.ID {
+						t.Fatalf("%s learns ann posted anonymously", viewer.Handle)
+					}
+				}
+			}
+			p, err := db.FindPostByID(testutil.As(ann), last.ID)
+			if err != nil || p.Author == nil || !p.Mine {
+				t.Fatalf("author cannot see own hidden post: %+v, %v", p, err)
+			}
+		})
+	})
+}

@@ -1,0 +1,163 @@
+package sharefair
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// AudienceKind says who a thread is for.
+type AudienceKind string
+
+// Audiences. Circles and named members join this list later; the store's
+// one visibility predicate is where each new kind is decided.
+const (
+	AudienceNetwork AudienceKind = "network" // every member of the network
+	AudienceHub     AudienceKind = "hub"     // members of one hub (and network admins)
+)
+
+// Audience is who may read a thread.
+type Audience struct {
+	Kind AudienceKind
+	Hub  *HubRef // set when Kind is AudienceHub
+}
+
+// Label describes the audience for a person.
+func (a Audience) Label() string {
+	if a.Kind == AudienceHub && a.Hub != nil {
+		return a.Hub.Name + " hub"
+	}
+	return "Whole network"
+}
+
+// Attribution says how a post's author is shown.
+type Attribution string
+
+// Attribution modes. Only named posts can be written so far; the store
+// already hides the author of the others from everyone but the author.
+const (
+	AttributionNamed     Attribution = "named"     // author shown
+	AttributionChatham   Attribution = "chatham"   // content shown, author hidden
+	AttributionAnonymous Attribution = "anonymous" // author hidden, even from admins
+)
+
+// Thread is a discussion: a title, an audience and a list of posts, the
+// first of which opens it.
+type Thread struct {
+	ID             int64
+	Title          string
+	Audience       Audience
+	Author         *MemberRef // nil when the opening post hides its author
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	PostCount      int
+}
+
+// ReplyCount is the number of posts after the opening one.
+func (t *Thread) ReplyCount() int {
+	if t.PostCount == 0 {
+		return 0
+	}
+	return t.PostCount - 1
+}
+
+// Post is one contribution to a thread. Source is the Markdown the author
+// wrote; HTML is its sanitised rendering, made once on write.
+type Post struct {
+	ID          int64
+	ThreadID    int64
+	Author      *MemberRef // nil when the attribution hides the author from the viewer
+	Attribution Attribution
+	Source      string
+	HTML        string
+	CreatedAt   time.Time
+	EditedAt    *time.Time
+	// Mine is true when the viewer wrote the post (and so may edit it).
+	Mine bool
+}
+
+// NewThread is what a member gives to start a thread.
+type NewThread struct {
+	Title    string
+	Audience AudienceKind
+	Hub      string // hub slug when Audience is AudienceHub
+	Body     string
+}
+
+// Validate checks and normalises nt.
+func (nt *NewThread) Validate() error {
+	p := Problems{}
+	nt.Title = line(p, "title", "Title", nt.Title, true, MaxThreadTitleLen)
+	nt.Body = text(p, "body", "Post", nt.Body, true, MaxPostLen)
+	nt.Hub = strings.TrimSpace(nt.Hub)
+	switch nt.Audience {
+	case "":
+		if nt.Hub != "" {
+			nt.Audience = AudienceHub
+		} else {
+			nt.Audience = AudienceNetwork
+		}
+	case AudienceNetwork:
+		nt.Hub = ""
+	case AudienceHub:
+	default:
+		p.Add("audience", "Choose who the thread is for: the whole network or a hub.")
+	}
+	if nt.Audience == AudienceHub && !ValidSlug(nt.Hub) {
+		p.Add("hub", "Choose one of your hubs.")
+	}
+	return p.Err()
+}
+
+// ValidatePostBody checks and normalises a post body.
+func ValidatePostBody(body string) (string, error) {
+	p := Problems{}
+	body = text(p, "body", "Post", body, true, MaxPostLen)
+	return body, p.Err()
+}
+
+// ValidateThreadTitle checks and normalises a thread title.
+func ValidateThreadTitle(title string) (string, error) {
+	p := Problems{}
+	title = line(p, "title", "Title", title, true, MaxThreadTitleLen)
+	return title, p.Err()
+}
+
+// ThreadFilter narrows a list of threads. Zero fields do not filter.
+type ThreadFilter struct {
+	HubID         int64 // threads for this hub's audience
+	ParticipantID int64 // threads this member posted in under their name
+	Page          Page
+}
+
+// ThreadService reads and writes discussions. Every read goes through the
+// store's one visibility rule: a thread the viewer may not see is reported
+// as not found, and is left out of every list and count.
+type ThreadService interface {
+	// CreateThread starts a thread with its opening post. EINVALID,
+	// ENOTFOUND (hub), EFORBIDDEN (not a member of the hub).
+	CreateThread(ctx context.Context, nt NewThread) (*Thread, error)
+	// FindThreadByID returns a thread. ENOTFOUND.
+	FindThreadByID(ctx context.Context, id int64) (*Thread, error)
+	// FindThreads lists threads by latest activity, and the total.
+	FindThreads(ctx context.Context, f ThreadFilter) ([]*Thread, int, error)
+	// RenameThread changes a thread's title; its author or a network admin.
+	// EINVALID, ENOTFOUND, EFORBIDDEN.
+	RenameThread(ctx context.Context, id int64, title string) (*Thread, error)
+	// FindPosts lists one page of a thread's posts, oldest first, and the
+	// total. ENOTFOUND.
+	FindPosts(ctx context.Context, threadID int64, page Page) ([]*Post, int, error)
+	// FindPostByID returns a post. ENOTFOUND.
+	FindPostByID(ctx context.Context, id int64) (*Post, error)
+	// CreatePost replies to a thread. EINVALID, ENOTFOUND.
+	CreatePost(ctx context.Context, threadID int64, body string) (*Post, error)
+	// UpdatePost edits a post's body; its author only. The post is marked
+	// as edited. EINVALID, ENOTFOUND, EFORBIDDEN.
+	UpdatePost(ctx context.Context, id int64, body string) (*Post, error)
+	// PostPosition returns the 1-based position of a post in its thread.
+	// ENOTFOUND.
+	PostPosition(ctx context.Context, id int64) (threadID int64, position int, err error)
+}
+
+// PostsPerPage is how many posts a thread page shows.
+const PostsPerPage = 50

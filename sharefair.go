@@ -97,3 +97,13 @@ func IsOperator(ctx context.Context) bool {
 	v, _ := ctx.Value(operatorKey{}).(bool)
 	return v
 }
+
+// Services are everything the HTTP faces (web pages and JSON API) call.
+type Services struct {
+	Network     NetworkService
+	Members     MemberService
+	Hubs        HubService
+	Invitations InvitationService
+	Threads     ThreadService
+	Auth        AuthService
+}

@@ -35,16 +35,16 @@ func (db *DB) CreateSession(ctx context.Context, memberID int64) (string, error)
 }
 
 // MemberBySession returns the member of a live session, extending it when
-// it was last seen a while ago.
+// it was last seen a while ago. It reads the member without their profile
+// lists: this runs on every request.
 func (db *DB) MemberBySession(ctx context.Context, secret string) (*sharefair.Member, error) {
 	if secret == "" {
 		return nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in.")
 	}
 	h := hashSecret(secret)
-	var id int64
 	var lastSeen, expires time.Time
-	err := db.read.QueryRowContext(ctx, `SELECT member_id, last_seen_at, expires_at FROM sessions WHERE secret_hash = $1`,
-		h).Scan(&id, &lastSeen, &expires)
+	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberColumns+`, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.secret_hash = $1`, h), &lastSeen, &expires)
 	now := db.Now.Now()
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !now.Before(expires)) {
 		return nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Your session has ended; please sign in again.")
@@ -57,7 +57,7 @@ func (db *DB) MemberBySession(ctx context.Context, secret string) (*sharefair.Me
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return db.memberByID(ctx, id)
+	return m, nil
 }
 
 // DeleteSession ends a session.
@@ -136,17 +136,17 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	return nil
 }
 
-// MemberByToken returns the member a personal access token belongs to.
+// MemberByToken returns the member a personal access token belongs to,
+// without their profile lists.
 func (db *DB) MemberByToken(ctx context.Context, secret string) (*sharefair.Member, error) {
 	bad := sharefair.Errorf(sharefair.EUNAUTHORIZED, "That access token is not valid.")
 	if !strings.HasPrefix(secret, sharefair.TokenPrefix) {
 		return nil, bad
 	}
-	h := hashSecret(secret)
-	var id, memberID int64
+	var id int64
 	var used sql.NullTime
-	err := db.read.QueryRowContext(ctx, `SELECT id, member_id, last_used_at FROM tokens WHERE secret_hash = $1`, h).
-		Scan(&id, &memberID, &used)
+	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberColumns+`, t.id, t.last_used_at
+		FROM tokens t JOIN members m ON m.id = t.member_id WHERE t.secret_hash = $1`, hashSecret(secret)), &id, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bad
 	} else if err != nil {
@@ -158,5 +158,5 @@ func (db *DB) MemberByToken(ctx context.Context, secret string) (*sharefair.Memb
 			return nil, fmt.Errorf("touch token: %w", err)
 		}
 	}
-	return db.memberByID(ctx, memberID)
+	return m, nil
 }

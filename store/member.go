@@ -14,10 +14,12 @@ import (
 const memberColumns = `m.id, m.email, m.handle, m.name, m.organisation, m.title, m.city,
 	m.country, m.time_zone, m.bio, m.role, m.created_at`
 
-func scanMember(s interface{ Scan(...any) error }) (*sharefair.Member, error) {
+// scanMember scans memberColumns, then any extra columns into extra.
+func scanMember(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Member, error) {
 	var m sharefair.Member
-	if err := s.Scan(&m.ID, &m.Email, &m.Handle, &m.Name, &m.Organisation, &m.Title, &m.City,
-		&m.Country, &m.TimeZone, &m.Bio, &m.Role, &m.CreatedAt); err != nil {
+	dest := []any{&m.ID, &m.Email, &m.Handle, &m.Name, &m.Organisation, &m.Title, &m.City,
+		&m.Country, &m.TimeZone, &m.Bio, &m.Role, &m.CreatedAt}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	m.CreatedAt = m.CreatedAt.UTC()
@@ -244,13 +246,11 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 	var ms []*sharefair.Member
 	total := 0
 	for rows.Next() {
-		var m sharefair.Member
-		if err := rows.Scan(&m.ID, &m.Email, &m.Handle, &m.Name, &m.Organisation, &m.Title, &m.City,
-			&m.Country, &m.TimeZone, &m.Bio, &m.Role, &m.CreatedAt, &total); err != nil {
+		m, err := scanMember(rows, &total)
+		if err != nil {
 			return nil, 0, fmt.Errorf("find members: %w", err)
 		}
-		m.Languages, m.Expertise = []string{}, []string{}
-		ms = append(ms, &m)
+		ms = append(ms, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find members: %w", err)

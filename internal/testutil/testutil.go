@@ -76,24 +76,25 @@ func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 // test ends.
 func MustOpenDB(t testing.TB, e Engine) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	var opts store.Options
-	switch e {
-	case SQLite:
-		// A file, not :memory:: every pooled connection to :memory: is
-		// its own empty database.
-		opts.URL = filepath.Join(t.TempDir(), "test.db")
-		opts.Synchronous = "NORMAL"
-	case Postgres:
-		opts.URL = postgresSchema(t)
-	}
-	db, err := store.Open(ctx, opts)
+	db, err := store.Open(context.Background(), store.Options{URL: DatabaseURL(t, e), Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatalf("open %s: %v", e, err)
 	}
 	db.Hasher = auth.NewHasher(CheapHash)
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// DatabaseURL returns a fresh database for engine e: a SQLite file in the
+// test's temporary directory, or a new PostgreSQL schema.
+func DatabaseURL(t testing.TB, e Engine) string {
+	t.Helper()
+	if e == Postgres {
+		return postgresSchema(t)
+	}
+	// A file, not :memory:: every pooled connection to :memory: is its own
+	// empty database.
+	return filepath.Join(t.TempDir(), "test.db")
 }
 
 // postgresSchema creates a uniquely named schema and returns a URL whose

@@ -1,0 +1,196 @@
+// Package app wires Sharefair together: configuration, database, services,
+// the HTTP server and its graceful shutdown. The command line and the
+// tests build the same App.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/api"
+	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/server"
+	"github.com/sharefair/sharefair/store"
+	"github.com/sharefair/sharefair/web"
+)
+
+// Config is every setting of a running Sharefair.
+type Config struct {
+	Addr        string // listen address, e.g. localhost:8080
+	BaseURL     string // where members reach it; defaults to http://Addr
+	DataDir     string // holds the SQLite database
+	DatabaseURL string // postgres://… to use PostgreSQL
+	Synchronous string // SQLite synchronous level: FULL or NORMAL
+
+	MaxBodyBytes      int64
+	Hash              auth.HashParams
+	SignInAccountRate auth.Rate
+	SignInAddressRate auth.Rate
+	InvitationTTL     time.Duration
+	TrustProxy        bool
+	ShutdownTimeout   time.Duration
+
+	Logger *slog.Logger
+	Clock  sharefair.Clock
+}
+
+// DefaultConfig returns the production defaults.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              "localhost:8080",
+		DataDir:           "sharefair-data",
+		Synchronous:       "FULL",
+		MaxBodyBytes:      server.DefaultMaxBodyBytes,
+		Hash:              auth.DefaultHashParams,
+		SignInAccountRate: auth.DefaultAccountRate,
+		SignInAddressRate: auth.DefaultAddressRate,
+		InvitationTTL:     sharefair.InvitationTTL,
+		ShutdownTimeout:   8 * time.Second,
+	}
+}
+
+// App is a running Sharefair.
+type App struct {
+	Config   Config
+	DB       *store.DB
+	Services sharefair.Services
+	SignIn   *auth.SignIn
+	Handler  http.Handler
+	Logger   *slog.Logger
+}
+
+// New opens the database (migrating it) and builds the HTTP handler.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	base, err := baseURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Synchronous: cfg.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	db.Now = cfg.Clock
+	db.Hasher = auth.NewHasher(cfg.Hash)
+	db.Logger = cfg.Logger
+	if cfg.InvitationTTL > 0 {
+		db.InvitationTTL = cfg.InvitationTTL
+	}
+	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
+	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db}
+	a.SignIn = auth.NewSignIn(db, cfg.SignInAccountRate, cfg.SignInAddressRate, cfg.Clock)
+	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy, Logger: cfg.Logger}
+	a.Handler, err = server.New(scfg, db, db.Ping,
+		web.New(scfg, a.Services, a.SignIn),
+		api.New(scfg, a.Services, a.SignIn))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// baseURL returns the configured base URL, or one built from the listen
+// address.
+func baseURL(cfg Config) (*url.URL, error) {
+	raw := cfg.BaseURL
+	if raw == "" {
+		host := cfg.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		raw = "http://" + host
+	}
+	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", raw)
+	}
+	return u, nil
+}
+
+// BaseURL returns the address members reach Sharefair at.
+func (a *App) BaseURL() string {
+	u, _ := baseURL(a.Config)
+	return u.String()
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// PrepareSetup prints a one-time setup code to the log when the network has
+// no members yet.
+func (a *App) PrepareSetup(ctx context.Context) error {
+	code := NewSetupCode()
+	ok, err := a.DB.PrepareSetup(ctx, code)
+	if err != nil {
+		return err
+	}
+	if ok {
+		a.Logger.Warn("Sharefair is not set up yet. Open the setup page and enter this one-time code.",
+			"setup_url", a.BaseURL()+"/setup", "setup_code", code)
+	}
+	return nil
+}
+
+// NewSetupCode returns a one-time code of 12 characters in groups of four,
+// from an alphabet without look-alike characters.
+func NewSetupCode() string {
+	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	var s strings.Builder
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			s.WriteByte('-')
+		}
+		s.WriteByte(alphabet[int(c)%len(alphabet)])
+	}
+	return s.String()
+}
+
+// Serve serves HTTP on ln until ctx is cancelled, then stops accepting
+// connections and lets in-flight requests finish within the shutdown
+// timeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	timeout := a.Config.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 8 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	a.Logger.Info("shutting down: finishing in-flight requests", "timeout", timeout)
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,312 @@
+// Package server assembles Sharefair's HTTP face: the middleware every
+// request passes through (request ids, logs, limits, compression,
+// cross-origin protection, who is signed in), the health endpoints, and the
+// mounting of the web pages and the JSON API.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/sharefair/sharefair"
+)
+
+// DefaultMaxBodyBytes bounds request bodies unless configured otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// SessionCookie names the browser session cookie.
+const SessionCookie = "sharefair_session"
+
+// Config holds the settings of the HTTP face.
+type Config struct {
+	// BaseURL is where members reach Sharefair; absolute links are built
+	// from it, never from the request's Host header.
+	BaseURL *url.URL
+	// MaxBodyBytes bounds request bodies; larger ones get 413.
+	MaxBodyBytes int64
+	// TrustProxy takes the client address from X-Forwarded-For, for
+	// installations behind a reverse proxy.
+	TrustProxy bool
+	Logger     *slog.Logger
+}
+
+// SecureCookies reports whether cookies must be marked Secure: when
+// members reach Sharefair over TLS.
+func (c Config) SecureCookies() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }
+
+// Absolute returns the absolute URL of a path on this installation.
+func (c Config) Absolute(path string) string {
+	u := *c.BaseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	return u.String()
+}
+
+// Authenticator resolves sessions and tokens to members.
+type Authenticator interface {
+	MemberBySession(ctx context.Context, secret string) (*sharefair.Member, error)
+	MemberByToken(ctx context.Context, secret string) (*sharefair.Member, error)
+}
+
+// New returns the root handler: web pages at /, the API at /api/v1/, and
+// /healthz and /readyz. ping reports whether the database answers.
+func New(cfg Config, auth Authenticator, ping func(context.Context) error, web, api http.Handler) (http.Handler, error) {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintln(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := ping(ctx); err != nil {
+			LoggerFrom(r.Context()).Error("readiness check failed", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, `{"status":"unavailable","database":"unreachable"}`)
+			return
+		}
+		fmt.Fprintln(w, `{"status":"ok","database":"ok"}`)
+	})
+	mux.Handle("/api/", api)
+	mux.Handle("/", web)
+
+	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed), gzhttp.EnableZstd(false), gzhttp.MinSize(512))
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	csrf := http.NewCrossOriginProtection()
+	if cfg.BaseURL != nil {
+		if err := csrf.AddTrustedOrigin(cfg.BaseURL.Scheme + "://" + cfg.BaseURL.Host); err != nil {
+			return nil, fmt.Errorf("trusted origin: %w", err)
+		}
+	}
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, sharefair.Errorf(sharefair.EFORBIDDEN,
+			"This request came from another site and was refused. Go back, reload the page and try again."))
+	}))
+
+	var h http.Handler = mux
+	h = authenticate(auth, cfg)(h)
+	h = csrf.Handler(h)
+	h = limitBody(cfg.MaxBodyBytes)(h)
+	h = gz(h)
+	h = securityHeaders(h)
+	h = logRequests(cfg)(h)
+	return h, nil
+}
+
+type ctxKey int
+
+const (
+	loggerKey ctxKey = iota
+	requestIDKey
+	clientAddrKey
+)
+
+// LoggerFrom returns the request's logger, which carries its request id.
+func LoggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// RequestID returns the request's id.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// ClientAddr returns the address of the client that made the request.
+func ClientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey).(string)
+	return a
+}
+
+// statusWriter records the status and size of a response for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests gives each request an id and a logger, logs it when done,
+// and turns a panic into a logged 500.
+func logRequests(cfg Config) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			id := r.Header.Get("X-Request-Id")
+			if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) {
+				b := make([]byte, 8)
+				_, _ = rand.Read(b)
+				id = hex.EncodeToString(b)
+			}
+			addr, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				addr = r.RemoteAddr
+			}
+			if cfg.TrustProxy {
+				if f := r.Header.Get("X-Forwarded-For"); f != "" {
+					first, _, _ := strings.Cut(f, ",")
+					if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+						addr = ip.String()
+					}
+				}
+			}
+			logger := cfg.Logger.With("request_id", id)
+			ctx := context.WithValue(r.Context(), loggerKey, logger)
+			ctx = context.WithValue(ctx, requestIDKey, id)
+			ctx = context.WithValue(ctx, clientAddrKey, addr)
+			w.Header().Set("X-Request-Id", id)
+			sw := &statusWriter{ResponseWriter: w}
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					logger.Error("panic", "panic", p, "stack", string(debug.Stack()))
+					if sw.status == 0 {
+						WriteError(sw, r.WithContext(ctx), errors.New("panic"))
+					}
+				}
+				logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "client", addr)
+			}()
+			next.ServeHTTP(sw, r.WithContext(ctx))
+		})
+	}
+}
+
+// securityHeaders sets the headers every response carries. Pages load
+// nothing from elsewhere except images in posts.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: http:; style-src 'self'; "+
+			"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over max bytes with 413: up front when the
+// length is declared, and as soon as reading passes it otherwise.
+func limitBody(max int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > max {
+				WriteError(w, r, TooLarge(max))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TooLarge is the error for a body over the limit.
+func TooLarge(max int64) error {
+	return sharefair.Errorf(sharefair.ETOOLARGE, "The request is too large: at most %d KiB.", max>>10)
+}
+
+// BodyError turns an error from reading a request body into a sharefair
+// error: too large (413) or malformed (400).
+func BodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return TooLarge(mbe.Limit)
+	}
+	return sharefair.Errorf(sharefair.EBADREQUEST, "The request body could not be read: %v", err)
+}
+
+// authenticate puts the member a request comes from in its context: from a
+// bearer token (scripts) or the session cookie (browsers).
+func authenticate(auth Authenticator, cfg Config) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			if h := r.Header.Get("Authorization"); h != "" {
+				scheme, token, _ := strings.Cut(h, " ")
+				if !strings.EqualFold(scheme, "Bearer") {
+					WriteError(w, r, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Use an Authorization: Bearer token."))
+					return
+				}
+				m, err := auth.MemberByToken(ctx, strings.TrimSpace(token))
+				if err != nil {
+					WriteError(w, r, err)
+					return
+				}
+				next.ServeHTTP(w, r.WithContext(sharefair.NewContextWithViewer(ctx, m)))
+				return
+			}
+			if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+				m, err := auth.MemberBySession(ctx, c.Value)
+				switch sharefair.ErrorCode(err) {
+				case "":
+					ctx = sharefair.NewContextWithViewer(ctx, m)
+				case sharefair.EUNAUTHORIZED:
+					ClearSessionCookie(w, cfg)
+				default:
+					WriteError(w, r, err)
+					return
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// SetSessionCookie stores a session secret in the browser: HttpOnly,
+// SameSite=Lax, Secure under TLS.
+func SetSessionCookie(w http.ResponseWriter, cfg Config, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(sharefair.SessionTTL.Seconds())})
+}
+
+// ClearSessionCookie removes the session cookie.
+func ClearSessionCookie(w http.ResponseWriter, cfg Config) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}

@@ -90,7 +90,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db}
 	a.SignIn = auth.NewSignIn(db, cfg.SignInAccountRate, cfg.SignInAddressRate, cfg.Clock)
-	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy, Logger: cfg.Logger}
+	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy, Logger: cfg.Logger,
+		Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,
 		web.New(scfg, a.Services, a.SignIn),
 		api.New(scfg, a.Services, a.SignIn))

@@ -41,6 +41,8 @@ type Config struct {
 	// installations behind a reverse proxy.
 	TrustProxy bool
 	Logger     *slog.Logger
+	// Now is the clock pages use to tell what has expired.
+	Now sharefair.Clock
 }
 
 // SecureCookies reports whether cookies must be marked Secure: when

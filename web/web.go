@@ -1,9 +1,18 @@
 // Package web serves Sharefair's HTML pages: server-rendered, working
-// without JavaScript, light enough for a slow mobile connection.
+// without JavaScript, light enough for a slow mobile connection. Handlers
+// parse the request, call a service and render a typed page; they never
+// decide who may see what (the store does).
 package web
 
 import (
+	"bytes"
+	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/auth"
@@ -25,7 +34,202 @@ func New(cfg server.Config, svcs sharefair.Services, signIn *auth.SignIn) *Handl
 	return h
 }
 
-// ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. Unknown paths get the 404 page and
+// known paths with the wrong method a 405 page.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := h.mux.Handler(r); pattern == "" {
+		if allow := h.allowed(r); allow != "" {
+			w.Header().Set("Allow", allow)
+			h.fail(w, r, &sharefair.Error{Code: "method_not_allowed", Message: "This address does not accept " + r.Method + " requests."})
+			return
+		}
+		h.fail(w, r, sharefair.Errorf(sharefair.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	// Serve through the mux, not the handler it matched, so that path
+	// values are set.
+	h.mux.ServeHTTP(w, r)
+}
 
-func (h *Handler) routes() {}
+// allowed lists the methods the path accepts, "" when none.
+func (h *Handler) allowed(r *http.Request) string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := h.mux.Handler(probe); p != "" {
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
+}
+
+func (h *Handler) routes() {
+	m := h.mux
+	m.Handle("GET /static/", staticHandler())
+	m.HandleFunc("GET /{$}", h.home)
+	m.HandleFunc("GET /setup", h.setupForm)
+	m.HandleFunc("POST /setup", h.setup)
+	m.HandleFunc("GET /signin", h.signInForm)
+	m.HandleFunc("POST /signin", h.signInPost)
+	m.HandleFunc("POST /signout", h.signOut)
+	m.HandleFunc("GET /join/{token}", h.joinForm)
+	m.HandleFunc("POST /join/{token}", h.join)
+
+	m.HandleFunc("GET /threads", h.threads)
+	m.HandleFunc("GET /threads/new", h.newThreadForm)
+	m.HandleFunc("POST /threads", h.createThread)
+	m.HandleFunc("GET /threads/{id}", h.thread)
+	m.HandleFunc("POST /threads/{id}/posts", h.reply)
+	m.HandleFunc("GET /threads/{id}/edit", h.editThreadForm)
+	m.HandleFunc("POST /threads/{id}/edit", h.editThread)
+	m.HandleFunc("GET /posts/{id}", h.post)
+	m.HandleFunc("GET /posts/{id}/edit", h.editPostForm)
+	m.HandleFunc("POST /posts/{id}/edit", h.editPost)
+
+	m.HandleFunc("GET /hubs", h.hubs)
+	m.HandleFunc("GET /hubs/new", h.newHubForm)
+	m.HandleFunc("POST /hubs", h.createHub)
+	m.HandleFunc("GET /hubs/{slug}", h.hub)
+	m.HandleFunc("GET /hubs/{slug}/edit", h.editHubForm)
+	m.HandleFunc("POST /hubs/{slug}/edit", h.editHub)
+	m.HandleFunc("POST /hubs/{slug}/join", h.joinHub)
+	m.HandleFunc("POST /hubs/{slug}/leave", h.leaveHub)
+	m.HandleFunc("POST /hubs/{slug}/coordinators", h.setCoordinator)
+
+	m.HandleFunc("GET /members", h.members)
+	m.HandleFunc("GET /members/{handle}", h.member)
+	m.HandleFunc("GET /settings", h.settingsForm)
+	m.HandleFunc("POST /settings", h.settings)
+	m.HandleFunc("POST /settings/tokens", h.createToken)
+	m.HandleFunc("POST /settings/tokens/{id}/revoke", h.revokeToken)
+
+	m.HandleFunc("GET /invitations", h.invitations)
+	m.HandleFunc("POST /invitations", h.createInvitation)
+	m.HandleFunc("POST /invitations/{id}/revoke", h.revokeInvitation)
+}
+
+// base fills the parts every page shares.
+func (h *Handler) base(w http.ResponseWriter, r *http.Request, title string) page {
+	p := page{Title: title, Viewer: sharefair.ViewerFromContext(r.Context()), CSS: stylesheetURL, Path: r.URL.Path,
+		Flash: h.takeFlash(w, r)}
+	if n, err := h.svcs.Network.Network(r.Context()); err == nil {
+		p.Network = n.Name
+	}
+	if p.Network == "" {
+		p.Network = "Sharefair"
+	}
+	return p
+}
+
+// render writes a page with the given status. It renders into a buffer
+// first, so that a failure mid-way becomes an error page, not half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail renders the error page for err.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	d := server.ErrorDetailOf(r, err)
+	server.RetryAfter(w, err)
+	if d.Code == sharefair.EUNAUTHORIZED && r.Method == http.MethodGet {
+		redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()))
+		return
+	}
+	p := h.base(w, r, http.StatusText(d.Status))
+	var buf bytes.Buffer
+	if rerr := errorPage(p, d).Render(r.Context(), &buf); rerr != nil {
+		server.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(d.Status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// redirect answers a form with 303 See Other, so reloading does not post again.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// viewer returns the signed-in member, or sends the person to sign in.
+func (h *Handler) viewer(w http.ResponseWriter, r *http.Request) (*sharefair.Member, bool) {
+	v := sharefair.ViewerFromContext(r.Context())
+	if v == nil {
+		h.fail(w, r, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in."))
+		return nil, false
+	}
+	return v, true
+}
+
+// parseForm reads a posted form; an oversize body is refused with 413.
+func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, server.BodyError(err))
+		return false
+	}
+	return true
+}
+
+// pathID reads a numeric path value; anything else is not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, sharefair.Errorf(sharefair.ENOTFOUND, "There is no page at this address.")
+	}
+	return id, nil
+}
+
+// pageNumber reads ?page=, defaulting to 1.
+func pageNumber(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// safeNext returns a local path to go to after signing in, or "/".
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// isFieldError reports whether err should be shown beside the form's fields
+// rather than as an error page.
+func isFieldError(err error) bool {
+	var e *sharefair.Error
+	return errors.As(err, &e) && (e.Code == sharefair.EINVALID || len(e.Fields) > 0)
+}
+
+// flashCookie carries a one-time message across a redirect.
+const flashCookie = "sharefair_flash"
+
+// setFlash stores a message to show on the next page.
+func (h *Handler) setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HttpOnly: true,
+		Secure: h.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 120})
+}
+
+// takeFlash returns and clears the pending message.
+func (h *Handler) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: h.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	msg, _ := url.QueryUnescape(c.Value)
+	return msg
+}

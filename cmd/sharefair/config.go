@@ -1,0 +1,135 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/sharefair/sharefair/app"
+	"github.com/sharefair/sharefair/auth"
+)
+
+// settings binds the app's configuration to flags, each with an
+// environment variable that supplies its default.
+type settings struct {
+	cfg       app.Config
+	logLevel  string
+	logFormat string
+	acctRate  string
+	addrRate  string
+	finish    []func() error // run after parsing, in order
+}
+
+// envOr returns the environment variable's value, or def.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// register adds the settings every command that opens the database shares.
+func (s *settings) register(fs *flag.FlagSet) {
+	d := app.DefaultConfig()
+	fs.StringVar(&s.cfg.DataDir, "data", envOr("SHAREFAIR_DATA", d.DataDir),
+		"directory holding the SQLite database (env SHAREFAIR_DATA)")
+	fs.StringVar(&s.cfg.DatabaseURL, "database-url", envOr("SHAREFAIR_DATABASE_URL", ""),
+		"postgres://user@host:5432/db to use PostgreSQL instead of SQLite (env SHAREFAIR_DATABASE_URL)")
+	fs.StringVar(&s.cfg.Synchronous, "sqlite-synchronous", envOr("SHAREFAIR_SQLITE_SYNCHRONOUS", d.Synchronous),
+		"SQLite synchronous level, FULL (every acknowledged write is on disk) or NORMAL (env SHAREFAIR_SQLITE_SYNCHRONOUS)")
+	fs.StringVar(&s.logLevel, "log-level", envOr("SHAREFAIR_LOG_LEVEL", "info"), "debug, info, warn or error (env SHAREFAIR_LOG_LEVEL)")
+	fs.StringVar(&s.logFormat, "log-format", envOr("SHAREFAIR_LOG_FORMAT", "text"), "text or json (env SHAREFAIR_LOG_FORMAT)")
+	memory := uint(d.Hash.MemoryKiB)
+	if v, err := strconv.ParseUint(envOr("SHAREFAIR_ARGON2_MEMORY_KIB", ""), 10, 32); err == nil {
+		memory = uint(v)
+	}
+	iters := uint(d.Hash.Iterations)
+	if v, err := strconv.ParseUint(envOr("SHAREFAIR_ARGON2_ITERATIONS", ""), 10, 32); err == nil {
+		iters = uint(v)
+	}
+	fs.Func("argon2-memory-kib", fmt.Sprintf("argon2id memory per password hash in KiB (env SHAREFAIR_ARGON2_MEMORY_KIB) (default %d)", memory),
+		func(v string) error {
+			n, err := strconv.ParseUint(v, 10, 32)
+			memory = uint(n)
+			return err
+		})
+	fs.Func("argon2-iterations", fmt.Sprintf("argon2id iterations (env SHAREFAIR_ARGON2_ITERATIONS) (default %d)", iters),
+		func(v string) error {
+			n, err := strconv.ParseUint(v, 10, 32)
+			iters = uint(n)
+			return err
+		})
+	s.cfg.Hash = d.Hash
+	s.finish = append(s.finish, func() error {
+		s.cfg.Hash.MemoryKiB, s.cfg.Hash.Iterations = uint32(memory), uint32(iters)
+		return nil
+	})
+}
+
+// registerServe adds the settings of the web server.
+func (s *settings) registerServe(fs *flag.FlagSet) {
+	d := app.DefaultConfig()
+	fs.StringVar(&s.cfg.Addr, "addr", envOr("SHAREFAIR_ADDR", d.Addr), "address to listen on (env SHAREFAIR_ADDR)")
+	fs.StringVar(&s.cfg.BaseURL, "base-url", envOr("SHAREFAIR_BASE_URL", ""),
+		"address members reach Sharefair at, for absolute links; defaults to http://<addr> (env SHAREFAIR_BASE_URL)")
+	fs.Int64Var(&s.cfg.MaxBodyBytes, "max-body-bytes", envInt64("SHAREFAIR_MAX_BODY_BYTES", d.MaxBodyBytes),
+		"largest request body accepted; larger ones get 413 (env SHAREFAIR_MAX_BODY_BYTES)")
+	fs.StringVar(&s.acctRate, "signin-limit-account", envOr("SHAREFAIR_SIGNIN_LIMIT_ACCOUNT", d.SignInAccountRate.String()),
+		"failed sign-ins allowed per account, as N/duration (env SHAREFAIR_SIGNIN_LIMIT_ACCOUNT)")
+	fs.StringVar(&s.addrRate, "signin-limit-address", envOr("SHAREFAIR_SIGNIN_LIMIT_ADDRESS", d.SignInAddressRate.String()),
+		"sign-in attempts allowed per client address, as N/duration (env SHAREFAIR_SIGNIN_LIMIT_ADDRESS)")
+	fs.DurationVar(&s.cfg.InvitationTTL, "invitation-ttl", envDuration("SHAREFAIR_INVITATION_TTL", d.InvitationTTL),
+		"how long invitation links stay valid (env SHAREFAIR_INVITATION_TTL)")
+	fs.BoolVar(&s.cfg.TrustProxy, "trust-proxy", envOr("SHAREFAIR_TRUST_PROXY", "") == "true",
+		"take client addresses from X-Forwarded-For, behind a reverse proxy (env SHAREFAIR_TRUST_PROXY)")
+	fs.DurationVar(&s.cfg.ShutdownTimeout, "shutdown-timeout", envDuration("SHAREFAIR_SHUTDOWN_TIMEOUT", d.ShutdownTimeout),
+		"how long in-flight requests may take to finish on SIGTERM (env SHAREFAIR_SHUTDOWN_TIMEOUT)")
+	s.finish = append(s.finish, func() error {
+		var err error
+		if s.cfg.SignInAccountRate, err = auth.ParseRate(s.acctRate); err != nil {
+			return fmt.Errorf("--signin-limit-account: %w", err)
+		}
+		if s.cfg.SignInAddressRate, err = auth.ParseRate(s.addrRate); err != nil {
+			return fmt.Errorf("--signin-limit-address: %w", err)
+		}
+		return nil
+	})
+}
+
+// parse parses args and completes the configuration, including the logger.
+func (s *settings) parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	for _, f := range s.finish {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	logger, err := newLogger(stderr, s.logLevel, s.logFormat)
+	if err != nil {
+		return err
+	}
+	s.cfg.Logger = logger
+	return nil
+}
+
+func envInt64(name string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}

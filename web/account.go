@@ -1,0 +1,162 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
+)
+
+// invitationView is what the join page shows of an invitation.
+type invitationView struct {
+	Email     string
+	Hub       string
+	InvitedBy string
+	Action    string
+}
+
+func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) {
+	n, err := h.svcs.Network.Network(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if n.SetUp {
+		redirect(w, r, "/signin")
+		return
+	}
+	h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"), newForm(nil, nil)))
+}
+
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{
+		Code: f.Get("code"), NetworkName: f.Get("network_name"), Email: f.Get("email"),
+		Handle: f.Get("handle"), Name: f.Get("name"), Password: f.Get("password"),
+	})
+	if err != nil {
+		if isFieldError(err) {
+			f.Del("password")
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), setupPage(h.base(w, r, "Set up"), newForm(f, err)))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.startSession(w, r, m, "/hubs/new")
+}
+
+// startSession signs m in with a fresh session id and goes on to next.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharefair.Member, next string) {
+	if c, err := r.Cookie(server.SessionCookie); err == nil {
+		_ = h.svcs.Auth.DeleteSession(r.Context(), c.Value)
+	}
+	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	server.SetSessionCookie(w, h.cfg, secret)
+	redirect(w, r, safeNext(next))
+}
+
+func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
+	n, err := h.svcs.Network.Network(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !n.SetUp {
+		redirect(w, r, "/setup")
+		return
+	}
+	next := safeNext(r.URL.Query().Get("next"))
+	if sharefair.ViewerFromContext(r.Context()) != nil {
+		redirect(w, r, next)
+		return
+	}
+	h.render(w, r, http.StatusOK, signInPage(h.base(w, r, "Sign in"), newForm(nil, nil), next))
+}
+
+func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	next := safeNext(f.Get("next"))
+	m, err := h.signIn.Attempt(r.Context(), f.Get("email"), f.Get("password"), server.ClientAddr(r.Context()))
+	if err != nil {
+		code := sharefair.ErrorCode(err)
+		if code != sharefair.EUNAUTHORIZED && code != sharefair.ERATELIMITED {
+			h.fail(w, r, err)
+			return
+		}
+		server.RetryAfter(w, err)
+		f.Del("password")
+		h.render(w, r, server.Status(code), signInPage(h.base(w, r, "Sign in"), newForm(f, err), next))
+		return
+	}
+	h.startSession(w, r, m, next)
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(server.SessionCookie); err == nil {
+		if err := h.svcs.Auth.DeleteSession(r.Context(), c.Value); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	server.ClearSessionCookie(w, h.cfg)
+	redirect(w, r, "/signin")
+}
+
+func (h *Handler) invitationView(r *http.Request) (invitationView, error) {
+	token := r.PathValue("token")
+	inv, err := h.svcs.Invitations.FindInvitationByToken(r.Context(), token)
+	if err != nil {
+		return invitationView{}, err
+	}
+	v := invitationView{Email: inv.Email, InvitedBy: inv.InvitedBy.Name, Action: "/join/" + token}
+	if inv.Hub != nil {
+		v.Hub = inv.Hub.Name
+	}
+	return v, nil
+}
+
+func (h *Handler) joinForm(w http.ResponseWriter, r *http.Request) {
+	inv, err := h.invitationView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, joinPage(h.base(w, r, "Join"), newForm(nil, nil), inv))
+}
+
+func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
+	inv, err := h.invitationView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), r.PathValue("token"), sharefair.Acceptance{
+		Name: f.Get("name"), Handle: f.Get("handle"), Password: f.Get("password"),
+	})
+	if err != nil {
+		if isFieldError(err) {
+			f.Del("password")
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), joinPage(h.base(w, r, "Join"), newForm(f, err), inv))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.setFlash(w, "Welcome, "+m.Name+"! Tell others what you work on: complete your profile below.")
+	h.startSession(w, r, m, "/settings")
+}

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
+)
+
+// hubView is what the hub page shows.
+type hubView struct {
+	Hub       *sharefair.Hub
+	Threads   []*sharefair.Thread
+	Pager     pager
+	Members   []*sharefair.Member
+	CanEdit   bool
+	CoordForm form
+}
+
+// hubSideMembers is how many members the hub page lists beside its threads.
+const hubSideMembers = 24
+
+func (h *Handler) hubs(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, hubsPage(h.base(w, r, "Hubs"), hubs))
+}
+
+// loadHub gathers what the hub page shows.
+func (h *Handler) loadHub(r *http.Request) (hubView, error) {
+	ctx := r.Context()
+	hub, err := h.svcs.Hubs.FindHubBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return hubView{}, err
+	}
+	n := pageNumber(r)
+	threads, total, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{HubID: hub.ID, Page: sharefair.Page{Number: n}})
+	if err != nil {
+		return hubView{}, err
+	}
+	members, _, err := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{Hub: hub.Slug, Page: sharefair.Page{Size: hubSideMembers}})
+	if err != nil {
+		return hubView{}, err
+	}
+	v := sharefair.ViewerFromContext(ctx)
+	return hubView{
+		Hub: hub, Threads: threads, Members: members,
+		Pager:     newPager(hubURL(hub.Slug), r.URL.Query(), n, total, sharefair.DefaultPageSize),
+		CanEdit:   v.IsAdmin() || hub.ViewerRole == sharefair.HubRoleCoordinator,
+		CoordForm: newForm(nil, nil),
+	}, nil
+}
+
+func (h *Handler) hub(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	v, err := h.loadHub(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, hubPage(h.base(w, r, v.Hub.Name), v))
+}
+
+func (h *Handler) newHubForm(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.viewer(w, r)
+	if !ok {
+		return
+	}
+	if !v.IsAdmin() {
+		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may create hubs."))
+		return
+	}
+	h.render(w, r, http.StatusOK, hubFormPage(h.base(w, r, "Create a hub"), newForm(nil, nil), "/hubs", true))
+}
+
+func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	hub, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: f.Get("name"), Slug: f.Get("slug"), Description: f.Get("description")})
+	if err != nil {
+		if isFieldError(err) {
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), hubFormPage(h.base(w, r, "Create a hub"), newForm(f, err), "/hubs", true))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, hubURL(hub.Slug))
+}
+
+func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v := sharefair.ViewerFromContext(r.Context()); !v.IsAdmin() && hub.ViewerRole != sharefair.HubRoleCoordinator {
+		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it."))
+		return
+	}
+	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
+	h.render(w, r, http.StatusOK, hubFormPage(h.base(w, r, "Edit "+hub.Name), newForm(values, nil), hubURL(hub.Slug)+"/edit", false))
+}
+
+func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	name, desc := f.Get("name"), f.Get("description")
+	slug := r.PathValue("slug")
+	hub, err := h.svcs.Hubs.UpdateHub(r.Context(), slug, sharefair.HubUpdate{Name: &name, Description: &desc})
+	if err != nil {
+		if isFieldError(err) {
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), hubFormPage(h.base(w, r, "Edit hub"), newForm(f, err), hubURL(slug)+"/edit", false))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, hubURL(hub.Slug))
+}
+
+func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	slug := r.PathValue("slug")
+	if err := h.svcs.Hubs.JoinHub(r.Context(), slug); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.setFlash(w, "You joined the hub.")
+	redirect(w, r, hubURL(slug))
+}
+
+func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	slug := r.PathValue("slug")
+	if err := h.svcs.Hubs.LeaveHub(r.Context(), slug); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.setFlash(w, "You left the hub.")
+	redirect(w, r, hubURL(slug))
+}
+
+func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	slug := r.PathValue("slug")
+	handle := r.PostForm.Get("handle")
+	appoint := r.PostForm.Get("coordinator") != "no"
+	err := h.svcs.Hubs.SetCoordinator(r.Context(), slug, handle, appoint)
+	if err != nil {
+		if isFieldError(err) {
+			v, verr := h.loadHub(r)
+			if verr != nil {
+				h.fail(w, r, verr)
+				return
+			}
+			v.CoordForm = newForm(r.PostForm, err)
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), hubPage(h.base(w, r, v.Hub.Name), v))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	if appoint {
+		h.setFlash(w, "@"+sharefair.NormalizeHandle(handle)+" now coordinates this hub.")
+	} else {
+		h.setFlash(w, "@"+sharefair.NormalizeHandle(handle)+" no longer coordinates this hub.")
+	}
+	redirect(w, r, hubURL(slug))
+}

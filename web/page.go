@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/sharefair/sharefair"
+)
+
+// page is what every page shares.
+type page struct {
+	Title   string
+	Network string
+	CSS     string
+	Path    string
+	Flash   string
+	Viewer  *sharefair.Member
+}
+
+// section names the navigation entry the page belongs to.
+func (p page) section() string {
+	switch {
+	case hasPrefix(p.Path, "/threads"), hasPrefix(p.Path, "/posts"):
+		return "threads"
+	case hasPrefix(p.Path, "/hubs"):
+		return "hubs"
+	case hasPrefix(p.Path, "/members"):
+		return "members"
+	case hasPrefix(p.Path, "/invitations"):
+		return "invitations"
+	case hasPrefix(p.Path, "/settings"):
+		return "settings"
+	case p.Path == "/":
+		return "home"
+	}
+	return ""
+}
+
+func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
+
+// location is the viewer's time zone, UTC when unset.
+func (p page) location() *time.Location {
+	if p.Viewer != nil && p.Viewer.TimeZone != "" {
+		if loc, err := time.LoadLocation(p.Viewer.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// when formats a time for the viewer.
+func (p page) when(t time.Time) string {
+	return t.In(p.location()).Format("2 Jan 2006, 15:04")
+}
+
+// machineTime formats a time for a <time datetime> attribute.
+func machineTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// form holds what was submitted and what was wrong with it, so a refused
+// form comes back with the input kept and a message beside each field.
+type form struct {
+	values  url.Values
+	errs    map[string]string
+	message string
+}
+
+func newForm(values url.Values, err error) form {
+	f := form{values: values}
+	if err != nil {
+		f.errs = sharefair.ErrorFields(err)
+		f.message = sharefair.ErrorMessage(err)
+	}
+	if f.values == nil {
+		f.values = url.Values{}
+	}
+	return f
+}
+
+// Value returns the submitted value of a field.
+func (f form) Value(name string) string { return f.values.Get(name) }
+
+// Error returns the problem with a field, or "".
+func (f form) Error(name string) string { return f.errs[name] }
+
+// field describes one form control.
+type field struct {
+	Name     string
+	Label    string
+	Type     string // text, email, password, textarea, select, search
+	Hint     string
+	Required bool
+	Auto     string // autocomplete
+	Rows     int
+	Options  []sharefair.Option
+	Multiple bool
+}
+
+func (fl field) id() string { return "f-" + fl.Name }
+
+// pager links the pages of a list.
+type pager struct {
+	Number int
+	Pages  int
+	Query  url.Values // other query parameters to keep
+	Path   string
+}
+
+func newPager(path string, q url.Values, number, total, size int) pager {
+	keep := url.Values{}
+	for k, v := range q {
+		if k != "page" {
+			keep[k] = v
+		}
+	}
+	return pager{Number: number, Pages: sharefair.PageCount(total, size), Query: keep, Path: path}
+}
+
+// link returns the URL of page n.
+func (p pager) link(n int) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return p.Path
+	}
+	return p.Path + "?" + q.Encode()
+}
+
+// window returns the page numbers to show around the current one; 0 marks
+// a gap.
+func (p pager) window() []int {
+	var out []int
+	last := 0
+	for n := 1; n <= p.Pages; n++ {
+		if n == 1 || n == p.Pages || (n >= p.Number-2 && n <= p.Number+2) {
+			if last != 0 && n != last+1 {
+				out = append(out, 0)
+			}
+			out = append(out, n)
+			last = n
+		}
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func threadURL(id int64) string      { return "/threads/" + strconv.FormatInt(id, 10) }
+func postURL(id int64) string        { return "/posts/" + strconv.FormatInt(id, 10) }
+func memberURL(handle string) string { return "/members/" + handle }
+func hubURL(slug string) string      { return "/hubs/" + slug }
+func postAnchor(id int64) string     { return "p" + strconv.FormatInt(id, 10) }
+func idString(id int64) string       { return strconv.FormatInt(id, 10) }
+func selected(values []string, v string) bool {
+	for _, x := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

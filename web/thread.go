@@ -1,0 +1,318 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
+)
+
+// threadView is what the thread page shows.
+type threadView struct {
+	Thread    *sharefair.Thread
+	Posts     []*sharefair.Post
+	Pager     pager
+	Form      form
+	CanRename bool
+}
+
+// homeThreads is how many discussions the home page lists.
+const homeThreads = 20
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if sharefair.ViewerFromContext(ctx) == nil {
+		n, err := h.svcs.Network.Network(ctx)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if !n.SetUp {
+			redirect(w, r, "/setup")
+		} else {
+			redirect(w, r, "/signin")
+		}
+		return
+	}
+	threads, total, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{Page: sharefair.Page{Size: homeThreads}})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hubs, err := h.svcs.Hubs.FindHubs(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, homePage(h.base(w, r, "Home"), threads, total > len(threads), hubs))
+}
+
+func (h *Handler) threads(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	n := pageNumber(r)
+	threads, total, err := h.svcs.Threads.FindThreads(r.Context(), sharefair.ThreadFilter{Page: sharefair.Page{Number: n}})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pg := newPager("/threads", r.URL.Query(), n, total, sharefair.DefaultPageSize)
+	h.render(w, r, http.StatusOK, threadsPage(h.base(w, r, "Discussions"), threads, pg))
+}
+
+// audiences lists who the viewer may start a thread for: the network, and
+// their hubs (every hub, for network admins).
+func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
+	v := sharefair.ViewerFromContext(r.Context())
+	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	opts := []sharefair.Option{{Code: "network", Name: "The whole network"}}
+	for _, hub := range hubs {
+		if hub.ViewerRole != "" || v.IsAdmin() {
+			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug, Name: hub.Name + " hub"})
+		}
+	}
+	return opts, nil
+}
+
+func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	opts, err := h.audiences(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	values := url.Values{"audience": {"network"}}
+	if hub := r.URL.Query().Get("hub"); hub != "" {
+		values.Set("audience", "hub:"+hub)
+	}
+	h.render(w, r, http.StatusOK, newThreadPage(h.base(w, r, "Start a discussion"), newForm(values, nil), opts))
+}
+
+func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience"))}
+	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
+		nt.Audience, nt.Hub = sharefair.AudienceHub, hub
+	}
+	t, err := h.svcs.Threads.CreateThread(r.Context(), nt)
+	if err != nil {
+		if isFieldError(err) {
+			if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
+				fields["audience"] = fields["hub"]
+			}
+			opts, oerr := h.audiences(r)
+			if oerr != nil {
+				h.fail(w, r, oerr)
+				return
+			}
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), newThreadPage(h.base(w, r, "Start a discussion"), newForm(f, err), opts))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, threadURL(t.ID))
+}
+
+// loadThread gathers one page of a thread for its page.
+func (h *Handler) loadThread(r *http.Request, id int64, n int) (threadView, error) {
+	ctx := r.Context()
+	t, err := h.svcs.Threads.FindThreadByID(ctx, id)
+	if err != nil {
+		return threadView{}, err
+	}
+	pages := sharefair.PageCount(t.PostCount, sharefair.PostsPerPage)
+	if n > pages {
+		return threadView{}, sharefair.Errorf(sharefair.ENOTFOUND, "This discussion has only %d pages.", pages)
+	}
+	posts, total, err := h.svcs.Threads.FindPosts(ctx, id, sharefair.Page{Number: n, Size: sharefair.PostsPerPage})
+	if err != nil {
+		return threadView{}, err
+	}
+	v := sharefair.ViewerFromContext(ctx)
+	return threadView{
+		Thread:    t,
+		Posts:     posts,
+		Pager:     newPager(threadURL(id), nil, n, total, sharefair.PostsPerPage),
+		Form:      newForm(nil, nil),
+		CanRename: v.IsAdmin() || (t.Author != nil && v != nil && t.Author.ID == v.ID),
+	}, nil
+}
+
+func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v, err := h.loadThread(r, id, pageNumber(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, threadPage(h.base(w, r, v.Thread.Title), v))
+}
+
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	post, err := h.svcs.Threads.CreatePost(r.Context(), id, r.PostForm.Get("body"))
+	if err != nil {
+		if !isFieldError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		t, terr := h.svcs.Threads.FindThreadByID(r.Context(), id)
+		if terr != nil {
+			h.fail(w, r, terr)
+			return
+		}
+		v, verr := h.loadThread(r, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
+		if verr != nil {
+			h.fail(w, r, verr)
+			return
+		}
+		v.Form = newForm(r.PostForm, err)
+		h.render(w, r, server.Status(sharefair.ErrorCode(err)), threadPage(h.base(w, r, v.Thread.Title), v))
+		return
+	}
+	h.goToPost(w, r, post.ID)
+}
+
+// goToPost redirects to the thread page holding a post, at the post.
+func (h *Handler) goToPost(w http.ResponseWriter, r *http.Request, id int64) {
+	threadID, pos, err := h.svcs.Threads.PostPosition(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	to := threadURL(threadID)
+	if n := sharefair.PageCount(pos, sharefair.PostsPerPage); n > 1 {
+		to += "?page=" + itoa(n)
+	}
+	redirect(w, r, to+"#"+postAnchor(id))
+}
+
+func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.goToPost(w, r, id)
+}
+
+func (h *Handler) editPostForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	post, err := h.svcs.Threads.FindPostByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !post.Mine {
+		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it."))
+		return
+	}
+	h.render(w, r, http.StatusOK, editPostPage(h.base(w, r, "Edit your post"), newForm(url.Values{"body": {post.Source}}, nil), post))
+}
+
+func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	post, err := h.svcs.Threads.UpdatePost(r.Context(), id, r.PostForm.Get("body"))
+	if err != nil {
+		if isFieldError(err) {
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), editPostPage(h.base(w, r, "Edit your post"), newForm(r.PostForm, err), &sharefair.Post{ID: id}))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.goToPost(w, r, post.ID)
+}
+
+func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	t, err := h.svcs.Threads.FindThreadByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, editThreadPage(h.base(w, r, "Edit the title"), newForm(url.Values{"title": {t.Title}}, nil), t))
+}
+
+func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.viewer(w, r); !ok {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.parseForm(w, r) {
+		return
+	}
+	t, err := h.svcs.Threads.RenameThread(r.Context(), id, r.PostForm.Get("title"))
+	if err != nil {
+		if isFieldError(err) {
+			h.render(w, r, server.Status(sharefair.ErrorCode(err)), editThreadPage(h.base(w, r, "Edit the title"), newForm(r.PostForm, err), &sharefair.Thread{ID: id}))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, threadURL(t.ID))
+}

@@ -1,0 +1,197 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/sharefair/sharefair"
+)
+
+// hubRefJSON is how other objects point at a hub.
+type hubRefJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+func hubRef(h *sharefair.HubRef) *hubRefJSON {
+	if h == nil {
+		return nil
+	}
+	return &hubRefJSON{Slug: h.Slug, Name: h.Name}
+}
+
+// hubJSON is a hub in a list.
+type hubJSON struct {
+	ID          int64     `json:"id"`
+	Slug        string    `json:"slug"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	CreatedAt   time.Time `json:"created_at"`
+	MemberCount int       `json:"member_count"`
+	// ViewerRole is the viewer's role in the hub, null when not a member.
+	ViewerRole *string `json:"viewer_role"`
+}
+
+func hub(h *sharefair.Hub) hubJSON {
+	j := hubJSON{ID: h.ID, Slug: h.Slug, Name: h.Name, Description: h.Description, CreatedAt: utc(h.CreatedAt),
+		MemberCount: h.MemberCount}
+	if h.ViewerRole != "" {
+		role := string(h.ViewerRole)
+		j.ViewerRole = &role
+	}
+	return j
+}
+
+// hubDetailJSON is one hub with its coordinators.
+type hubDetailJSON struct {
+	hubJSON
+	Coordinators []*memberRefJSON `json:"coordinators"`
+}
+
+func hubDetail(h *sharefair.Hub) hubDetailJSON {
+	d := hubDetailJSON{hubJSON: hub(h), Coordinators: make([]*memberRefJSON, len(h.Coordinators))}
+	for i, c := range h.Coordinators {
+		d.Coordinators[i] = memberRef(c)
+	}
+	return d
+}
+
+func (h *Handler) listHubs(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageParams(r, sharefair.DefaultPageSize)
+	if err != nil {
+		return err
+	}
+	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mapList(slicePage(hubs, page), hub, page, len(hubs)))
+}
+
+// newHubJSON is the body of POST /hubs.
+type newHubJSON struct {
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Description string `json:"description"`
+}
+
+func (h *Handler) postHub(w http.ResponseWriter, r *http.Request) error {
+	var in newHubJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	hb, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: in.Name, Slug: in.Slug, Description: in.Description})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", h.cfg.Absolute(Prefix+"/hubs/"+hb.Slug))
+	return render(w, http.StatusCreated, hubDetail(hb))
+}
+
+func (h *Handler) getHub(w http.ResponseWriter, r *http.Request) error {
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, hubDetail(hb))
+}
+
+// hubPatch is the body of PATCH /hubs/{slug}. Absent fields stay as they are.
+type hubPatch struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+}
+
+func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request) error {
+	var in hubPatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	hb, err := h.svcs.Hubs.UpdateHub(r.Context(), r.PathValue("slug"), sharefair.HubUpdate{Name: in.Name,
+		Description: in.Description})
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, hubDetail(hb))
+}
+
+func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svcs.Hubs.JoinHub(r.Context(), r.PathValue("slug")); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svcs.Hubs.LeaveHub(r.Context(), r.PathValue("slug")); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (h *Handler) listHubMembers(w http.ResponseWriter, r *http.Request) error {
+	f, err := memberFilter(r)
+	if err != nil {
+		return err
+	}
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	f.Hub = hb.Slug
+	return h.renderMembers(w, r, f)
+}
+
+func (h *Handler) listHubThreads(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageParams(r, sharefair.DefaultPageSize)
+	if err != nil {
+		return err
+	}
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	return h.renderThreads(w, r, sharefair.ThreadFilter{HubID: hb.ID, Page: page})
+}
+
+func (h *Handler) putCoordinator(w http.ResponseWriter, r *http.Request) error {
+	return h.setCoordinator(w, r, true)
+}
+
+func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request) error {
+	return h.setCoordinator(w, r, false)
+}
+
+func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, on bool) error {
+	ctx := r.Context()
+	if !on && sharefair.ViewerFromContext(ctx).IsAdmin() {
+		// HubService.SetCoordinator(…, false) adds someone who is not in
+		// the hub as a plain member; standing down a non-coordinator must
+		// change nothing, so only call it for an actual coordinator.
+		hb, err := h.svcs.Hubs.FindHubBySlug(ctx, r.PathValue("slug"))
+		if err != nil {
+			return err
+		}
+		m, err := h.svcs.Members.FindMemberByHandle(ctx, r.PathValue("handle"))
+		if err != nil {
+			return err
+		}
+		if !coordinates(m, hb.Slug) {
+			return noContent(w)
+		}
+	}
+	if err := h.svcs.Hubs.SetCoordinator(r.Context(), r.PathValue("slug"), r.PathValue("handle"), on); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// coordinates reports whether m coordinates the hub with the given slug.
+func coordinates(m *sharefair.Member, slug string) bool {
+	for _, hm := range m.Hubs {
+		if hm.Hub.Slug == slug && hm.Role == sharefair.HubRoleCoordinator {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,55 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/sharefair/sharefair"
+)
+
+// healthJSON answers the health check.
+type healthJSON struct {
+	Status string `json:"status"`
+}
+
+// getHealth answers as /healthz does: the process is up. Readiness (the
+// database answering) is /readyz.
+func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) error {
+	return render(w, http.StatusOK, healthJSON{Status: "ok"})
+}
+
+// networkJSON is the network's settings.
+type networkJSON struct {
+	Name      string    `json:"name"`
+	SetUp     bool      `json:"set_up"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func network(n *sharefair.Network) networkJSON {
+	return networkJSON{Name: n.Name, SetUp: n.SetUp, CreatedAt: utc(n.CreatedAt)}
+}
+
+func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
+	n, err := h.svcs.Network.Network(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, network(n))
+}
+
+// networkPatch is the body of PATCH /network.
+type networkPatch struct {
+	Name string `json:"name"`
+}
+
+func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request) error {
+	var in networkPatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	n, err := h.svcs.Network.RenameNetwork(r.Context(), in.Name)
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, network(n))
+}

@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/prose"
+	"github.com/sharefair/sharefair/internal/testutil"
+)
+
+// Page weight budgets from the product's promise to slow connections:
+// what a member downloads, gzipped, including the stylesheet.
+const (
+	pageBudget   = 30 << 10 // home, hub, first page of a 200-reply thread
+	threadBudget = 60 << 10 // every page of that thread
+)
+
+// gzipSize fetches path as a browser that accepts gzip and returns the
+// bytes on the wire.
+func gzipSize(t *testing.T, c *http.Client, s *testutil.Server, path string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("GET %s: not gzipped (Content-Encoding %q)", path, res.Header.Get("Content-Encoding"))
+	}
+	return len(b)
+}
+
+func TestPageWeight(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			rng := rand.New(rand.NewPCG(1, 2))
+			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
+			testutil.MustCreateHub(t, s.DB, s.Admin, "Nairobi")
+			var members []*sharefair.Member
+			var handles []string
+			for i := 0; i < 30; i++ {
+				m := testutil.MustCreateMember(t, s.DB, "member"+strconv.Itoa(i), sharefair.RoleMember)
+				testutil.MustJoin(t, s.DB, m, rome)
+				members, handles = append(members, m), append(handles, m.Handle)
+			}
+			for i := 0; i < 25; i++ {
+				hub := rome
+				if i%2 == 0 {
+					hub = nil
+				}
+				testutil.MustCreateThread(t, s.DB, members[i], hub, prose.Title(rng), prose.Post(rng, 500, handles))
+			}
+			long := testutil.MustCreateThread(t, s.DB, members[0], rome, "What would you do facing this, in my context?", prose.Post(rng, 500, handles))
+			for i := 0; i < 200; i++ {
+				if _, err := s.DB.CreatePost(testutil.As(members[i%len(members)]), long.ID, prose.Post(rng, 500, handles)); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			c := s.Browser(t, members[1])
+			c.Transport = &http.Transport{DisableCompression: true}
+			home := get(t, c, s, "/")
+			css, _ := home.Doc.Find(`link[rel="stylesheet"]`).Attr("href")
+			cssSize := gzipSize(t, c, s, css)
+
+			thread := "/threads/" + strconv.FormatInt(long.ID, 10)
+			for _, p := range []string{"/", "/hubs/rome", thread} {
+				n := gzipSize(t, c, s, p)
+				t.Logf("%s: %d bytes gzipped + %d stylesheet", p, n, cssSize)
+				if n+cssSize > pageBudget {
+					t.Errorf("%s weighs %d bytes with its stylesheet, over the %d budget", p, n+cssSize, pageBudget)
+				}
+			}
+			pages := sharefair.PageCount(201, sharefair.PostsPerPage)
+			total := cssSize
+			for n := 1; n <= pages; n++ {
+				path := thread
+				if n > 1 {
+					path += "?page=" + strconv.Itoa(n)
+				}
+				total += gzipSize(t, c, s, path)
+			}
+			t.Logf("whole thread (%d pages): %d bytes gzipped with the stylesheet", pages, total)
+			if total > threadBudget {
+				t.Errorf("reading the whole thread weighs %d bytes, over the %d budget", total, threadBudget)
+			}
+			// The thread really holds what was measured.
+			last := get(t, c, s, thread+"?page="+strconv.Itoa(pages))
+			if got := last.Doc.Find(".post").Length(); got != 201-(pages-1)*sharefair.PostsPerPage {
+				t.Fatalf("last page has %d posts", got)
+			}
+			if !strings.Contains(home.Body, "What would you do facing this") {
+				t.Fatal("home page does not list the long thread")
+			}
+		})
+	}
+}

@@ -34,6 +34,7 @@ func envOr(name, def string) string {
 // register adds the settings every command that opens the database shares.
 func (s *settings) register(fs *flag.FlagSet) {
 	d := app.DefaultConfig()
+	s.cfg = d
 	fs.StringVar(&s.cfg.DataDir, "data", envOr("SHAREFAIR_DATA", d.DataDir),
 		"directory holding the SQLite database (env SHAREFAIR_DATA)")
 	fs.StringVar(&s.cfg.DatabaseURL, "database-url", envOr("SHAREFAIR_DATABASE_URL", ""),

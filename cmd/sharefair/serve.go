@@ -38,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	a.Logger.Info("Sharefair is running", "version", sharefair.Version, "url", a.BaseURL(),
 		"listen", ln.Addr().String(), "database", a.DB.Engine())
-	fmt.Fprintf(stdout, "Sharefair is running: open %s\n", a.BaseURL())
+	fmt.Fprintf(stdout, "Sharefair is running: open %s (listening on %s)\n", a.BaseURL(), ln.Addr())
 	if err := a.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -133,6 +133,13 @@ func (c *client) raw(method, path, contentType string, body []byte) *response {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	return c.send(req)
+}
+
+// send sends a request as it is.
+func (c *client) send(req *http.Request) *response {
+	c.t.Helper()
+	method, path := req.Method, req.URL.RequestURI()
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
@@ -177,6 +184,13 @@ func (r *response) ok(want int, v any) *response {
 		}
 	}
 	return r
+}
+
+// decodeBody decodes a JSON answer; safe to call from any goroutine.
+func decodeBody(t *testing.T, res *http.Response, v any) {
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Errorf("decode: %v", err)
+	}
 }
 
 // errorDetail decodes the error in the answer.

@@ -64,11 +64,11 @@ func TestInvitations(t *testing.T) {
 				Hub       *hubRefJSON `json:"hub"`
 				InvitedBy string      `json:"invited_by"`
 			}
-			v.anon.as(t).get("/api/v1/join/" + token).ok(200, &p)
+			v.anon.as(t).get("/api/v1/join/"+token).ok(200, &p)
 			if p.Email != "newcomer@example.org" || p.Hub == nil || p.Hub.Name != "Rome" || p.InvitedBy != "Member alice" {
 				t.Fatalf("preview = %+v", p)
 			}
-			v.anon.as(t).get("/api/v1/join/" + token + "x").fails(404, "not_found", "")
+			v.anon.as(t).get("/api/v1/join/"+token+"x").fails(404, "not_found", "")
 		})
 		t.Run("ErrAcceptInvalid", func(t *testing.T) {
 			d := v.anon.as(t).post("/api/v1/join/"+token+"/accept", map[string]any{"name": "", "handle": "a b", "password": "short"}).
@@ -134,7 +134,7 @@ func TestInvitations(t *testing.T) {
 			// Single use.
 			v.anon.as(t).post("/api/v1/join/"+token+"/accept", map[string]any{"name": "Again", "handle": "again",
 				"password": "a long enough password"}).fails(404, "not_found", "")
-			v.anon.as(t).get("/api/v1/join/" + token).fails(404, "not_found", "")
+			v.anon.as(t).get("/api/v1/join/"+token).fails(404, "not_found", "")
 		})
 		var second struct {
 			Invitation invitationJSON `json:"invitation"`

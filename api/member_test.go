@@ -117,7 +117,7 @@ func TestMembers(t *testing.T) {
 		} {
 			t.Run("Filter"+c.name, func(t *testing.T) {
 				var l listOf[memberJSON]
-				v.bob.as(t).get("/api/v1/members" + c.query).ok(200, &l)
+				v.bob.as(t).get("/api/v1/members"+c.query).ok(200, &l)
 				var got []string
 				for _, m := range l.Items {
 					got = append(got, m.Handle)

@@ -69,10 +69,10 @@ func TestTokens(t *testing.T) {
 		})
 		t.Run("Revoke", func(t *testing.T) {
 			id := strconv.FormatInt(ct.Token.ID, 10)
-			v.bob.as(t).del("/api/v1/tokens/" + id).fails(404, "not_found", "")
-			v.alice.as(t).del("/api/v1/tokens/" + id).ok(204, nil)
+			v.bob.as(t).del("/api/v1/tokens/"+id).fails(404, "not_found", "")
+			v.alice.as(t).del("/api/v1/tokens/"+id).ok(204, nil)
 			newClient(t, v.s, ct.Secret).get("/api/v1/me").fails(401, "unauthorized", "")
-			v.alice.as(t).del("/api/v1/tokens/" + id).fails(404, "not_found", "")
+			v.alice.as(t).del("/api/v1/tokens/"+id).fails(404, "not_found", "")
 		})
 	})
 }

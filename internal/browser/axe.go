@@ -149,7 +149,9 @@ func (b *Browser) Axe() AxeResult {
 // impact, what it asks and each element it found. name says which page.
 func (b *Browser) CheckAccessibility(name string) AxeResult {
 	b.t.Helper()
+	b.Screenshot(name)
 	res := b.Axe()
+	b.t.Logf("axe on %s: %d rules passed, %d violated, %d need a person to check", name, res.Passes, len(res.Violations), len(res.Incomplete))
 	if res.Passes == 0 {
 		b.t.Errorf("axe on %s: no rule passed, so nothing was checked", name)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,11 @@ import (
 
 	"github.com/sharefair/sharefair/internal/testutil"
 )
+
+// ScreenshotsEnv names the variable that, when set to a directory, makes
+// CheckAccessibility save a screenshot of each page it checks there, so a
+// developer can look at what the test saw.
+const ScreenshotsEnv = "SHAREFAIR_SCREENSHOTS"
 
 // ChromiumEnv names the variable that may point at another Chromium binary.
 const ChromiumEnv = "SHAREFAIR_CHROMIUM"
@@ -213,6 +219,21 @@ func (b *Browser) Path() string {
 	b.t.Helper()
 	loc := Run(b, "read location", chromedp.Location())
 	return strings.TrimPrefix(loc, b.base)
+}
+
+// Screenshot saves a full-page PNG of the page shown now as name.png in
+// $SHAREFAIR_SCREENSHOTS; it does nothing when that is unset.
+func (b *Browser) Screenshot(name string) {
+	b.t.Helper()
+	dir := os.Getenv(ScreenshotsEnv)
+	if dir == "" {
+		return
+	}
+	png := Run(b, "screenshot "+name, chromedp.FullScreenshot(100))
+	file := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(b.t.Name()+"-"+name)+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatalf("save screenshot: %v", err)
+	}
 }
 
 // fatal fails the test for a step, with where the browser was and what

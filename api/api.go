@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/auth"
@@ -138,11 +139,37 @@ func (h *Handler) wrap(rt route) http.Handler {
 				"Please sign in: send Authorization: Bearer <token> (create one with POST /api/v1/tokens/password)."))
 			return
 		}
+		if err := checkURL(r); err != nil {
+			server.WriteError(w, r, err)
+			return
+		}
 		if err := rt.handle(w, r); err != nil {
 			server.WriteError(w, r, err)
 		}
 	})
 }
+
+// checkURL refuses paths and query parameters that no stored value can
+// match and that PostgreSQL would refuse to compare: invalid UTF-8 and NUL
+// characters. Such a path names nothing (404); such a parameter is a bad
+// request (400).
+func checkURL(r *http.Request) error {
+	if !cleanText(r.URL.Path) {
+		return sharefair.Errorf(sharefair.ENOTFOUND, "Not found.")
+	}
+	for name, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !cleanText(name) || !cleanText(v) {
+				return badRequest(strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), ""),
+					"Query parameters must be valid UTF-8 text without NUL characters.")
+			}
+		}
+	}
+	return nil
+}
+
+// cleanText reports whether s is valid UTF-8 without NUL characters.
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // probeMethods are the methods tried to tell a wrong method (405) from an
 // unknown path (404).
@@ -283,14 +310,17 @@ func pathID(r *http.Request, what string) (int64, error) {
 	return id, nil
 }
 
+// maxPage bounds page numbers, so that offsets stay far from overflowing.
+const maxPage = 1_000_000
+
 // pageParams reads ?page= and ?per_page=.
 func pageParams(r *http.Request, defaultSize int) (sharefair.Page, error) {
 	p := sharefair.Page{Number: 1, Size: defaultSize}
 	q := r.URL.Query()
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return p, badRequest("page", "page must be a whole number from 1.")
+		if err != nil || n < 1 || n > maxPage {
+			return p, badRequest("page", "page must be a whole number from 1 to "+strconv.Itoa(maxPage)+".")
 		}
 		p.Number = n
 	}

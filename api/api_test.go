@@ -184,6 +184,39 @@ func TestErrors(t *testing.T) {
 			}
 		})
 
+		// Paths and query strings no value can match (invalid UTF-8, NUL)
+		// are 404 and 400, never a database error.
+		t.Run("HostileURLs", func(t *testing.T) {
+			for _, c := range []struct {
+				method, path string
+				status       int
+				field        string
+			}{
+				{"GET", "/api/v1/members?q=%00", 400, "q"},
+				{"GET", "/api/v1/members?q=%FF", 400, "q"},
+				{"GET", "/api/v1/members?hub=%FF", 400, "hub"},
+				{"GET", "/api/v1/members?organisation=a%00b", 400, "organisation"},
+				{"GET", "/api/v1/threads?hub=%00", 400, "hub"},
+				{"GET", "/api/v1/threads?page=9223372036854775807", 400, "page"},
+				{"GET", "/api/v1/hubs/%FF", 404, ""},
+				{"GET", "/api/v1/hubs/%00", 404, ""},
+				{"GET", "/api/v1/hubs/%FF/threads", 404, ""},
+				{"PUT", "/api/v1/hubs/%00/membership", 404, ""},
+				{"PUT", "/api/v1/hubs/rome/coordinators/%00", 404, ""},
+				{"GET", "/api/v1/members/%00", 404, ""},
+				{"GET", "/api/v1/join/%00", 404, ""},
+				{"GET", "/api/v1/join/%FF", 404, ""},
+			} {
+				code := "not_found"
+				if c.status == 400 {
+					code = "bad_request"
+				}
+				v.admin.as(t).do(c.method, c.path, nil).fails(c.status, code, c.field)
+			}
+			v.anon.as(t).post("/api/v1/tokens/password", map[string]any{"email": "alice@example.org\x00", "password": "x", "name": "x"}).
+				fails(401, "unauthorized", "")
+		})
+
 		// Whatever a client sends, the answer is never a 500 (the client
 		// fails the test on any 5xx).
 		t.Run("MalformedNeverInternal", func(t *testing.T) {

@@ -45,6 +45,11 @@ func (h *Handler) postPasswordToken(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	ctx := r.Context()
+	if !cleanText(in.Email) {
+		// No member's address holds a NUL, and PostgreSQL refuses to
+		// compare one: answer as for any unknown address.
+		return sharefair.Errorf(sharefair.EUNAUTHORIZED, "That email address and password do not match.")
+	}
 	m, err := h.signIn.Attempt(ctx, in.Email, in.Password, server.ClientAddr(ctx))
 	if err != nil {
 		return err

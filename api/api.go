@@ -41,8 +41,8 @@ type Handler struct {
 // Route is one method and path pattern the API answers, in net/http
 // ServeMux syntax (e.g. "/api/v1/threads/{id}").
 type Route struct {
-	Method  string
-	Pattern string
+	Method  string // GET, POST, PUT, PATCH or DELETE
+	Pattern string // the full path, wildcards in braces
 }
 
 // route is an entry of the route table.

@@ -29,9 +29,6 @@ func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
-	}
 	f := r.PostForm
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{
 		Code: f.Get("code"), NetworkName: f.Get("network_name"), Email: f.Get("email"),
@@ -82,9 +79,6 @@ func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
-	}
 	f := r.PostForm
 	next := safeNext(f.Get("next"))
 	m, err := h.signIn.Attempt(r.Context(), f.Get("email"), f.Get("password"), server.ClientAddr(r.Context()))
@@ -139,9 +133,6 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
 	inv, err := h.invitationView(r)
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	if !h.parseForm(w, r) {
 		return
 	}
 	f := r.PostForm

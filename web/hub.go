@@ -22,9 +22,6 @@ type hubView struct {
 const hubSideMembers = 24
 
 func (h *Handler) hubs(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
@@ -59,9 +56,6 @@ func (h *Handler) loadHub(r *http.Request) (hubView, error) {
 }
 
 func (h *Handler) hub(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	v, err := h.loadHub(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -71,10 +65,7 @@ func (h *Handler) hub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) newHubForm(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.viewer(w, r)
-	if !ok {
-		return
-	}
+	v := sharefair.ViewerFromContext(r.Context())
 	if !v.IsAdmin() {
 		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may create hubs."))
 		return
@@ -83,12 +74,6 @@ func (h *Handler) newHubForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
 	f := r.PostForm
 	hub, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: f.Get("name"), Slug: f.Get("slug"), Description: f.Get("description")})
 	if err != nil {
@@ -103,9 +88,6 @@ func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		h.fail(w, r, err)
@@ -120,12 +102,6 @@ func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
 	f := r.PostForm
 	name, desc := f.Get("name"), f.Get("description")
 	slug := r.PathValue("slug")
@@ -142,9 +118,6 @@ func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	slug := r.PathValue("slug")
 	if err := h.svcs.Hubs.JoinHub(r.Context(), slug); err != nil {
 		h.fail(w, r, err)
@@ -155,9 +128,6 @@ func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	slug := r.PathValue("slug")
 	if err := h.svcs.Hubs.LeaveHub(r.Context(), slug); err != nil {
 		h.fail(w, r, err)
@@ -168,12 +138,6 @@ func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
 	slug := r.PathValue("slug")
 	handle := r.PostForm.Get("handle")
 	appoint := r.PostForm.Get("coordinator") != "no"

@@ -31,9 +31,6 @@ type profileView struct {
 const profileThreads = 10
 
 func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	ctx := r.Context()
 	q := r.URL.Query()
 	n := pageNumber(r)
@@ -73,10 +70,7 @@ func facetOptions(fs []sharefair.Facet) []sharefair.Option {
 	return opts
 }
 
-func (h *Handler) member(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
+func (h *Handler) memberProfile(w http.ResponseWriter, r *http.Request) {
 	pv, err := h.loadProfile(r, r.PathValue("handle"))
 	if err != nil {
 		h.fail(w, r, err)
@@ -106,10 +100,7 @@ func (h *Handler) loadProfile(r *http.Request, handle string) (profileView, erro
 }
 
 func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.viewer(w, r)
-	if !ok {
-		return
-	}
+	v := sharefair.ViewerFromContext(r.Context())
 	m, err := h.svcs.Members.FindMemberByID(r.Context(), v.ID)
 	if err != nil {
 		h.fail(w, r, err)
@@ -124,13 +115,7 @@ func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.viewer(w, r)
-	if !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
+	v := sharefair.ViewerFromContext(r.Context())
 	f := r.PostForm
 	str := func(k string) *string { s := f.Get(k); return &s }
 	langs := f["languages"]
@@ -156,13 +141,7 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.viewer(w, r)
-	if !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
+	v := sharefair.ViewerFromContext(r.Context())
 	_, secret, err := h.svcs.Auth.CreateToken(r.Context(), v.ID, r.PostForm.Get("name"))
 	if err != nil {
 		if isFieldError(err) {
@@ -183,10 +162,7 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.viewer(w, r)
-	if !ok {
-		return
-	}
+	v := sharefair.ViewerFromContext(r.Context())
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)

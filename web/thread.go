@@ -50,9 +50,6 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) threads(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	n := pageNumber(r)
 	threads, total, err := h.svcs.Threads.FindThreads(r.Context(), sharefair.ThreadFilter{Page: sharefair.Page{Number: n}})
 	if err != nil {
@@ -81,9 +78,6 @@ func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
 }
 
 func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	opts, err := h.audiences(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -97,12 +91,6 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
-	if !h.parseForm(w, r) {
-		return
-	}
 	f := r.PostForm
 	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience"))}
 	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
@@ -154,9 +142,6 @@ func (h *Handler) loadThread(r *http.Request, id int64, n int) (threadView, erro
 }
 
 func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -171,15 +156,9 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	if !h.parseForm(w, r) {
 		return
 	}
 	post, err := h.svcs.Threads.CreatePost(r.Context(), id, r.PostForm.Get("body"))
@@ -220,9 +199,6 @@ func (h *Handler) goToPost(w http.ResponseWriter, r *http.Request, id int64) {
 }
 
 func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -232,9 +208,6 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editPostForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -253,15 +226,9 @@ func (h *Handler) editPostForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	if !h.parseForm(w, r) {
 		return
 	}
 	post, err := h.svcs.Threads.UpdatePost(r.Context(), id, r.PostForm.Get("body"))
@@ -277,9 +244,6 @@ func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -294,15 +258,9 @@ func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.viewer(w, r); !ok {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	if !h.parseForm(w, r) {
 		return
 	}
 	t, err := h.svcs.Threads.RenameThread(r.Context(), id, r.PostForm.Get("title"))

@@ -69,44 +69,70 @@ func (h *Handler) routes() {
 	m.Handle("GET /static/", staticHandler())
 	m.HandleFunc("GET /{$}", h.home)
 	m.HandleFunc("GET /setup", h.setupForm)
-	m.HandleFunc("POST /setup", h.setup)
+	m.HandleFunc("POST /setup", h.form(h.setup))
 	m.HandleFunc("GET /signin", h.signInForm)
-	m.HandleFunc("POST /signin", h.signInPost)
+	m.HandleFunc("POST /signin", h.form(h.signInPost))
 	m.HandleFunc("POST /signout", h.signOut)
 	m.HandleFunc("GET /join/{token}", h.joinForm)
-	m.HandleFunc("POST /join/{token}", h.join)
+	m.HandleFunc("POST /join/{token}", h.form(h.join))
 
-	m.HandleFunc("GET /threads", h.threads)
-	m.HandleFunc("GET /threads/new", h.newThreadForm)
-	m.HandleFunc("POST /threads", h.createThread)
-	m.HandleFunc("GET /threads/{id}", h.thread)
-	m.HandleFunc("POST /threads/{id}/posts", h.reply)
-	m.HandleFunc("GET /threads/{id}/edit", h.editThreadForm)
-	m.HandleFunc("POST /threads/{id}/edit", h.editThread)
-	m.HandleFunc("GET /posts/{id}", h.post)
-	m.HandleFunc("GET /posts/{id}/edit", h.editPostForm)
-	m.HandleFunc("POST /posts/{id}/edit", h.editPost)
+	// Everything else is for signed-in members.
+	page := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.member(fn)) }
+	submit := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.member(h.form(fn))) }
 
-	m.HandleFunc("GET /hubs", h.hubs)
-	m.HandleFunc("GET /hubs/new", h.newHubForm)
-	m.HandleFunc("POST /hubs", h.createHub)
-	m.HandleFunc("GET /hubs/{slug}", h.hub)
-	m.HandleFunc("GET /hubs/{slug}/edit", h.editHubForm)
-	m.HandleFunc("POST /hubs/{slug}/edit", h.editHub)
-	m.HandleFunc("POST /hubs/{slug}/join", h.joinHub)
-	m.HandleFunc("POST /hubs/{slug}/leave", h.leaveHub)
-	m.HandleFunc("POST /hubs/{slug}/coordinators", h.setCoordinator)
+	page("GET /threads", h.threads)
+	page("GET /threads/new", h.newThreadForm)
+	submit("POST /threads", h.createThread)
+	page("GET /threads/{id}", h.thread)
+	submit("POST /threads/{id}/posts", h.reply)
+	page("GET /threads/{id}/edit", h.editThreadForm)
+	submit("POST /threads/{id}/edit", h.editThread)
+	page("GET /posts/{id}", h.post)
+	page("GET /posts/{id}/edit", h.editPostForm)
+	submit("POST /posts/{id}/edit", h.editPost)
 
-	m.HandleFunc("GET /members", h.members)
-	m.HandleFunc("GET /members/{handle}", h.member)
-	m.HandleFunc("GET /settings", h.settingsForm)
-	m.HandleFunc("POST /settings", h.settings)
-	m.HandleFunc("POST /settings/tokens", h.createToken)
-	m.HandleFunc("POST /settings/tokens/{id}/revoke", h.revokeToken)
+	page("GET /hubs", h.hubs)
+	page("GET /hubs/new", h.newHubForm)
+	submit("POST /hubs", h.createHub)
+	page("GET /hubs/{slug}", h.hub)
+	page("GET /hubs/{slug}/edit", h.editHubForm)
+	submit("POST /hubs/{slug}/edit", h.editHub)
+	submit("POST /hubs/{slug}/join", h.joinHub)
+	submit("POST /hubs/{slug}/leave", h.leaveHub)
+	submit("POST /hubs/{slug}/coordinators", h.setCoordinator)
 
-	m.HandleFunc("GET /invitations", h.invitations)
-	m.HandleFunc("POST /invitations", h.createInvitation)
-	m.HandleFunc("POST /invitations/{id}/revoke", h.revokeInvitation)
+	page("GET /members", h.members)
+	page("GET /members/{handle}", h.memberProfile)
+	page("GET /settings", h.settingsForm)
+	submit("POST /settings", h.settings)
+	submit("POST /settings/tokens", h.createToken)
+	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
+
+	page("GET /invitations", h.invitations)
+	submit("POST /invitations", h.createInvitation)
+	submit("POST /invitations/{id}/revoke", h.revokeInvitation)
+}
+
+// member lets only signed-in members through; others are sent to sign in.
+func (h *Handler) member(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if sharefair.ViewerFromContext(r.Context()) == nil {
+			h.fail(w, r, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in."))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// form parses the posted form first; an oversize body is refused with 413.
+func (h *Handler) form(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			h.fail(w, r, server.BodyError(err))
+			return
+		}
+		next(w, r)
+	}
 }
 
 // base fills the parts every page shares.
@@ -159,25 +185,6 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // redirect answers a form with 303 See Other, so reloading does not post again.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
-// viewer returns the signed-in member, or sends the person to sign in.
-func (h *Handler) viewer(w http.ResponseWriter, r *http.Request) (*sharefair.Member, bool) {
-	v := sharefair.ViewerFromContext(r.Context())
-	if v == nil {
-		h.fail(w, r, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in."))
-		return nil, false
-	}
-	return v, true
-}
-
-// parseForm reads a posted form; an oversize body is refused with 413.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, server.BodyError(err))
-		return false
-	}
-	return true
 }
 
 // pathID reads a numeric path value; anything else is not found.

@@ -378,4 +378,3 @@ func threadIDFrom(t *testing.T, path string) int64 {
 	}
 	return id
 }
-

@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create and drop the schema
+)
+
+// database is a fresh database the bench may fill and throw away.
+type database struct {
+	engine  string
+	version string
+	url     string       // for app.Config.DatabaseURL
+	where   string       // where it is, for people
+	drop    func() error // removes it
+}
+
+// newSQLite makes a temporary directory under dir (the system's when
+// empty) for a SQLite database.
+func newSQLite(dir string) (database, error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return database{}, fmt.Errorf("bench: data directory: %w", err)
+		}
+	}
+	tmp, err := os.MkdirTemp(dir, "sharefair-bench-")
+	if err != nil {
+		return database{}, fmt.Errorf("bench: data directory: %w", err)
+	}
+	version := "modernc.org/sqlite"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "modernc.org/sqlite" {
+				version += " " + d.Version
+			}
+		}
+	}
+	return database{engine: "sqlite", version: version, url: filepath.Join(tmp, "sharefair.db"),
+		where: "SQLite in " + tmp + " (sharefair serve --data " + tmp + ")",
+		drop:  func() error { return os.RemoveAll(tmp) }}, nil
+}
+
+// newPostgres creates a uniquely named schema on the server at base and
+// returns a URL whose connections use it; drop removes the schema and all
+// it holds. Nothing outside the schema is touched.
+func newPostgres(ctx context.Context, base string) (database, error) {
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return database{}, fmt.Errorf("bench: postgres: %w", err)
+	}
+	defer admin.Close()
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	schema := "bench_" + hex.EncodeToString(b)
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var version string
+	if err := admin.QueryRowContext(cctx, "SHOW server_version").Scan(&version); err != nil {
+		return database{}, fmt.Errorf("bench: postgres: %w", err)
+	}
+	if _, err := admin.ExecContext(cctx, "CREATE SCHEMA "+schema); err != nil {
+		return database{}, fmt.Errorf("bench: postgres: create schema: %w", err)
+	}
+	drop := func() error {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return fmt.Errorf("drop schema %s: %w", schema, err)
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			return fmt.Errorf("drop schema %s: %w", schema, err)
+		}
+		return nil
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		_ = drop()
+		return database{}, fmt.Errorf("bench: database URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return database{engine: "postgres", version: "PostgreSQL " + version, url: u.String(),
+		where: "PostgreSQL schema " + schema + " (drop it with DROP SCHEMA " + schema + " CASCADE)", drop: drop}, nil
+}

@@ -220,6 +220,19 @@ type MemberFilter struct {
 	Page         Page
 }
 
+// Validate checks that f's values could match something: text without
+// control characters or invalid UTF-8, of reasonable length.
+func (f *MemberFilter) Validate() error {
+	p := Problems{}
+	for _, v := range []struct{ name, value string }{
+		{"hub", f.Hub}, {"organisation", f.Organisation}, {"language", f.Language},
+		{"expertise", f.Expertise}, {"q", f.Query},
+	} {
+		line(p, v.name, "This filter", v.value, false, 200)
+	}
+	return p.Err()
+}
+
 // Facet is one value of a directory filter and how many members have it.
 type Facet struct {
 	Value string

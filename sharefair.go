@@ -45,10 +45,13 @@ type Page struct {
 // Offset is the number of items before the page.
 func (p Page) Offset() int { return (p.Normalize().Number - 1) * p.Normalize().Size }
 
-// Normalize returns p with its number and size within bounds.
+// Normalize returns p with its number and size within bounds. Numbers
+// past MaxPageNumber are brought back to it, so offsets cannot overflow.
 func (p Page) Normalize() Page {
 	if p.Number < 1 {
 		p.Number = 1
+	} else if p.Number > MaxPageNumber {
+		p.Number = MaxPageNumber
 	}
 	if p.Size < 1 || p.Size > MaxPageSize {
 		p.Size = DefaultPageSize
@@ -60,6 +63,7 @@ func (p Page) Normalize() Page {
 const (
 	DefaultPageSize = 30
 	MaxPageSize     = 100
+	MaxPageNumber   = 1_000_000
 )
 
 // PageCount returns how many pages of size hold total items (at least 1).

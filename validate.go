@@ -84,6 +84,12 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
+// Searchable reports whether s can be looked up at all: valid UTF-8
+// without NUL characters (which PostgreSQL refuses in text).
+func Searchable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 // NormalizeEmail returns the canonical form of an email address: trimmed and
 // lower-cased. Validation is separate.
 func NormalizeEmail(s string) string {

@@ -31,11 +31,6 @@ type Handler struct {
 	signIn *auth.SignIn
 	mux    *http.ServeMux
 	table  []route
-
-	// Clock tells the time for what the API computes itself (an
-	// invitation's status). It should be the services' clock; nil means
-	// the real time.
-	Clock sharefair.Clock
 }
 
 // Route is one method and path pattern the API answers, in net/http

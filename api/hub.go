@@ -163,35 +163,8 @@ func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, on bool) error {
-	ctx := r.Context()
-	if !on && sharefair.ViewerFromContext(ctx).IsAdmin() {
-		// HubService.SetCoordinator(…, false) adds someone who is not in
-		// the hub as a plain member; standing down a non-coordinator must
-		// change nothing, so only call it for an actual coordinator.
-		hb, err := h.svcs.Hubs.FindHubBySlug(ctx, r.PathValue("slug"))
-		if err != nil {
-			return err
-		}
-		m, err := h.svcs.Members.FindMemberByHandle(ctx, r.PathValue("handle"))
-		if err != nil {
-			return err
-		}
-		if !coordinates(m, hb.Slug) {
-			return noContent(w)
-		}
-	}
 	if err := h.svcs.Hubs.SetCoordinator(r.Context(), r.PathValue("slug"), r.PathValue("handle"), on); err != nil {
 		return err
 	}
 	return noContent(w)
-}
-
-// coordinates reports whether m coordinates the hub with the given slug.
-func coordinates(m *sharefair.Member, slug string) bool {
-	for _, hm := range m.Hubs {
-		if hm.Hub.Slug == slug && hm.Role == sharefair.HubRoleCoordinator {
-			return true
-		}
-	}
-	return false
 }

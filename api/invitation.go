@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
 )
 
 // invitationJSON is an invitation as its inviter (or a network admin) sees
@@ -34,7 +35,7 @@ func invitation(inv *sharefair.Invitation, now time.Time) invitationJSON {
 }
 
 // now is the current time, for invitation statuses.
-func (h *Handler) now() time.Time { return h.Clock.Now() }
+func (h *Handler) now() time.Time { return h.cfg.Now.Now() }
 
 // newInvitationJSON is the body of POST /invitations.
 type newInvitationJSON struct {
@@ -58,8 +59,10 @@ func (h *Handler) postInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, http.StatusCreated, createdInvitationJSON{Invitation: invitation(inv, h.now()),
-		URL: h.cfg.Absolute("/join/" + token)})
+	link := h.cfg.Absolute("/join/" + token)
+	server.LoggerFrom(r.Context()).Info("invitation created; outgoing mail is not configured, so pass the link on yourself",
+		"email", inv.Email, "url", link, "expires_at", inv.ExpiresAt)
+	return render(w, http.StatusCreated, createdInvitationJSON{Invitation: invitation(inv, h.now()), URL: link})
 }
 
 func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request) error {

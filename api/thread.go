@@ -76,16 +76,6 @@ func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderThreads(w http.ResponseWriter, r *http.Request, f sharefair.ThreadFilter) error {
 	ts, total, err := h.svcs.Threads.FindThreads(r.Context(), f)
-	if err != nil && f.Page.Number > 1 && sharefair.ErrorCode(err) == sharefair.EINTERNAL {
-		// Workaround: on PostgreSQL the store fails to count a page past
-		// the last one (its count query passes an unused parameter). The
-		// first page counts fine; past the end, the page is empty.
-		first := f
-		first.Page.Number = 1
-		if _, n, err2 := h.svcs.Threads.FindThreads(r.Context(), first); err2 == nil && n <= f.Page.Offset() {
-			ts, total, err = nil, n, nil
-		}
-	}
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,9 @@ type queryer interface {
 }
 
 func (db *DB) hubBySlug(ctx context.Context, q queryer, viewerID int64, slug string) (*sharefair.Hub, error) {
+	if !sharefair.ValidSlug(slug) {
+		return nil, sharefair.ErrNotFound("Hub")
+	}
 	var h sharefair.Hub
 	err := q.QueryRowContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at,
 			(SELECT COUNT(*) FROM hub_members c WHERE c.hub_id = h.id),
@@ -159,6 +162,9 @@ func (db *DB) JoinHub(ctx context.Context, slug string) error {
 }
 
 func hubID(ctx context.Context, tx *Tx, slug string) (int64, error) {
+	if !sharefair.ValidSlug(slug) {
+		return 0, sharefair.ErrNotFound("Hub")
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM hubs WHERE slug = $1`, slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -212,7 +218,11 @@ func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinat
 			return err
 		}
 		var mid int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM members WHERE handle = $1`, sharefair.NormalizeHandle(handle)).Scan(&mid)
+		handle = sharefair.NormalizeHandle(handle)
+		err = sql.ErrNoRows
+		if sharefair.ValidHandle(handle) {
+			err = tx.QueryRowContext(ctx, `SELECT id FROM members WHERE handle = $1`, handle).Scan(&mid)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return &sharefair.Error{Code: sharefair.ENOTFOUND, Message: "Member not found.",
 				Fields: map[string]string{"handle": "No member has that handle."}}
@@ -221,10 +231,11 @@ func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinat
 		}
 		role := sharefair.HubRoleMember
 		if coordinator {
+			// A coordinator is a member of the hub first.
 			role = sharefair.HubRoleCoordinator
-		}
-		if err := joinHub(ctx, tx, hid, mid, role); err != nil {
-			return err
+			if err := joinHub(ctx, tx, hid, mid, role); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE hub_members SET role = $1 WHERE hub_id = $2 AND member_id = $3`,
 			string(role), hid, mid)

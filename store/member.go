@@ -130,12 +130,19 @@ func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*sharefair
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
-	return db.findOneMember(ctx, "m.handle = $1", sharefair.NormalizeHandle(handle))
+	handle = sharefair.NormalizeHandle(handle)
+	if !sharefair.ValidHandle(handle) {
+		return nil, sharefair.ErrNotFound("Member")
+	}
+	return db.findOneMember(ctx, "m.handle = $1", handle)
 }
 
 // FindMemberByEmail returns a member by email; for the operator and admins.
 func (db *DB) FindMemberByEmail(ctx context.Context, email string) (*sharefair.Member, error) {
 	if !sharefair.IsOperator(ctx) && !sharefair.ViewerFromContext(ctx).IsAdmin() {
+		return nil, sharefair.ErrNotFound("Member")
+	}
+	if !sharefair.Searchable(email) {
 		return nil, sharefair.ErrNotFound("Member")
 	}
 	return db.findOneMember(ctx, "m.email = $1", sharefair.NormalizeEmail(email))
@@ -216,6 +223,9 @@ func (db *DB) attachProfiles(ctx context.Context, ms []*sharefair.Member) error 
 // FindMembers lists the member directory by name.
 func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sharefair.Member, int, error) {
 	if _, err := requireViewer(ctx); err != nil {
+		return nil, 0, err
+	}
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	var q query
@@ -393,6 +403,9 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*sharef
 		return nil, errors.New("store: no password hasher configured")
 	}
 	bad := sharefair.Errorf(sharefair.EUNAUTHORIZED, "That email address and password do not match.")
+	if !sharefair.Searchable(email) {
+		return nil, bad
+	}
 	var id int64
 	var hash string
 	err := db.read.QueryRowContext(ctx, `SELECT id, password_hash FROM members WHERE email = $1`,

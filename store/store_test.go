@@ -404,3 +404,49 @@ func TestInvitations(t *testing.T) {
 		}
 	})
 }
+
+// TestUnsearchableInput checks that text PostgreSQL cannot compare (NUL,
+// invalid UTF-8) is answered as "not found" or "invalid", never as a
+// database error.
+func TestUnsearchableInput(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ctx := testutil.As(admin)
+		for _, bad := range []string{"a\x00b", "\xff\xfe", "rome\x00"} {
+			_, err := db.FindMemberByHandle(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, err = db.FindMemberByEmail(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			_, err = db.FindHubBySlug(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+			testutil.AssertCode(t, db.JoinHub(ctx, bad), sharefair.ENOTFOUND)
+			testutil.AssertCode(t, db.SetCoordinator(ctx, "x", bad, true), sharefair.ENOTFOUND)
+			_, err = db.Authenticate(ctx, bad, "password")
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+			for _, f := range []sharefair.MemberFilter{{Query: bad}, {Hub: bad}, {Organisation: bad}, {Language: bad}, {Expertise: bad}} {
+				_, _, err = db.FindMembers(ctx, f)
+				testutil.AssertCode(t, err, sharefair.EINVALID)
+			}
+		}
+		ms, _, err := db.FindMembers(ctx, sharefair.MemberFilter{Page: sharefair.Page{Number: 1 << 62}})
+		if err != nil || len(ms) != 0 {
+			t.Fatalf("huge page number: %v, %v", ms, err)
+		}
+	})
+}
+
+// TestStandDownNonMember checks that standing down someone who does not
+// coordinate a hub leaves their membership as it was.
+func TestStandDownNonMember(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "bob", false); err != nil {
+			t.Fatal(err)
+		}
+		if h, _ := db.FindHubBySlug(testutil.As(bob), rome.Slug); h.ViewerRole != "" || h.MemberCount != 0 {
+			t.Fatalf("standing down a non-member made them %q (members %d)", h.ViewerRole, h.MemberCount)
+		}
+	})
+}

@@ -89,7 +89,9 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 		return nil, 0, fmt.Errorf("find threads: %w", err)
 	}
 	if len(threads) == 0 && page.Number > 1 {
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+q.whereSQL(),
+		// Past the last page: count the same rows, without the window and
+		// without the page's own arguments.
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+sel+" "+q.whereSQL()+") c",
 			q.args[:len(q.args)-2]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count threads: %w", err)
 		}

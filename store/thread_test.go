@@ -181,3 +181,16 @@ func TestThreads(t *testing.T) {
 		})
 	})
 }
+
+// TestThreadsPastLastPage checks the total is still counted when the page
+// asked for is past the end.
+func TestThreadsPastLastPage(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		testutil.MustCreateThread(t, db, ann, nil, "One", "body")
+		threads, total, err := db.FindThreads(testutil.As(ann), sharefair.ThreadFilter{Page: sharefair.Page{Number: 3}})
+		if err != nil || len(threads) != 0 || total != 1 {
+			t.Fatalf("past the last page: %d threads, total %d, %v", len(threads), total, err)
+		}
+	})
+}

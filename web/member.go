@@ -34,12 +34,16 @@ func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	n := pageNumber(r)
-	ms, total, err := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{
+	ms, total, filterErr := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{
 		Hub: q.Get("hub"), Organisation: q.Get("organisation"), Language: q.Get("language"),
 		Expertise: q.Get("expertise"), Query: q.Get("q"), Page: sharefair.Page{Number: n},
 	})
-	if err != nil {
-		h.fail(w, r, err)
+	status := http.StatusOK
+	if isFieldError(filterErr) {
+		// A filter that cannot match anything: say so beside it.
+		status = server.Status(sharefair.ErrorCode(filterErr))
+	} else if filterErr != nil {
+		h.fail(w, r, filterErr)
 		return
 	}
 	facets, err := h.svcs.Members.DirectoryFacets(ctx)
@@ -52,14 +56,14 @@ func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := directoryView{Filter: newForm(q, nil), Members: ms, Total: total,
+	v := directoryView{Filter: newForm(q, filterErr), Members: ms, Total: total,
 		Pager:         newPager("/members", q, n, total, sharefair.DefaultPageSize),
 		Organisations: facetOptions(facets.Organisations), Languages: facetOptions(facets.Languages),
 		Expertise: facetOptions(facets.Expertise)}
 	for _, hub := range hubs {
 		v.Hubs = append(v.Hubs, sharefair.Option{Code: hub.Slug, Name: hub.Name})
 	}
-	h.render(w, r, http.StatusOK, membersPage(h.base(w, r, "Members"), v))
+	h.render(w, r, status, membersPage(h.base(w, r, "Members"), v))
 }
 
 func facetOptions(fs []sharefair.Facet) []sharefair.Option {

@@ -182,3 +182,27 @@ func TestHubsAndProfiles(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectoryRefusesUnmatchableFilters checks a filter with text no
+// member can have is answered beside the filter, not with a server error.
+func TestDirectoryRefusesUnmatchableFilters(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			c := s.Browser(t, s.Admin)
+			for _, q := range []string{"q=%00", "hub=a%00", "organisation=%FF", "expertise=x%00y", "language=%00"} {
+				r := get(t, c, s, "/members?"+q)
+				wantStatus(t, r, http.StatusUnprocessableEntity)
+				name, _, _ := strings.Cut(q, "=")
+				if fieldError(r, name) == "" {
+					t.Errorf("/members?%s: no error beside the %s filter", q, name)
+				}
+			}
+			for _, p := range []string{"/members/a%00b", "/hubs/a%00b", "/threads?page=99999999999999999"} {
+				if r := get(t, c, s, p); r.StatusCode >= 500 {
+					t.Errorf("%s: status %d", p, r.StatusCode)
+				}
+			}
+		})
+	}
+}

@@ -29,10 +29,14 @@ func (r *Report) WriteText(w io.Writer) error {
 			p.App.PerSecond, p.Baseline.PerSecond, p.Ratio, us(p.App.CPUPerRequest), us(p.Baseline.CPUPerRequest),
 			p.CPURatio(), p.App.Utilisation, p.Baseline.Utilisation)
 	}
-	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t")
-	fmt.Fprintf(tw, "page\tat %.0f/s: p50\tp90\tp99\tmax\tachieved/s\terrors\tbaseline p50\tbaseline p99\t\t\n", r.Rate)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "page\tp50 at %.0f/s\tp90\tp99\tmax\tachieved/s\terrors\tbaseline p50\tbaseline p99\t\n", r.Rate)
 	for _, p := range r.Pages {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%s\t\t\n", p.Name, ms(p.Latency.P50), ms(p.Latency.P90),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.1f\t%d\t%s\t%s\t\n", p.Name, ms(p.Latency.P50), ms(p.Latency.P90),
 			ms(p.Latency.P99), ms(p.Latency.Max), p.Latency.Achieved, p.App.Errors+p.Latency.Errors,
 			ms(p.BaselineLatency.P50), ms(p.BaselineLatency.P99))
 	}

@@ -192,7 +192,7 @@ func blnsStrings(t *testing.T) []naughtyString {
 		"two\r\nlines",                           // a browser's line ending
 		"old\rmac",                               // a lone carriage return
 		"\n\nleading newlines",                   // leading newlines survive in text areas
-		"trailing newline\n",                     //
+		"trailing newline\n",                     // a trailing newline
 		"nul\x00byte",                            // NUL
 		"bell\x07",                               // C0 control
 		"next\u0085line",                         // C1 control (NEL)

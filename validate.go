@@ -163,23 +163,30 @@ func password(p Problems, field, v string) {
 	}
 }
 
+// MaxSlugLen bounds the length of a slug.
+const MaxSlugLen = 40
+
 // Slugify turns a name into a URL slug: lower-case ASCII letters and digits
-// separated by single hyphens. It returns "" when nothing usable is left.
+// separated by single hyphens, at most MaxSlugLen long. It returns "" when
+// nothing usable is left.
 func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(name) {
-		if b.Len() >= 40 {
-			break
-		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			need := 1
 			if dash && b.Len() > 0 {
+				need = 2
+			}
+			if b.Len()+need > MaxSlugLen {
+				break
+			}
+			if need == 2 {
 				b.WriteByte('-')
 			}
 			dash = false
 			b.WriteRune(r)
-		default:
+		} else {
 			dash = true
 		}
 	}
@@ -188,5 +195,5 @@ func Slugify(name string) string {
 
 // ValidSlug reports whether s is a well-formed slug.
 func ValidSlug(s string) bool {
-	return s != "" && len(s) <= 40 && Slugify(s) == s
+	return s != "" && len(s) <= MaxSlugLen && Slugify(s) == s
 }

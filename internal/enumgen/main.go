@@ -20,6 +20,10 @@ import (
 
 type pair struct{ code, name string }
 
+// ownNames are the English names of codes whose CLDR name repeats
+// another code's.
+var ownNames = map[string]string{"tw": "Twi", "no": "Norwegian"}
+
 func main() {
 	var countries []pair
 	for a := 'A'; a <= 'Z'; a++ {
@@ -49,12 +53,22 @@ func main() {
 			if err != nil || base.String() != code {
 				continue
 			}
+			// Deprecated codes (iw, in, ji, jw…) canonicalise to another
+			// code with the same name; offer each language once.
+			if language.Make(code).String() != code {
+				continue
+			}
 			tag, _ := language.Compose(base)
 			name := display.English.Languages().Name(tag)
 			if name == "" || name == code {
 				continue
 			}
 			self := display.Self.Name(tag)
+			if own, ok := ownNames[code]; ok {
+				// CLDR names these after the language they belong to,
+				// which another code already carries.
+				name, self = own, ""
+			}
 			if self != "" && self != name {
 				name = name + " — " + self
 			}

@@ -1,0 +1,50 @@
+package sharefair
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSlugify(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Rome", "rome"},
+		{"Rome & Lazio", "rome-lazio"},
+		{"  São Paulo!! ", "s-o-paulo"},
+		{"東京", ""},
+		{strings.Repeat("a", 39) + " bc", strings.Repeat("a", 39)},
+		{strings.Repeat("ab ", 30), strings.TrimSuffix(strings.Repeat("ab-", 13), "-") + "-a"},
+	} {
+		got := Slugify(tc.in)
+		if got != tc.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if got != "" && !ValidSlug(got) {
+			t.Errorf("Slugify(%q) = %q is not a valid slug", tc.in, got)
+		}
+	}
+}
+
+// TestSlugifyAlwaysValid checks every derived slug is one ValidSlug
+// accepts, whatever the name.
+func TestSlugifyAlwaysValid(t *testing.T) {
+	for n := 1; n < 90; n++ {
+		for _, unit := range []string{"a", "ab ", "a-", "-a", "é a", "1 "} {
+			s := Slugify(strings.Repeat(unit, n))
+			if s != "" && !ValidSlug(s) {
+				t.Fatalf("Slugify(%q × %d) = %q (%d bytes): not a valid slug", unit, n, s, len(s))
+			}
+		}
+	}
+}
+
+func TestEnumerationsHaveDistinctLabels(t *testing.T) {
+	for name, opts := range map[string][]Option{"countries": Countries, "languages": Languages} {
+		seen := map[string]string{}
+		for _, o := range opts {
+			if prev, ok := seen[o.Name]; ok {
+				t.Errorf("%s: %q labels both %s and %s", name, o.Name, prev, o.Code)
+			}
+			seen[o.Name] = o.Code
+		}
+	}
+}

@@ -25,10 +25,11 @@ func threadVisible(ctx context.Context, q *query, t string) string {
 	if v.IsAdmin() {
 		admin = "1 = 1"
 	}
+	// The viewer's hubs are a small set computed once per query (an
+	// uncorrelated IN), not a lookup per thread.
 	return fmt.Sprintf(`(%[1]s.audience = 'network'
-		OR (%[1]s.audience = 'hub' AND (%[2]s OR EXISTS (
-			SELECT 1 FROM hub_members vis_hm
-			WHERE vis_hm.hub_id = %[1]s.hub_id AND vis_hm.member_id = %[3]s))))`,
+		OR (%[1]s.audience = 'hub' AND (%[2]s OR %[1]s.hub_id IN (
+			SELECT vis_hm.hub_id FROM hub_members vis_hm WHERE vis_hm.member_id = %[3]s))))`,
 		t, admin, q.arg(v.ID))
 }
 

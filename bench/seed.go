@@ -394,7 +394,15 @@ func newPeople(rnd *rand.Rand, n int) []person {
 		pl := rnd.IntN(len(places))
 		p := person{name: first + " " + last, handle: h, place: pl,
 			org: organisations[rnd.IntN(len(organisations))], title: titles[rnd.IntN(len(titles))]}
-		p.langs = append(p.langs, places[pl].langs[:1+rnd.IntN(len(places[pl].langs))]...)
+		// Only codes the app offers: the list of languages may change.
+		for _, c := range places[pl].langs[:1+rnd.IntN(len(places[pl].langs))] {
+			if _, ok := sharefair.LanguageName(c); ok {
+				p.langs = append(p.langs, c)
+			}
+		}
+		if len(p.langs) == 0 {
+			p.langs = []string{"en"}
+		}
 		for range 1 + rnd.IntN(4) {
 			if t := expertise[rnd.IntN(len(expertise))]; !slices.Contains(p.tags, t) {
 				p.tags = append(p.tags, t)

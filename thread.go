@@ -128,6 +128,9 @@ type ThreadFilter struct {
 	HubID         int64 // threads for this hub's audience
 	ParticipantID int64 // threads this member posted in under their name
 	Page          Page
+	// NoTotal skips counting every matching thread, for lists that only
+	// link to "more": the total is then exact up to one past the page.
+	NoTotal bool
 }
 
 // ThreadService reads and writes discussions. Every read goes through the

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -38,7 +39,7 @@ type PasswordHasher interface {
 // DB is Sharefair's storage. It implements the service interfaces of the
 // sharefair package.
 type DB struct {
-	read    *sql.DB // any number of readers
+	read    *reader // any number of readers
 	write   *sql.DB // SQLite: one writer; PostgreSQL: the same pool as read
 	dialect dialect
 
@@ -55,6 +56,7 @@ type DB struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+	network   atomic.Pointer[cachedNetwork]
 }
 
 // Options configure Open.
@@ -83,12 +85,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	var err error
 	if strings.HasPrefix(opts.URL, "postgres://") || strings.HasPrefix(opts.URL, "postgresql://") {
 		db.dialect = postgres{}
-		if db.read, err = sql.Open("pgx", opts.URL); err != nil {
+		pool, err := sql.Open("pgx", opts.URL)
+		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.read.SetMaxOpenConns(opts.MaxOpenConns)
-		db.read.SetMaxIdleConns(opts.MaxOpenConns)
-		db.write = db.read
+		pool.SetMaxOpenConns(opts.MaxOpenConns)
+		pool.SetMaxIdleConns(opts.MaxOpenConns)
+		// pgx keeps its own per-connection statement cache.
+		db.read, db.write = &reader{DB: pool}, pool
 	} else {
 		db.dialect = sqlite{}
 		path := opts.URL
@@ -118,11 +122,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		// SQLite allows one writer at a time; queueing writers here rather
 		// than in busy_timeout keeps them fair and fast.
 		db.write.SetMaxOpenConns(1)
-		if db.read, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
+		pool, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.read.SetMaxOpenConns(opts.MaxOpenConns)
-		db.read.SetMaxIdleConns(opts.MaxOpenConns)
+		pool.SetMaxOpenConns(opts.MaxOpenConns)
+		pool.SetMaxIdleConns(opts.MaxOpenConns)
+		db.read = &reader{DB: pool, prepare: true}
 	}
 	db.read.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.migrate(ctx); err != nil {
@@ -161,12 +167,82 @@ func (db *DB) migrate(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	err := db.read.Close()
-	if db.write != db.read {
+	if db.write != db.read.DB {
 		if werr := db.write.Close(); err == nil {
 			err = werr
 		}
 	}
 	return err
+}
+
+// reader runs read-only queries. On SQLite it keeps each query's prepared
+// statement, keyed by its text: the driver would otherwise parse every
+// query anew, which costs as much as running a small one.
+type reader struct {
+	*sql.DB
+	prepare bool
+
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+// maxStatements bounds the statement cache; queries past it (there should
+// be none: query texts come from a fixed set of shapes) run unprepared.
+const maxStatements = 500
+
+// stmt returns the prepared statement for query, or nil.
+func (r *reader) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !r.prepare {
+		return nil
+	}
+	r.mu.RLock()
+	st := r.stmts[query]
+	r.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st = r.stmts[query]; st != nil || len(r.stmts) >= maxStatements {
+		return st
+	}
+	st, err := r.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	if r.stmts == nil {
+		r.stmts = map[string]*sql.Stmt{}
+	}
+	r.stmts[query] = st
+	return st
+}
+
+// QueryContext runs a query, through its prepared statement when kept.
+func (r *reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.DB.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query for one row, through its prepared statement
+// when kept.
+func (r *reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.DB.QueryRowContext(ctx, query, args...)
+}
+
+// Close closes the kept statements and the pool.
+func (r *reader) Close() error {
+	r.mu.Lock()
+	for _, st := range r.stmts {
+		st.Close()
+	}
+	r.stmts = nil
+	r.mu.Unlock()
+	return r.DB.Close()
 }
 
 // Ping reports whether the database answers.

@@ -59,6 +59,7 @@ func (db *DB) CreateMember(ctx context.Context, nm sharefair.NewMember) (*sharef
 		}
 		return err
 	})
+	db.forgetNetwork()
 	if err != nil {
 		return nil, err
 	}

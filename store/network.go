@@ -5,12 +5,28 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sharefair/sharefair"
 )
 
+// networkTTL is how long a read of the network's settings is reused. They
+// are the same for everyone and change once in a long while; each change
+// made here clears the copy at once, another instance's within this time.
+const networkTTL = 5 * time.Second
+
+// cachedNetwork is the network's settings as last read.
+type cachedNetwork struct {
+	n       sharefair.Network
+	expires time.Time
+}
+
 // Network returns the network's settings.
 func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
+	if c := db.network.Load(); c != nil && time.Now().Before(c.expires) {
+		n := c.n
+		return &n, nil
+	}
 	var n sharefair.Network
 	var setUp sql.NullTime
 	if err := db.read.QueryRowContext(ctx, `SELECT name, set_up_at, created_at FROM network WHERE id = 1`).
@@ -18,8 +34,12 @@ func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
 		return nil, fmt.Errorf("load network: %w", err)
 	}
 	n.SetUp = setUp.Valid
+	db.network.Store(&cachedNetwork{n: n, expires: time.Now().Add(networkTTL)})
 	return &n, nil
 }
+
+// forgetNetwork drops the cached settings after a change.
+func (db *DB) forgetNetwork() { db.network.Store(nil) }
 
 // PrepareSetup stores the hash of a fresh setup code while the network has
 // no members, and reports whether it did. A later code replaces an earlier
@@ -93,6 +113,7 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 			Role: sharefair.RoleAdmin}, hash)
 		return err
 	})
+	db.forgetNetwork()
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +129,9 @@ func (db *DB) RenameNetwork(ctx context.Context, name string) (*sharefair.Networ
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name); err != nil {
+	_, err = db.write.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name)
+	db.forgetNetwork()
+	if err != nil {
 		return nil, fmt.Errorf("rename network: %w", err)
 	}
 	return db.Network(ctx)

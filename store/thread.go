@@ -20,13 +20,13 @@ func threadSelect(ctx context.Context, q *query) string {
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
 }
 
-func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
+func scanThread(s interface{ Scan(...any) error }) (*sharefair.Thread, error) {
 	var t sharefair.Thread
 	var hubID, authorID sql.NullInt64
 	var hubSlug, hubName, authorHandle, authorName sql.NullString
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName,
 		&t.CreatedAt, &t.LastActivityAt, &t.PostCount}
-	if err := s.Scan(append(dest, extra...)...); err != nil {
+	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.LastActivityAt = t.CreatedAt.UTC(), t.LastActivityAt.UTC()
@@ -55,12 +55,13 @@ func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, 
 }
 
 // FindThreads lists the threads the viewer may see, latest activity first.
+// The list walks the activity index and stops at the page; the total is a
+// separate count, without joins or sorting.
 func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sharefair.Thread, int, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, 0, err
 	}
 	var q query
-	sel := threadSelect(ctx, &q)
 	q.and(threadVisible(ctx, &q, "t"))
 	if f.HubID != 0 {
 		q.and("t.hub_id = " + q.arg(f.HubID))
@@ -68,18 +69,22 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 	if f.ParticipantID != 0 {
 		q.and(namedParticipant(&q, "t", f.ParticipantID))
 	}
+	where, whereArgs := q.whereSQL(), len(q.args)
 	page := f.Page.Normalize()
-	rows, err := db.read.QueryContext(ctx, strings.Replace(sel, "t.post_count", "t.post_count, COUNT(*) OVER ()", 1)+
-		" "+q.whereSQL()+" ORDER BY t.last_activity_at DESC, t.id DESC LIMIT "+q.arg(page.Size)+
-		" OFFSET "+q.arg(page.Offset()), q.args...)
+	limit := page.Size
+	if f.NoTotal {
+		limit++ // one more tells whether more follow
+	}
+	sel := threadSelect(ctx, &q)
+	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC LIMIT "+
+		q.arg(limit)+" OFFSET "+q.arg(page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find threads: %w", err)
 	}
 	defer rows.Close()
-	threads := []*sharefair.Thread{}
-	total := 0
+	threads := make([]*sharefair.Thread, 0, limit)
 	for rows.Next() {
-		t, err := scanThread(rows, &total)
+		t, err := scanThread(rows)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find threads: %w", err)
 		}
@@ -88,13 +93,16 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find threads: %w", err)
 	}
-	if len(threads) == 0 && page.Number > 1 {
-		// Past the last page: count the same rows, without the window and
-		// without the page's own arguments.
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+sel+" "+q.whereSQL()+") c",
-			q.args[:len(q.args)-2]...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count threads: %w", err)
+	if f.NoTotal {
+		total := page.Offset() + len(threads)
+		if len(threads) > page.Size {
+			threads = threads[:page.Size]
 		}
+		return threads, total, nil
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+where, q.args[:whereArgs]...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count threads: %w", err)
 	}
 	return threads, total, nil
 }
@@ -184,13 +192,16 @@ func postSelect(ctx context.Context, q *query) string {
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p")
 }
 
-func scanPost(s interface{ Scan(...any) error }) (*sharefair.Post, error) {
+// scanPost scans a row of postSelect; first, if given, is scanned from
+// columns placed before the post's.
+func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post, error) {
 	var p sharefair.Post
 	var authorID sql.NullInt64
 	var authorHandle, authorName sql.NullString
 	var edited sql.NullTime
-	if err := s.Scan(&p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &p.Attribution, &p.Source, &p.HTML,
-		&p.CreatedAt, &edited, &p.Mine); err != nil {
+	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &p.Attribution, &p.Source, &p.HTML,
+		&p.CreatedAt, &edited, &p.Mine)
+	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
@@ -201,30 +212,44 @@ func scanPost(s interface{ Scan(...any) error }) (*sharefair.Post, error) {
 	return &p, nil
 }
 
-// FindPosts lists one page of a visible thread's posts, oldest first.
+// FindPosts lists one page of a visible thread's posts, oldest first, in
+// one query; the thread is looked up apart only when the page is empty.
 func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page) ([]*sharefair.Post, int, error) {
-	t, err := db.FindThreadByID(ctx, threadID)
-	if err != nil {
+	if _, err := requireViewer(ctx); err != nil {
 		return nil, 0, err
 	}
 	var q query
-	sel := postSelect(ctx, &q)
+	sel := strings.Replace(postSelect(ctx, &q), "FROM posts p", "FROM posts p JOIN threads t ON t.id = p.thread_id", 1)
+	q.and("p.thread_id = " + q.arg(threadID))
+	q.and(threadVisible(ctx, &q, "t"))
 	page = page.Normalize()
-	rows, err := db.read.QueryContext(ctx, sel+" WHERE p.thread_id = "+q.arg(t.ID)+
+	rows, err := db.read.QueryContext(ctx, strings.Replace(sel, "SELECT ", "SELECT t.post_count, ", 1)+" "+q.whereSQL()+
 		" ORDER BY p.id LIMIT "+q.arg(page.Size)+" OFFSET "+q.arg(page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find posts: %w", err)
 	}
 	defer rows.Close()
 	posts := make([]*sharefair.Post, 0, page.Size)
+	total := 0
 	for rows.Next() {
-		p, err := scanPost(rows)
+		p, err := scanPost(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find posts: %w", err)
 		}
 		posts = append(posts, p)
 	}
-	return posts, t.PostCount, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find posts: %w", err)
+	}
+	if len(posts) == 0 {
+		// Past the last page, or a thread the viewer may not see.
+		t, err := db.FindThreadByID(ctx, threadID)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = t.PostCount
+	}
+	return posts, total, nil
 }
 
 // FindPostByID returns a post in a thread the viewer may see.

@@ -192,5 +192,15 @@ func TestThreadsPastLastPage(t *testing.T) {
 		if err != nil || len(threads) != 0 || total != 1 {
 			t.Fatalf("past the last page: %d threads, total %d, %v", len(threads), total, err)
 		}
+		for i := 0; i < 4; i++ {
+			testutil.MustCreateThread(t, db, ann, nil, "More", "body")
+		}
+		// Without a total: exact up to one past the page.
+		for _, tc := range []struct{ size, wantLen, wantTotal int }{{2, 2, 3}, {4, 4, 5}, {5, 5, 5}, {9, 5, 5}} {
+			threads, total, err := db.FindThreads(testutil.As(ann), sharefair.ThreadFilter{Page: sharefair.Page{Size: tc.size}, NoTotal: true})
+			if err != nil || len(threads) != tc.wantLen || total != tc.wantTotal {
+				t.Fatalf("NoTotal, size %d: %d threads, total %d, %v; want %d, %d", tc.size, len(threads), total, err, tc.wantLen, tc.wantTotal)
+			}
+		}
 	})
 }

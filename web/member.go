@@ -90,7 +90,7 @@ func (h *Handler) loadProfile(r *http.Request, handle string) (profileView, erro
 	if err != nil {
 		return profileView{}, err
 	}
-	threads, _, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{ParticipantID: m.ID, Page: sharefair.Page{Size: profileThreads}})
+	threads, _, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{ParticipantID: m.ID, Page: sharefair.Page{Size: profileThreads}, NoTotal: true})
 	if err != nil {
 		return profileView{}, err
 	}

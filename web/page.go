@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sharefair/sharefair"
@@ -39,19 +40,33 @@ func (p page) section() string {
 
 func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
 
-// location is the viewer's time zone, UTC when unset.
-func (p page) location() *time.Location {
-	if p.Viewer != nil && p.Viewer.TimeZone != "" {
-		if loc, err := time.LoadLocation(p.Viewer.TimeZone); err == nil {
-			return loc
-		}
+// locations keeps loaded time zones: loading one reads and parses a
+// zoneinfo file, and a page shows dozens of times.
+var locations sync.Map // zone name → *time.Location
+
+// location returns the time zone named zone, UTC when empty or unknown.
+func location(zone string) *time.Location {
+	if zone == "" {
+		return time.UTC
 	}
-	return time.UTC
+	if loc, ok := locations.Load(zone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(zone, loc)
+	return loc
 }
 
-// when formats a time for the viewer.
+// when formats a time in the viewer's time zone.
 func (p page) when(t time.Time) string {
-	return t.In(p.location()).Format("2 Jan 2006, 15:04")
+	zone := ""
+	if p.Viewer != nil {
+		zone = p.Viewer.TimeZone
+	}
+	return t.In(location(zone)).Format("2 Jan 2006, 15:04")
 }
 
 // machineTime formats a time for a <time datetime> attribute.

@@ -36,7 +36,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	threads, total, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{Page: sharefair.Page{Size: homeThreads}})
+	threads, total, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{Page: sharefair.Page{Size: homeThreads}, NoTotal: true})
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -274,8 +274,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			continue
 		}
 		pr := PageResult{Name: pg.name, Path: pg.path}
-		app := target{url: appURL + pg.path, cookie: viewerSession}
-		captured, err := capture(ctx, app)
+		live := target{url: appURL + pg.path, cookie: viewerSession}
+		captured, err := capture(ctx, live)
 		if err != nil {
 			return nil, err
 		}
@@ -283,7 +283,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		if pg.name == "thread" {
-			r := fetch(ctx, newClient(1), target{url: app.url, cookie: outsiderSession})
+			c := newClient(1)
+			r := fetch(ctx, c, target{url: live.url, cookie: outsiderSession})
+			c.CloseIdleConnections()
 			if r.err != nil {
 				return nil, fmt.Errorf("bench: thread page as an outsider: %w", r.err)
 			}
@@ -295,7 +297,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		base := target{url: baseURL + pg.path, cookie: viewerSession}
 
 		say("%s page: %d bytes gzipped (%d of HTML). Closed loop, %d connections, %s…", pg.name, pr.BodyBytes, pr.HTMLBytes, cfg.Conns, cfg.Duration)
-		if pr.App, err = closedLoop(ctx, app, cfg.Conns, cfg.Warmup, cfg.Duration); err != nil {
+		if pr.App, err = closedLoop(ctx, live, cfg.Conns, cfg.Warmup, cfg.Duration); err != nil {
 			return nil, fmt.Errorf("bench: %s page: %w", pg.name, err)
 		}
 		if pr.Baseline, err = closedLoop(ctx, base, cfg.Conns, cfg.Warmup, cfg.Duration); err != nil {
@@ -304,7 +306,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		pr.Ratio = pr.App.PerSecond / pr.Baseline.PerSecond
 		say("%s page: %.0f req/s against %.0f for the baseline (%.3f). Open loop at %.0f/s, %s…", pg.name,
 			pr.App.PerSecond, pr.Baseline.PerSecond, pr.Ratio, cfg.Rate, cfg.Duration)
-		if pr.Latency, err = openLoop(ctx, app, cfg.Rate, cfg.Warmup, cfg.Duration); err != nil {
+		if pr.Latency, err = openLoop(ctx, live, cfg.Rate, cfg.Warmup, cfg.Duration); err != nil {
 			return nil, fmt.Errorf("bench: %s page: %w", pg.name, err)
 		}
 		if pr.BaselineLatency, err = openLoop(ctx, base, cfg.Rate, cfg.Warmup, cfg.Duration); err != nil {

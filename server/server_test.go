@@ -1,0 +1,164 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
+)
+
+// nobody authenticates no one.
+type nobody struct{}
+
+func (nobody) MemberBySession(context.Context, string) (*sharefair.Member, error) {
+	return nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "no")
+}
+
+func (nobody) MemberByToken(context.Context, string) (*sharefair.Member, error) {
+	return nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "That access token is not valid.")
+}
+
+func newHandler(t *testing.T, ping func(context.Context) error, trustProxy bool) http.Handler {
+	t.Helper()
+	base, _ := url.Parse("http://sharefair.example")
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			server.WriteError(w, r, server.BodyError(err))
+			return
+		}
+		w.Write([]byte(server.ClientAddr(r.Context()) + " " + server.RequestID(r.Context())))
+	})
+	h, err := server.New(server.Config{BaseURL: base, MaxBodyBytes: 1024, TrustProxy: trustProxy,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, nobody{}, ping, echo, echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestHealth(t *testing.T) {
+	down := errors.New("connection refused")
+	for _, tc := range []struct {
+		path string
+		ping error
+		want int
+	}{
+		{"/healthz", down, http.StatusOK},
+		{"/readyz", nil, http.StatusOK},
+		{"/readyz", down, http.StatusServiceUnavailable},
+	} {
+		h := newHandler(t, func(context.Context) error { return tc.ping }, false)
+		if w := serve(h, httptest.NewRequest("GET", tc.path, nil)); w.Code != tc.want {
+			t.Errorf("%s with ping %v: %d, want %d", tc.path, tc.ping, w.Code, tc.want)
+		}
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	h := newHandler(t, nil, false)
+	big := strings.Repeat("x", 2048)
+	declared := httptest.NewRequest("POST", "/api/v1/things", strings.NewReader(big))
+	chunked := httptest.NewRequest("POST", "/api/v1/things", io.MultiReader(strings.NewReader(big)))
+	chunked.ContentLength = -1
+	for name, r := range map[string]*http.Request{"declared": declared, "chunked": chunked} {
+		r.Header.Set("Content-Type", "application/json")
+		w := serve(h, r)
+		if w.Code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("%s: %d, want 413", name, w.Code)
+		}
+		var body server.ErrorBody
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != sharefair.ETOOLARGE || body.Error.Status != 413 {
+			t.Fatalf("%s: body %s (%v)", name, w.Body.String(), err)
+		}
+	}
+	if w := serve(h, httptest.NewRequest("POST", "/api/v1/things", strings.NewReader("small"))); w.Code != http.StatusOK {
+		t.Fatalf("small body: %d", w.Code)
+	}
+}
+
+func TestRequestIDAndClientAddr(t *testing.T) {
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.RemoteAddr = "192.0.2.7:5555"
+	r.Header.Set("X-Forwarded-For", "203.0.113.9, 10.0.0.1")
+	r.Header.Set("X-Request-Id", "abc-123")
+	w := serve(newHandler(t, nil, false), r)
+	if got := w.Body.String(); got != "192.0.2.7 abc-123" || w.Header().Get("X-Request-Id") != "abc-123" {
+		t.Fatalf("untrusted proxy: body %q, id header %q", got, w.Header().Get("X-Request-Id"))
+	}
+	w = serve(newHandler(t, nil, true), r)
+	if got := w.Body.String(); got != "203.0.113.9 abc-123" {
+		t.Fatalf("trusted proxy: %q", got)
+	}
+	r.Header.Set("X-Request-Id", "bad id\n")
+	w = serve(newHandler(t, nil, false), r)
+	if id := w.Header().Get("X-Request-Id"); id == "" || strings.ContainsAny(id, " \n") {
+		t.Fatalf("unsafe request id kept: %q", id)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	r := httptest.NewRequest("GET", "/page", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	w := serve(newHandler(t, nil, false), r)
+	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"} {
+		if w.Header().Get(h) == "" {
+			t.Errorf("no %s header", h)
+		}
+	}
+	if !strings.Contains(w.Header().Get("Content-Security-Policy"), "script-src 'self'") {
+		t.Errorf("CSP = %q", w.Header().Get("Content-Security-Policy"))
+	}
+}
+
+func TestCrossOriginRefused(t *testing.T) {
+	h := newHandler(t, nil, false)
+	r := httptest.NewRequest("POST", "/api/v1/things", strings.NewReader("{}"))
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	r.Header.Set("Origin", "http://evil.example")
+	if w := serve(h, r); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"code":"forbidden"`) {
+		t.Fatalf("cross-site post: %d %s", w.Code, w.Body.String())
+	}
+	r = httptest.NewRequest("POST", "/api/v1/things", strings.NewReader("{}"))
+	r.Header.Set("Origin", "http://sharefair.example")
+	if w := serve(h, r); w.Code != http.StatusOK {
+		t.Fatalf("same-origin post: %d", w.Code)
+	}
+}
+
+func TestBadBearerToken(t *testing.T) {
+	h := newHandler(t, nil, false)
+	for _, auth := range []string{"Bearer sf_nope", "Basic abc"} {
+		r := httptest.NewRequest("GET", "/api/v1/me", nil)
+		r.Header.Set("Authorization", auth)
+		if w := serve(h, r); w.Code != http.StatusUnauthorized {
+			t.Fatalf("%q: %d", auth, w.Code)
+		}
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for code, want := range map[string]int{
+		sharefair.EINVALID: 422, sharefair.EBADREQUEST: 400, sharefair.EUNAUTHORIZED: 401, sharefair.EFORBIDDEN: 403,
+		sharefair.ENOTFOUND: 404, sharefair.ECONFLICT: 409, sharefair.ETOOLARGE: 413, sharefair.ERATELIMITED: 429,
+		sharefair.EINTERNAL: 500, "method_not_allowed": 405,
+	} {
+		if got := server.Status(code); got != want {
+			t.Errorf("Status(%q) = %d, want %d", code, got, want)
+		}
+	}
+}

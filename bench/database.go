@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create and drop the schema
@@ -22,6 +24,10 @@ type database struct {
 	url     string       // for app.Config.DatabaseURL
 	where   string       // where it is, for people
 	drop    func() error // removes it
+	// analyze brings the planner's statistics up to date after seeding,
+	// as the server's own background work would in time; nil when the
+	// engine keeps none that matter.
+	analyze func(ctx context.Context) error
 }
 
 // newSQLite makes a temporary directory under dir (the system's when
@@ -92,5 +98,45 @@ func newPostgres(ctx context.Context, base string) (database, error) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return database{engine: "postgres", version: "PostgreSQL " + version, url: u.String(),
-		where: "PostgreSQL schema " + schema + " (drop it with DROP SCHEMA " + schema + " CASCADE)", drop: drop}, nil
+		where: "PostgreSQL schema " + schema + " (drop it with DROP SCHEMA " + schema + " CASCADE)", drop: drop,
+		analyze: func(ctx context.Context) error { return analyzeSchema(ctx, u.String()) }}, nil
+}
+
+// analyzeSchema runs ANALYZE on every table of the schema the URL's
+// connections use, and on nothing else: a bare ANALYZE would visit every
+// schema in the database, other people's included. Freshly bulk-loaded
+// tables have no statistics until autovacuum gets to them, and without
+// them PostgreSQL plans the thread list as a scan and sort of every
+// thread; production runs on analysed tables.
+func analyzeSchema(ctx context.Context, dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename)
+		FROM pg_tables WHERE schemaname = current_schema()`)
+	if err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return fmt.Errorf("bench: analyze: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	if len(tables) == 0 {
+		return errors.New("bench: analyze: the schema has no tables")
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
+		return fmt.Errorf("bench: analyze: %w", err)
+	}
+	return nil
 }

@@ -229,7 +229,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err := db.analyze(ctx); err != nil {
 			return nil, err
 		}
-		say("Analysed the tables, as autovacuum would in time.")
+		say("Vacuumed and analysed the tables, as autovacuum would in time.")
 	}
 
 	// The app measured runs as in production, on the real clock.

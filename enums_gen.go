@@ -311,6 +311,7 @@ var Languages = []Option{
 	{"ee", "Ewe — Eʋegbe"},
 	{"fo", "Faroese — føroyskt"},
 	{"fj", "Fijian"},
+	{"tl", "Filipino"},
 	{"fi", "Finnish — suomi"},
 	{"fr", "French — français"},
 	{"ff", "Fulah — Pulaar"},

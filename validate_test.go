@@ -48,3 +48,13 @@ func TestEnumerationsHaveDistinctLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguagesOfTheHubs checks languages spoken where the network meets
+// are offered.
+func TestLanguagesOfTheHubs(t *testing.T) {
+	for _, code := range []string{"en", "fr", "es", "it", "sw", "th", "tl", "ar", "pt", "zh", "hi", "am", "wo"} {
+		if _, ok := LanguageName(code); !ok {
+			t.Errorf("language %q is not offered", code)
+		}
+	}
+}

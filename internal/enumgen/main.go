@@ -20,6 +20,10 @@ import (
 
 type pair struct{ code, name string }
 
+// deprecated are ISO 639-1 codes withdrawn in favour of others still
+// listed: iw→he, in→id, ji→yi, jw→jv, mo→ro, sh→sr/hr/bs.
+var deprecated = map[string]bool{"iw": true, "in": true, "ji": true, "jw": true, "mo": true, "sh": true}
+
 // ownNames are the English names of codes whose CLDR name repeats
 // another code's.
 var ownNames = map[string]string{"tw": "Twi", "no": "Norwegian"}
@@ -53,9 +57,9 @@ func main() {
 			if err != nil || base.String() != code {
 				continue
 			}
-			// Deprecated codes (iw, in, ji, jw…) canonicalise to another
-			// code with the same name; offer each language once.
-			if language.Make(code).String() != code {
+			// Withdrawn codes repeat a current code's language; offer each
+			// language once (tl stays: its canonical fil has no two-letter code).
+			if deprecated[code] {
 				continue
 			}
 			tag, _ := language.Compose(base)

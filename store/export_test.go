@@ -1,10 +1,18 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // Exec runs a statement directly, for tests that set up states the
 // services cannot produce yet (e.g. posts with hidden authors).
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, query, args...)
 	return err
+}
+
+// QueryRow reads one row directly, for tests that check stored state.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.write.QueryRowContext(ctx, query, args...)
 }

@@ -15,8 +15,7 @@ func (db *DB) FindHubs(ctx context.Context) ([]*sharefair.Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at,
-			(SELECT COUNT(*) FROM hub_members c WHERE c.hub_id = h.id),
+	rows, err := db.read.QueryContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at, h.member_count,
 			COALESCE((SELECT r.role FROM hub_members r WHERE r.hub_id = h.id AND r.member_id = $1), '')
 		FROM hubs h ORDER BY h.name, h.id`, v.ID)
 	if err != nil {
@@ -54,8 +53,7 @@ func (db *DB) hubBySlug(ctx context.Context, q queryer, viewerID int64, slug str
 		return nil, sharefair.ErrNotFound("Hub")
 	}
 	var h sharefair.Hub
-	err := q.QueryRowContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at,
-			(SELECT COUNT(*) FROM hub_members c WHERE c.hub_id = h.id),
+	err := q.QueryRowContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at, h.member_count,
 			COALESCE((SELECT r.role FROM hub_members r WHERE r.hub_id = h.id AND r.member_id = $1), '')
 		FROM hubs h WHERE h.slug = $2`, viewerID, slug).
 		Scan(&h.ID, &h.Slug, &h.Name, &h.Description, &h.CreatedAt, &h.MemberCount, &h.ViewerRole)
@@ -175,12 +173,29 @@ func hubID(ctx context.Context, tx *Tx, slug string) (int64, error) {
 	return id, nil
 }
 
-// joinHub adds a member to a hub, keeping an existing coordinator role.
+// joinHub adds a member to a hub, keeping an existing coordinator role,
+// and counts them in.
 func joinHub(ctx context.Context, tx *Tx, hubID, memberID int64, role sharefair.HubRole) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO hub_members (hub_id, member_id, role, joined_at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO hub_members (hub_id, member_id, role, joined_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (hub_id, member_id) DO NOTHING`, hubID, memberID, string(role), tx.now)
 	if err != nil {
 		return fmt.Errorf("join hub: %w", err)
+	}
+	return countMembers(ctx, tx, res, hubID, "+")
+}
+
+// countMembers moves a hub's member count by the rows a join or leave
+// changed.
+func countMembers(ctx context.Context, tx *Tx, res sql.Result, hubID int64, sign string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("count hub members: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE hubs SET member_count = member_count `+sign+` $1 WHERE id = $2`, n, hubID); err != nil {
+		return fmt.Errorf("count hub members: %w", err)
 	}
 	return nil
 }
@@ -196,10 +211,11 @@ func (db *DB) LeaveHub(ctx context.Context, slug string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM hub_members WHERE hub_id = $1 AND member_id = $2`, id, v.ID); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM hub_members WHERE hub_id = $1 AND member_id = $2`, id, v.ID)
+		if err != nil {
 			return fmt.Errorf("leave hub: %w", err)
 		}
-		return nil
+		return countMembers(ctx, tx, res, id, "-")
 	})
 }
 

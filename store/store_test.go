@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/internal/testutil"
 	"github.com/sharefair/sharefair/store"
 )
@@ -449,4 +450,97 @@ func TestStandDownNonMember(t *testing.T) {
 			t.Fatalf("standing down a non-member made them %q (members %d)", h.ViewerRole, h.MemberCount)
 		}
 	})
+}
+
+// TestHubMemberCount checks the kept count follows joins, repeated joins,
+// invitations, appointments and leaving.
+func TestHubMemberCount(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		count := func() int {
+			t.Helper()
+			h, err := db.FindHubBySlug(testutil.As(admin), rome.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM hub_members WHERE hub_id = $1`, rome.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != h.MemberCount {
+				t.Fatalf("kept count %d, memberships %d", h.MemberCount, n)
+			}
+			return n
+		}
+		testutil.MustJoin(t, db, ann, rome)
+		testutil.MustJoin(t, db, ann, rome)
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "admin", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "ann", true); err != nil {
+			t.Fatal(err)
+		}
+		_, token, err := db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "c@example.org", Hub: rome.Slug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AcceptInvitation(context.Background(), token, sharefair.Acceptance{Name: "C", Handle: "cc", Password: "long enough pw"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 3 {
+			t.Fatalf("count = %d, want 3", n)
+		}
+		for i := 0; i < 2; i++ {
+			if err := db.LeaveHub(testutil.As(ann), rome.Slug); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := count(); n != 2 {
+			t.Fatalf("after leaving twice: %d, want 2", n)
+		}
+		hubs, _ := db.FindHubs(testutil.As(ann))
+		if hubs[0].MemberCount != 2 {
+			t.Fatalf("FindHubs count = %d", hubs[0].MemberCount)
+		}
+	})
+}
+
+// TestReopenKeepsData checks that starting again on an existing database
+// (migrations run at every start) changes nothing that members wrote.
+func TestReopenKeepsData(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			url := testutil.DatabaseURL(t, e)
+			open := func() *store.DB {
+				db, err := store.Open(context.Background(), store.Options{URL: url, Synchronous: "NORMAL"})
+				if err != nil {
+					t.Fatalf("open: %v", err)
+				}
+				db.Hasher = auth.NewHasher(testutil.CheapHash)
+				return db
+			}
+			db := open()
+			admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+			rome := testutil.MustCreateHub(t, db, admin, "Rome")
+			testutil.MustJoin(t, db, admin, rome)
+			th := testutil.MustCreateThread(t, db, admin, rome, "Kept", "Still *here*")
+			db.Close()
+
+			db = open()
+			defer db.Close()
+			got, err := db.FindThreadByID(testutil.As(admin), th.ID)
+			if err != nil || got.Title != "Kept" || got.PostCount != 1 {
+				t.Fatalf("after reopening: %+v, %v", got, err)
+			}
+			h, err := db.FindHubBySlug(testutil.As(admin), rome.Slug)
+			if err != nil || h.MemberCount != 1 {
+				t.Fatalf("hub after reopening: %+v, %v", h, err)
+			}
+			if _, err := db.Authenticate(context.Background(), "admin@example.org", "correct horse battery"); err != nil {
+				t.Fatalf("sign-in after reopening: %v", err)
+			}
+		})
+	}
 }

@@ -51,6 +51,13 @@ type Thread struct {
 	CreatedAt      time.Time
 	LastActivityAt time.Time
 	PostCount      int
+	// Version grows whenever anything the thread's pages show of its posts
+	// changes: a post written or edited, an author's name. A rendering of
+	// its posts may be reused while it stays the same.
+	Version int64
+	// ViewerPosted is set by FindThreadByID when the viewer wrote any post
+	// in the thread (so pages show them their own edit links).
+	ViewerPosted bool
 }
 
 // ReplyCount is the number of posts after the opening one.

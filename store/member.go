@@ -337,6 +337,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		} else if err != nil {
 			return fmt.Errorf("load member: %w", err)
 		}
+		oldName, oldHandle := m.Name, m.Handle
 		set := func(dst *string, src *string) {
 			if src != nil {
 				*dst = *src
@@ -359,6 +360,12 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 			if taken > 0 {
 				return &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.",
 					Fields: map[string]string{"handle": "This handle is taken; choose another."}}
+			}
+		}
+		if (u.Name != nil && *u.Name != oldName) || (u.Handle != nil && *u.Handle != oldHandle) {
+			// Names and handles show beside posts on every thread page.
+			if _, err := tx.ExecContext(ctx, `UPDATE network SET profiles_version = profiles_version + 1 WHERE id = 1`); err != nil {
+				return fmt.Errorf("bump profiles: %w", err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET name = $1, handle = $2, search_key = $3,

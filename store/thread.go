@@ -11,22 +11,29 @@ import (
 )
 
 // threadSelect returns the columns and joins that read threads as the
-// viewer may see them, adding its arguments to q.
-func threadSelect(ctx context.Context, q *query) string {
+// viewer may see them, adding its arguments to q; extra columns, if any,
+// follow the thread's.
+func threadSelect(ctx context.Context, q *query, extra ...string) string {
+	cols := ""
+	for _, c := range extra {
+		cols += ", " + c
+	}
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name,
-			t.created_at, t.last_activity_at, t.post_count
+			t.created_at, t.last_activity_at, t.post_count,
+			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1)` + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
 }
 
-func scanThread(s interface{ Scan(...any) error }) (*sharefair.Thread, error) {
+// scanThread scans a row of threadSelect, then any extra columns.
+func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
 	var t sharefair.Thread
 	var hubID, authorID sql.NullInt64
 	var hubSlug, hubName, authorHandle, authorName sql.NullString
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount}
-	if err := s.Scan(dest...); err != nil {
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.LastActivityAt = t.CreatedAt.UTC(), t.LastActivityAt.UTC()
@@ -42,10 +49,15 @@ func scanThread(s interface{ Scan(...any) error }) (*sharefair.Thread, error) {
 // FindThreadByID returns a thread the viewer may see.
 func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, error) {
 	var q query
-	sel := threadSelect(ctx, &q)
+	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
+		WHERE vp.author_id = `+q.arg(sharefair.ViewerIDFromContext(ctx))+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`)
 	q.and("t.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
-	t, err := scanThread(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...))
+	var posted bool
+	t, err := scanThread(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted)
+	if err == nil {
+		t.ViewerPosted = posted
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Thread")
 	} else if err != nil {
@@ -311,8 +323,8 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 			VALUES ($1, $2, 'named', $3, $4, $5) RETURNING id`, threadID, v.ID, body, html, tx.now).Scan(&id); err != nil {
 			return fmt.Errorf("create post: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1
-			WHERE id = $2`, tx.now, threadID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1,
+			version = version + 1 WHERE id = $2`, tx.now, threadID); err != nil {
 			return fmt.Errorf("update thread: %w", err)
 		}
 		return nil
@@ -346,11 +358,26 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, body string) (*sharefair
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE posts SET source = $1, html = $2, edited_at = $3 WHERE id = $4`,
-		body, html, db.Now.Now(), id); err != nil {
-		return nil, fmt.Errorf("update post: %w", err)
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = $1, html = $2, edited_at = $3 WHERE id = $4`,
+			body, html, tx.now, id); err != nil {
+			return fmt.Errorf("update post: %w", err)
+		}
+		return bumpThread(ctx, tx, p.ThreadID)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return db.FindPostByID(ctx, id)
+}
+
+// bumpThread marks a change to what a thread's pages show of its posts.
+// Whatever changes a post's content, author or attribution must call it.
+func bumpThread(ctx context.Context, tx *Tx, threadID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE threads SET version = version + 1 WHERE id = $1`, threadID); err != nil {
+		return fmt.Errorf("bump thread: %w", err)
+	}
+	return nil
 }
 
 // render turns a post body into sanitised HTML, linking @mentions of

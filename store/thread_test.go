@@ -204,3 +204,61 @@ func TestThreadsPastLastPage(t *testing.T) {
 		}
 	})
 }
+
+// TestThreadVersion checks the version grows with everything a thread's
+// pages show of its posts, and ViewerPosted tells who wrote in it.
+func TestThreadVersion(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		th := testutil.MustCreateThread(t, db, ann, nil, "Versions", "first")
+		load := func(m *sharefair.Member) *sharefair.Thread {
+			t.Helper()
+			got, err := db.FindThreadByID(testutil.As(m), th.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		v := load(bob).Version
+		if !load(ann).ViewerPosted || load(bob).ViewerPosted {
+			t.Fatal("ViewerPosted wrong before bob replies")
+		}
+		steps := []struct {
+			name string
+			do   func() error
+		}{
+			{"reply", func() error { _, err := db.CreatePost(testutil.As(bob), th.ID, "reply"); return err }},
+			{"edit", func() error {
+				posts, _, _ := db.FindPosts(testutil.As(ann), th.ID, sharefair.Page{})
+				_, err := db.UpdatePost(testutil.As(ann), posts[0].ID, "first, edited")
+				return err
+			}},
+			{"author renamed", func() error {
+				n := "Ann Renamed"
+				_, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Name: &n})
+				return err
+			}},
+		}
+		for _, st := range steps {
+			if err := st.do(); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			nv := load(bob).Version
+			if nv <= v {
+				t.Fatalf("%s: version %d, was %d", st.name, nv, v)
+			}
+			v = nv
+		}
+		if !load(bob).ViewerPosted {
+			t.Fatal("ViewerPosted false after bob replied")
+		}
+		title := "Bio only"
+		if _, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Bio: &title}); err != nil {
+			t.Fatal(err)
+		}
+		if load(bob).Version != v {
+			t.Fatal("a bio change moved the version; nothing shown beside posts changed")
+		}
+	})
+}

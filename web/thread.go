@@ -12,7 +12,7 @@ import (
 // threadView is what the thread page shows.
 type threadView struct {
 	Thread    *sharefair.Thread
-	Posts     []*sharefair.Post
+	PostsHTML string // the page's posts, rendered
 	Pager     pager
 	Form      form
 	CanRename bool
@@ -116,8 +116,9 @@ func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, threadURL(t.ID))
 }
 
-// loadThread gathers one page of a thread for its page.
-func (h *Handler) loadThread(r *http.Request, id int64, n int) (threadView, error) {
+// loadThread gathers one page of a thread for its page. The page's posts
+// come from the posts cache when the viewer may share its rendering.
+func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadView, error) {
 	ctx := r.Context()
 	t, err := h.svcs.Threads.FindThreadByID(ctx, id)
 	if err != nil {
@@ -127,18 +128,32 @@ func (h *Handler) loadThread(r *http.Request, id int64, n int) (threadView, erro
 	if n > pages {
 		return threadView{}, sharefair.Errorf(sharefair.ENOTFOUND, "This discussion has only %d pages.", pages)
 	}
-	posts, total, err := h.svcs.Threads.FindPosts(ctx, id, sharefair.Page{Number: n, Size: sharefair.PostsPerPage})
+	v := sharefair.ViewerFromContext(ctx)
+	tv := threadView{
+		Thread:    t,
+		Pager:     newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
+		Form:      newForm(nil, nil),
+		CanRename: v.IsAdmin() || (t.Author != nil && v != nil && t.Author.ID == v.ID),
+	}
+	key := postsKey{thread: id, page: n, zone: location(v.TimeZone).String()}
+	shared := !t.ViewerPosted
+	if shared {
+		if html, ok := h.posts.get(key, t.Version); ok {
+			tv.PostsHTML = html
+			return tv, nil
+		}
+	}
+	posts, _, err := h.svcs.Threads.FindPosts(ctx, id, sharefair.Page{Number: n, Size: sharefair.PostsPerPage})
 	if err != nil {
 		return threadView{}, err
 	}
-	v := sharefair.ViewerFromContext(ctx)
-	return threadView{
-		Thread:    t,
-		Posts:     posts,
-		Pager:     newPager(threadURL(id), nil, n, total, sharefair.PostsPerPage),
-		Form:      newForm(nil, nil),
-		CanRename: v.IsAdmin() || (t.Author != nil && v != nil && t.Author.ID == v.ID),
-	}, nil
+	if tv.PostsHTML, err = renderPosts(ctx, p, posts); err != nil {
+		return threadView{}, err
+	}
+	if shared {
+		h.posts.put(key, t.Version, tv.PostsHTML)
+	}
+	return tv, nil
 }
 
 func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
@@ -147,12 +162,14 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v, err := h.loadThread(r, id, pageNumber(r))
+	p := h.base(w, r, "")
+	v, err := h.loadThread(r, p, id, pageNumber(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, threadPage(h.base(w, r, v.Thread.Title), v))
+	p.Title = v.Thread.Title
+	h.render(w, r, http.StatusOK, threadPage(p, v))
 }
 
 func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
@@ -172,13 +189,14 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, terr)
 			return
 		}
-		v, verr := h.loadThread(r, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
+		p := h.base(w, r, t.Title)
+		v, verr := h.loadThread(r, p, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
 		if verr != nil {
 			h.fail(w, r, verr)
 			return
 		}
 		v.Form = newForm(r.PostForm, err)
-		h.render(w, r, server.Status(sharefair.ErrorCode(err)), threadPage(h.base(w, r, v.Thread.Title), v))
+		h.render(w, r, server.Status(sharefair.ErrorCode(err)), threadPage(p, v))
 		return
 	}
 	h.goToPost(w, r, post.ID)

@@ -25,11 +25,12 @@ type Handler struct {
 	svcs   sharefair.Services
 	signIn *auth.SignIn
 	mux    *http.ServeMux
+	posts  *postsCache
 }
 
 // New returns the web pages' handler.
 func New(cfg server.Config, svcs sharefair.Services, signIn *auth.SignIn) *Handler {
-	h := &Handler{cfg: cfg, svcs: svcs, signIn: signIn, mux: http.NewServeMux()}
+	h := &Handler{cfg: cfg, svcs: svcs, signIn: signIn, mux: http.NewServeMux(), posts: newPostsCache(maxCachedPages)}
 	h.routes()
 	return h
 }

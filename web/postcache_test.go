@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/testutil"
+)
+
+// TestThreadPageReuse checks that a thread page's posts, rendered once and
+// reused for other readers, never show anyone a stale post, another
+// person's edit links, the wrong time zone, or a thread they may not read.
+func TestThreadPageReuse(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			cat := testutil.MustCreateMember(t, s.DB, "cat", sharefair.RoleMember)
+			outsider := testutil.MustCreateMember(t, s.DB, "out", sharefair.RoleMember)
+			for _, m := range []*sharefair.Member{ann, bob, cat} {
+				testutil.MustJoin(t, s.DB, m, rome)
+			}
+			zone := "Asia/Bangkok"
+			if _, err := s.DB.UpdateMember(testutil.As(cat), cat.ID, sharefair.MemberUpdate{TimeZone: &zone}); err != nil {
+				t.Fatal(err)
+			}
+			th := testutil.MustCreateThread(t, s.DB, ann, rome, "Reused", "The *original* words")
+			path := "/threads/" + strconv.FormatInt(th.ID, 10)
+			a, b, c := s.Browser(t, ann), s.Browser(t, bob), s.Browser(t, cat)
+
+			body := func(c *http.Client) string {
+				t.Helper()
+				r := get(t, c, s, path)
+				wantStatus(t, r, http.StatusOK)
+				return r.Doc.Find(".post").First().Text()
+			}
+			if got := body(b); !strings.Contains(got, "original") || strings.Contains(got, "Edit") {
+				t.Fatalf("bob's first view: %q", got)
+			}
+			// Ann wrote the post: she sees her edit link, though bob's
+			// view of the same page was kept.
+			if got := body(a); !strings.Contains(got, "Edit") {
+				t.Fatalf("ann's view lacks her edit link: %q", got)
+			}
+			// An edit shows at once.
+			posts, _, _ := s.DB.FindPosts(testutil.As(ann), th.ID, sharefair.Page{})
+			if _, err := s.DB.UpdatePost(testutil.As(ann), posts[0].ID, "The *revised* words"); err != nil {
+				t.Fatal(err)
+			}
+			if got := body(b); !strings.Contains(got, "revised") || !strings.Contains(got, "(edited)") {
+				t.Fatalf("bob sees a stale post after the edit: %q", got)
+			}
+			// So does the author's new name.
+			name := "Ann Renamed"
+			if _, err := s.DB.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Name: &name}); err != nil {
+				t.Fatal(err)
+			}
+			if got := body(b); !strings.Contains(got, "Ann Renamed") {
+				t.Fatalf("bob sees the old author name: %q", got)
+			}
+			// And a reply.
+			wantRedirect(t, post(t, c, s, path+"/posts", url.Values{"body": {"A reply from Bangkok"}}), path)
+			r := get(t, b, s, path)
+			if n := r.Doc.Find(".post").Length(); n != 2 {
+				t.Fatalf("bob sees %d posts after a reply, want 2", n)
+			}
+			// Times are shown in each reader's own time zone.
+			bobTime := get(t, b, s, path).Doc.Find(".post time").First().Text()
+			catTime := get(t, s.Browser(t, cat), s, path).Doc.Find(".post time").First().Text()
+			if bobTime == catTime {
+				t.Fatalf("UTC and Bangkok readers see the same time %q", bobTime)
+			}
+			// Someone outside the hub gets nothing, kept or not.
+			r = get(t, s.Browser(t, outsider), s, path)
+			wantStatus(t, r, http.StatusNotFound)
+			if strings.Contains(r.Body, "revised") || strings.Contains(r.Body, "Bangkok") {
+				t.Fatal("a page of posts leaked to someone outside the hub")
+			}
+		})
+	}
+}

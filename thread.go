@@ -157,6 +157,10 @@ type ThreadService interface {
 	// FindPosts lists one page of a thread's posts, oldest first, and the
 	// total. ENOTFOUND.
 	FindPosts(ctx context.Context, threadID int64, page Page) ([]*Post, int, error)
+	// FindOwnPosts returns the viewer's own posts among one page of a
+	// thread's posts (as FindPosts would show them to the viewer).
+	// ENOTFOUND.
+	FindOwnPosts(ctx context.Context, threadID int64, page Page) ([]*Post, error)
 	// FindPostByID returns a post. ENOTFOUND.
 	FindPostByID(ctx context.Context, id int64) (*Post, error)
 	// CreatePost replies to a thread. EINVALID, ENOTFOUND.

@@ -76,7 +76,8 @@ type Config struct {
 	// Keep leaves the database in place at the end (its location is
 	// printed to Progress), to inspect it or serve it.
 	Keep bool
-	// Pages names the pages to measure, "thread" and "home"; empty means
+	// Pages names the pages to measure, "thread", "thread-author" and
+	// "home"; empty means
 	// both.
 	Pages []string
 	// CPUProfile, when set, receives a CPU profile of the measurements
@@ -116,7 +117,7 @@ type Machine struct {
 
 // PageResult is the figures of one page.
 type PageResult struct {
-	Name string `json:"name"` // "thread" or "home"
+	Name string `json:"name"` // "thread", "thread-author" or "home"
 	Path string `json:"path"`
 	// BodyBytes is the response body as sent (gzipped); HTMLBytes is the
 	// page once decompressed.
@@ -242,6 +243,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
 	}
+	readerSession, err := a.DB.CreateSession(ctx, seeded.Reader.ID)
+	if err != nil {
+		return nil, fmt.Errorf("bench: session: %w", err)
+	}
 	outsiderSession, err := a.DB.CreateSession(ctx, seeded.Outsider.ID)
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
@@ -271,16 +276,22 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 
 	appURL, baseURL := "http://"+ln.Addr().String(), "http://"+bln.Addr().String()
-	pages := []struct{ name, path string }{
-		{"thread", "/threads/" + strconv.FormatInt(seeded.Thread.ID, 10)},
-		{"home", "/"},
+	thread := "/threads/" + strconv.FormatInt(seeded.Thread.ID, 10)
+	pages := []struct{ name, path, session string }{
+		// A reader of the hub who wrote nothing in the thread, as most
+		// readers: the page's posts can be reused from an earlier reader.
+		{"thread", thread, readerSession},
+		// The thread's author, who sees edit links on their own posts:
+		// every request reads and renders the posts afresh.
+		{"thread-author", thread, viewerSession},
+		{"home", "/", viewerSession},
 	}
 	for _, pg := range pages {
 		if len(cfg.Pages) > 0 && !slices.Contains(cfg.Pages, pg.name) {
 			continue
 		}
 		pr := PageResult{Name: pg.name, Path: pg.path}
-		live := target{url: appURL + pg.path, cookie: viewerSession}
+		live := target{url: appURL + pg.path, cookie: pg.session}
 		captured, err := capture(ctx, live)
 		if err != nil {
 			return nil, err
@@ -288,7 +299,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err := check(pg.name, captured, seeded, &pr); err != nil {
 			return nil, err
 		}
-		if pg.name == "thread" {
+		if pg.path == thread {
 			c := newClient(1)
 			r := fetch(ctx, c, target{url: live.url, cookie: outsiderSession})
 			c.CloseIdleConnections()
@@ -300,7 +311,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 		baseline.set(pg.path, captured)
-		base := target{url: baseURL + pg.path, cookie: viewerSession}
+		base := target{url: baseURL + pg.path, cookie: pg.session}
 
 		say("%s page: %d bytes gzipped (%d of HTML). Closed loop, %d connections, %s…", pg.name, pr.BodyBytes, pr.HTMLBytes, cfg.Conns, cfg.Duration)
 		if pr.App, err = closedLoop(ctx, live, cfg.Conns, cfg.Warmup, cfg.Duration); err != nil {
@@ -406,7 +417,7 @@ func check(name string, p *page, s *Seeded, pr *PageResult) error {
 	doc := string(p.html)
 	pr.Posts = strings.Count(doc, `class="post"`)
 	switch name {
-	case "thread":
+	case "thread", "thread-author":
 		if !strings.Contains(doc, html.EscapeString(s.Thread.Title)) {
 			return fmt.Errorf("bench: the thread page does not show the thread's title %q", s.Thread.Title)
 		}

@@ -46,18 +46,23 @@ func TestRunTiny(t *testing.T) {
 			if rep.SeedTime <= 0 || rep.Threads < 2 {
 				t.Errorf("seeding: %s, %d threads", rep.SeedTime, rep.Threads)
 			}
-			if len(rep.Pages) != 2 || rep.Pages[0].Name != "thread" || rep.Pages[1].Name != "home" {
-				t.Fatalf("pages = %+v, want thread and home", rep.Pages)
+			if len(rep.Pages) != 3 || rep.Pages[0].Name != "thread" || rep.Pages[1].Name != "thread-author" || rep.Pages[2].Name != "home" {
+				t.Fatalf("pages = %+v, want thread, thread-author and home", rep.Pages)
 			}
 			for _, p := range rep.Pages {
 				checkPage(t, p, cfg)
 			}
-			thread := rep.Pages[0]
-			if want := TinyScale.Replies + 1; thread.Posts != want {
-				t.Errorf("thread page shows %d posts, want %d", thread.Posts, want)
+			for _, thread := range rep.Pages[:2] {
+				if want := TinyScale.Replies + 1; thread.Posts != want {
+					t.Errorf("%s page shows %d posts, want %d", thread.Name, thread.Posts, want)
+				}
+				if thread.OutsiderStatus != http.StatusNotFound {
+					t.Errorf("a member outside the hub got %d for its thread, want 404", thread.OutsiderStatus)
+				}
 			}
-			if thread.OutsiderStatus != http.StatusNotFound {
-				t.Errorf("a member outside the hub got %d for its thread, want 404", thread.OutsiderStatus)
+			// The author sees edit links on their posts; the reader none.
+			if a, r := rep.Pages[1].HTMLBytes, rep.Pages[0].HTMLBytes; a <= r {
+				t.Errorf("the author's page (%d bytes) is not larger than the reader's (%d)", a, r)
 			}
 			checkReport(t, rep)
 			if e == testutil.SQLite {

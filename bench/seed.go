@@ -46,8 +46,11 @@ func (s Scale) validate() error {
 // Seeded is what the measurement needs to know about the seeded network.
 type Seeded struct {
 	// Viewer is the signed-in member whose pages are measured: a regular
-	// member of the long thread's hub.
+	// member of the long thread's hub, who opened the long thread.
 	Viewer *sharefair.Member
+	// Reader is another regular member of the long thread's hub who wrote
+	// nothing in it, like most of a discussion's readers.
+	Reader *sharefair.Member
 	// Outsider is a regular member of no hub the long thread is in; the
 	// bench checks they are refused the thread.
 	Outsider *sharefair.Member
@@ -172,13 +175,14 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		hubs[i] = h
 	}
 	inHub := make([][]int, s.Hubs) // hub → member indexes
+	reader := min(3, s.Members-1)
 	for i := 1; i < s.Members; i++ {
 		if i == 2 {
 			continue
 		}
 		first := people[i].place % s.Hubs
-		if i == 1 {
-			first = 0 // the viewer belongs to the long thread's hub
+		if i == 1 || i == reader {
+			first = 0 // the viewer and the reader belong to the long thread's hub
 		}
 		joined := []int{first}
 		if rnd.IntN(3) == 0 && s.Hubs > 1 {
@@ -237,10 +241,15 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		return nil
 	}
 	pick := func(t *plannedThread) int {
-		if e := eligible(t); len(e) > 0 {
-			return e[rnd.IntN(len(e))]
+		for {
+			i := 1 + rnd.IntN(s.Members-1)
+			if e := eligible(t); len(e) > 0 {
+				i = e[rnd.IntN(len(e))]
+			}
+			if t != &threads[0] || i != reader || len(eligible(t)) == 1 {
+				return i // the reader only reads the long thread
+			}
 		}
-		return 1 + rnd.IntN(s.Members-1)
 	}
 	span := end.Sub(begin)
 	var plan []plannedPost
@@ -271,7 +280,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 	slices.SortStableFunc(plan, func(a, b plannedPost) int { return a.at.Compare(b.at) })
 
 	writer := newWriter(rnd, members)
-	out := &Seeded{Viewer: members[1], Outsider: members[2]}
+	out := &Seeded{Viewer: members[1], Outsider: members[2], Reader: members[reader]}
 	for _, p := range plan {
 		clock.set(p.at)
 		t := &threads[p.thread]

@@ -264,6 +264,46 @@ func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page
 	return posts, total, nil
 }
 
+// FindOwnPosts returns the viewer's own posts among one page of a visible
+// thread's posts: a walk of the page's ids in the index, then the few rows
+// that are the viewer's.
+func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.Page) ([]*sharefair.Post, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var q query
+	sel := strings.Replace(postSelect(ctx, &q), "FROM posts p", "FROM posts p JOIN threads t ON t.id = p.thread_id", 1)
+	page = page.Normalize()
+	q.and("p.id IN (SELECT pg.id FROM posts pg WHERE pg.thread_id = " + q.arg(threadID) +
+		" ORDER BY pg.id LIMIT " + q.arg(page.Size) + " OFFSET " + q.arg(page.Offset()) + ")")
+	q.and("p.author_id = " + q.arg(v.ID))
+	q.and(threadVisible(ctx, &q, "t"))
+	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+" ORDER BY p.id", q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("find own posts: %w", err)
+	}
+	defer rows.Close()
+	var posts []*sharefair.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find own posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find own posts: %w", err)
+	}
+	if len(posts) == 0 {
+		// Tell an invisible thread from a page without the viewer's posts.
+		if _, err := db.FindThreadByID(ctx, threadID); err != nil {
+			return nil, err
+		}
+	}
+	return posts, nil
+}
+
 // FindPostByID returns a post in a thread the viewer may see.
 func (db *DB) FindPostByID(ctx context.Context, id int64) (*sharefair.Post, error) {
 	var q query

@@ -262,3 +262,41 @@ func TestThreadVersion(t *testing.T) {
 		}
 	})
 }
+
+func TestFindOwnPosts(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		testutil.MustJoin(t, db, ann, rome)
+		th := testutil.MustCreateThread(t, db, ann, rome, "Own", "ann 0")
+		for i := 1; i < 7; i++ {
+			author := admin
+			if i%3 == 0 {
+				author = ann
+			}
+			if _, err := db.CreatePost(testutil.As(author), th.ID, fmt.Sprintf("post %d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Posts 0..6; ann wrote 0, 3 and 6. Pages of 3: [0 1 2] [3 4 5] [6].
+		for n, want := range map[int][]string{1: {"ann 0"}, 2: {"post 3"}, 3: {"post 6"}} {
+			own, err := db.FindOwnPosts(testutil.As(ann), th.ID, sharefair.Page{Number: n, Size: 3})
+			if err != nil || len(own) != len(want) {
+				t.Fatalf("page %d: %d posts, %v", n, len(own), err)
+			}
+			for i, p := range own {
+				if p.Source != want[i] || !p.Mine || p.Author == nil {
+					t.Fatalf("page %d: %+v", n, p)
+				}
+			}
+		}
+		own, err := db.FindOwnPosts(testutil.As(admin), th.ID, sharefair.Page{Number: 1, Size: 3})
+		if err != nil || len(own) != 2 {
+			t.Fatalf("admin's own on page 1: %d, %v", len(own), err)
+		}
+		_, err = db.FindOwnPosts(testutil.As(bob), th.ID, sharefair.Page{Number: 1, Size: 3})
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+	})
+}

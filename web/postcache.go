@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/sharefair/sharefair"
@@ -13,12 +14,12 @@ import (
 //
 // An entry is the posts of one page of one thread, shown in one time zone,
 // at one version of the thread (which grows with every post written or
-// edited in it and every change of an author's name). It is used only:
-//   - after the store has let this viewer read the thread, so an entry
-//     holds nothing but posts the viewer may see, and
-//   - for viewers who wrote nothing in the thread: the store shows a
-//     post's hidden author, and the edit link, only to the post's author,
-//     so for everyone else a page of posts is the same.
+// edited in it and every change of an author's name), rendered as they show
+// to a reader who wrote none of them. It is used only after the store has
+// let this viewer read the thread, so an entry holds nothing but posts the
+// viewer may see. The store shows a post's hidden author, and its edit
+// link, to the post's author alone; so for a viewer who wrote some of the
+// page's posts, those are asked of the store and rendered afresh.
 type postsCache struct {
 	mu      sync.Mutex
 	entries map[postsKey]postsEntry
@@ -33,7 +34,13 @@ type postsKey struct {
 
 type postsEntry struct {
 	version int64
-	html    string
+	posts   []renderedPost
+}
+
+// renderedPost is one post's HTML.
+type renderedPost struct {
+	id   int64
+	html string
 }
 
 // maxCachedPages bounds the cache: about 50 KB a page of posts.
@@ -43,19 +50,20 @@ func newPostsCache(max int) *postsCache {
 	return &postsCache{entries: map[postsKey]postsEntry{}, max: max}
 }
 
-// get returns the rendering of a page at a version, if kept.
-func (c *postsCache) get(k postsKey, version int64) (string, bool) {
+// get returns the rendering of a page at a version, if kept. The slice
+// is shared: callers must not change it.
+func (c *postsCache) get(k postsKey, version int64) ([]renderedPost, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
 	if !ok || e.version != version {
-		return "", false
+		return nil, false
 	}
-	return e.html, true
+	return e.posts, true
 }
 
 // put keeps a rendering, replacing any of an older version.
-func (c *postsCache) put(k postsKey, version int64, html string) {
+func (c *postsCache) put(k postsKey, version int64, posts []renderedPost) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[k]; !ok && len(c.entries) >= c.max {
@@ -64,17 +72,42 @@ func (c *postsCache) put(k postsKey, version int64, html string) {
 			break
 		}
 	}
-	c.entries[k] = postsEntry{version: version, html: html}
+	c.entries[k] = postsEntry{version: version, posts: posts}
 }
 
 // renderPosts renders posts as the thread page shows them.
-func renderPosts(ctx context.Context, p page, posts []*sharefair.Post) (string, error) {
+func renderPosts(ctx context.Context, p page, posts []*sharefair.Post) ([]renderedPost, error) {
+	out := make([]renderedPost, len(posts))
 	var buf bytes.Buffer
-	buf.Grow(1024 * len(posts))
-	for _, post := range posts {
+	for i, post := range posts {
+		buf.Reset()
 		if err := postView(p, post).Render(ctx, &buf); err != nil {
-			return "", err
+			return nil, err
+		}
+		out[i] = renderedPost{id: post.ID, html: buf.String()}
+	}
+	return out, nil
+}
+
+// joinPosts puts a page's posts together, with the viewer's own (rendered
+// afresh) in place of the shared renderings.
+func joinPosts(posts []renderedPost, own []renderedPost) string {
+	mine := make(map[int64]string, len(own))
+	size := 0
+	for _, p := range own {
+		mine[p.id] = p.html
+	}
+	for _, p := range posts {
+		size += len(p.html)
+	}
+	var b strings.Builder
+	b.Grow(size + 512*len(own))
+	for _, p := range posts {
+		if h, ok := mine[p.id]; ok {
+			b.WriteString(h)
+		} else {
+			b.WriteString(p.html)
 		}
 	}
-	return buf.String(), nil
+	return b.String()
 }

@@ -70,6 +70,21 @@ func TestThreadPageReuse(t *testing.T) {
 			if n := r.Doc.Find(".post").Length(); n != 2 {
 				t.Fatalf("bob sees %d posts after a reply, want 2", n)
 			}
+			// Each writer sees an edit link on their own posts only, though
+			// bob's reading of the page is kept.
+			get(t, b, s, path)
+			for _, tc := range []struct {
+				c    *http.Client
+				mine int // which post (0 or 1) is theirs
+			}{{a, 0}, {c, 1}} {
+				posts := get(t, tc.c, s, path).Doc.Find(".post")
+				for i := 0; i < 2; i++ {
+					edit := posts.Eq(i).Find(`a[href$="/edit"]`).Length() == 1
+					if edit != (i == tc.mine) {
+						t.Fatalf("post %d shows an edit link: %v, want %v", i, edit, i == tc.mine)
+					}
+				}
+			}
 			// Times are shown in each reader's own time zone.
 			bobTime := get(t, b, s, path).Doc.Find(".post time").First().Text()
 			catTime := get(t, s.Browser(t, cat), s, path).Doc.Find(".post time").First().Text()

@@ -136,22 +136,33 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 		CanRename: v.IsAdmin() || (t.Author != nil && v != nil && t.Author.ID == v.ID),
 	}
 	key := postsKey{thread: id, page: n, zone: location(v.TimeZone).String()}
-	shared := !t.ViewerPosted
-	if shared {
-		if html, ok := h.posts.get(key, t.Version); ok {
-			tv.PostsHTML = html
-			return tv, nil
+	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
+	if shared, ok := h.posts.get(key, t.Version); ok {
+		var own []renderedPost
+		if t.ViewerPosted {
+			mine, err := h.svcs.Threads.FindOwnPosts(ctx, id, pg)
+			if err != nil {
+				return threadView{}, err
+			}
+			if own, err = renderPosts(ctx, p, mine); err != nil {
+				return threadView{}, err
+			}
 		}
+		tv.PostsHTML = joinPosts(shared, own)
+		return tv, nil
 	}
-	posts, _, err := h.svcs.Threads.FindPosts(ctx, id, sharefair.Page{Number: n, Size: sharefair.PostsPerPage})
+	posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
 	if err != nil {
 		return threadView{}, err
 	}
-	if tv.PostsHTML, err = renderPosts(ctx, p, posts); err != nil {
+	rendered, err := renderPosts(ctx, p, posts)
+	if err != nil {
 		return threadView{}, err
 	}
-	if shared {
-		h.posts.put(key, t.Version, tv.PostsHTML)
+	tv.PostsHTML = joinPosts(rendered, nil)
+	if !t.ViewerPosted {
+		// Rendered as any reader who wrote none of them sees them.
+		h.posts.put(key, t.Version, rendered)
 	}
 	return tv, nil
 }

@@ -41,7 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.Rate, "rate", d.Rate, "requests per second in the latency run")
 	fs.DurationVar(&cfg.Duration, "duration", d.Duration, "length of each measurement")
 	fs.DurationVar(&cfg.Warmup, "warmup", d.Warmup, "warm-up before each measurement, not counted")
-	pages := fs.String("pages", "thread,home", "comma-separated pages to measure: thread, home")
+	pages := fs.String("pages", "thread,thread-author,home", "comma-separated pages to measure: thread (a reader who wrote nothing in it), thread-author, home")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the seeded database at the end and print where it is")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements (not of seeding) to this file")
@@ -77,10 +77,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, p := range strings.Split(*pages, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "thread", "home":
+		case "thread", "thread-author", "home":
 			cfg.Pages = append(cfg.Pages, p)
 		default:
-			return fmt.Errorf("--pages: unknown page %q: want thread or home", p)
+			return fmt.Errorf("--pages: unknown page %q: want thread, thread-author or home", p)
 		}
 	}
 	cfg.Progress = stderr

@@ -175,7 +175,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		hubs[i] = h
 	}
 	inHub := make([][]int, s.Hubs) // hub → member indexes
-	reader := min(3, s.Members-1)
+	reader := min(3, s.Members-1) // lives in the hub's city: see newPeople
 	for i := 1; i < s.Members; i++ {
 		if i == 2 {
 			continue
@@ -401,6 +401,11 @@ func newPeople(rnd *rand.Rand, n int) []person {
 		}
 		taken[h] = true
 		pl := rnd.IntN(len(places))
+		if i == 1 || i == 3 {
+			// The viewer and the reader (see seed) live where the long
+			// thread's hub meets, as most of a hub's members do.
+			pl = 0
+		}
 		p := person{name: first + " " + last, handle: h, place: pl,
 			org: organisations[rnd.IntN(len(organisations))], title: titles[rnd.IntN(len(titles))]}
 		// Only codes the app offers: the list of languages may change.

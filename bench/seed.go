@@ -175,7 +175,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		hubs[i] = h
 	}
 	inHub := make([][]int, s.Hubs) // hub → member indexes
-	reader := min(3, s.Members-1) // lives in the hub's city: see newPeople
+	reader := min(3, s.Members-1)  // lives in the hub's city: see newPeople
 	for i := 1; i < s.Members; i++ {
 		if i == 2 {
 			continue

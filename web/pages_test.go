@@ -41,7 +41,7 @@ func TestEveryPageRenders(t *testing.T) {
 				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					post + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
 					"/members/coord", "/members/admin", "/settings", "/invitations", "/invitations?hub=rome"},
-				"admin": {"/", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord"},
+				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network"},
 			}
 			clients := map[string]*http.Client{"guest": s.Browser(t, nil), "coordinator": s.Browser(t, coord), "admin": s.Browser(t, s.Admin)}
 			for who, paths := range pages {
@@ -202,6 +202,31 @@ func TestDirectoryRefusesUnmatchableFilters(t *testing.T) {
 				if r := get(t, c, s, p); r.StatusCode >= 500 {
 					t.Errorf("%s: status %d", p, r.StatusCode)
 				}
+			}
+		})
+	}
+}
+
+func TestNetworkSettings(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			admin, b := s.Browser(t, s.Admin), s.Browser(t, bob)
+			wantStatus(t, get(t, b, s, "/network"), http.StatusForbidden)
+			wantStatus(t, post(t, b, s, "/network", url.Values{"name": {"Taken over"}}), http.StatusForbidden)
+			r := post(t, admin, s, "/network", url.Values{"name": {"  "}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "name") == "" {
+				t.Fatal("no error beside the name")
+			}
+			wantRedirect(t, post(t, admin, s, "/network", url.Values{"name": {" KM Rome network "}}), "/network")
+			r = get(t, b, s, "/")
+			if got := r.Doc.Find(".brand").Text(); got != "KM Rome network" {
+				t.Fatalf("brand = %q", got)
+			}
+			if v, _ := get(t, admin, s, "/network").Doc.Find("#f-name").Attr("value"); v != "KM Rome network" {
+				t.Fatalf("form shows %q", v)
 			}
 		})
 	}

@@ -109,6 +109,9 @@ func (h *Handler) routes() {
 	submit("POST /settings/tokens", h.createToken)
 	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
 
+	page("GET /network", h.networkForm)
+	submit("POST /network", h.renameNetwork)
+
 	page("GET /invitations", h.invitations)
 	submit("POST /invitations", h.createInvitation)
 	submit("POST /invitations/{id}/revoke", h.revokeInvitation)

@@ -27,6 +27,9 @@ type Hub struct {
 	Coordinators []*MemberRef
 	// ViewerRole is the viewer's role in the hub, "" when not a member.
 	ViewerRole HubRole
+	// What the viewer may do in the hub, as the store's rules decide:
+	// start discussions for it, change it, invite people to it.
+	ViewerMayPost, ViewerMayEdit, ViewerMayInvite bool
 }
 
 // Ref returns the short reference to h.

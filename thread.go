@@ -58,6 +58,9 @@ type Thread struct {
 	// ViewerPosted is set by FindThreadByID when the viewer wrote any post
 	// in the thread (so pages show them their own edit links).
 	ViewerPosted bool
+	// ViewerMayRename is set by FindThreadByID when the viewer may change
+	// the title.
+	ViewerMayRename bool
 }
 
 // ReplyCount is the number of posts after the opening one.

@@ -50,6 +50,33 @@ func namedParticipant(q *query, t string, memberID int64) string {
 		t, q.arg(memberID))
 }
 
+// The rules for what a viewer may change. The write methods enforce them;
+// the read methods report them (Hub.ViewerMay…, Thread.ViewerMayRename) so
+// that pages offer only what will be allowed, without repeating them.
+
+// mayPostIn reports whether v, whose role in a hub is role ("" for none),
+// may start discussions for it.
+func mayPostIn(v *sharefair.Member, role sharefair.HubRole) bool {
+	return v.IsAdmin() || role != ""
+}
+
+// mayManageHub reports whether v may change a hub and invite people to it.
+func mayManageHub(v *sharefair.Member, role sharefair.HubRole) bool {
+	return v.IsAdmin() || role == sharefair.HubRoleCoordinator
+}
+
+// mayRename reports whether v may change the title of thread t, as read by v.
+func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
+	return v.IsAdmin() || (v != nil && t.Author != nil && t.Author.ID == v.ID)
+}
+
+// hubRights fills in what v may do in h.
+func hubRights(v *sharefair.Member, h *sharefair.Hub) {
+	h.ViewerMayPost = mayPostIn(v, h.ViewerRole)
+	h.ViewerMayEdit = mayManageHub(v, h.ViewerRole)
+	h.ViewerMayInvite = h.ViewerMayEdit
+}
+
 // requireViewer returns the signed-in viewer, or EUNAUTHORIZED.
 func requireViewer(ctx context.Context) (*sharefair.Member, error) {
 	v := sharefair.ViewerFromContext(ctx)

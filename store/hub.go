@@ -29,6 +29,7 @@ func (db *DB) FindHubs(ctx context.Context) ([]*sharefair.Hub, error) {
 			return nil, fmt.Errorf("find hubs: %w", err)
 		}
 		h.CreatedAt = h.CreatedAt.UTC()
+		hubRights(v, &h)
 		hubs = append(hubs, &h)
 	}
 	return hubs, rows.Err()
@@ -40,7 +41,7 @@ func (db *DB) FindHubBySlug(ctx context.Context, slug string) (*sharefair.Hub, e
 	if err != nil {
 		return nil, err
 	}
-	return db.hubBySlug(ctx, db.read, v.ID, slug)
+	return db.hubBySlug(ctx, db.read, v, slug)
 }
 
 type queryer interface {
@@ -48,14 +49,14 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (db *DB) hubBySlug(ctx context.Context, q queryer, viewerID int64, slug string) (*sharefair.Hub, error) {
+func (db *DB) hubBySlug(ctx context.Context, q queryer, v *sharefair.Member, slug string) (*sharefair.Hub, error) {
 	if !sharefair.ValidSlug(slug) {
 		return nil, sharefair.ErrNotFound("Hub")
 	}
 	var h sharefair.Hub
 	err := q.QueryRowContext(ctx, `SELECT h.id, h.slug, h.name, h.description, h.created_at, h.member_count,
 			COALESCE((SELECT r.role FROM hub_members r WHERE r.hub_id = h.id AND r.member_id = $1), '')
-		FROM hubs h WHERE h.slug = $2`, viewerID, slug).
+		FROM hubs h WHERE h.slug = $2`, v.ID, slug).
 		Scan(&h.ID, &h.Slug, &h.Name, &h.Description, &h.CreatedAt, &h.MemberCount, &h.ViewerRole)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Hub")
@@ -63,6 +64,7 @@ func (db *DB) hubBySlug(ctx context.Context, q queryer, viewerID int64, slug str
 		return nil, fmt.Errorf("find hub: %w", err)
 	}
 	h.CreatedAt = h.CreatedAt.UTC()
+	hubRights(v, &h)
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.handle, m.name FROM hub_members hm
 		JOIN members m ON m.id = hm.member_id
 		WHERE hm.hub_id = $1 AND hm.role = 'coordinator' ORDER BY m.name, m.id`, h.ID)
@@ -112,7 +114,7 @@ func (db *DB) CreateHub(ctx context.Context, nh sharefair.NewHub) (*sharefair.Hu
 	if err != nil {
 		return nil, err
 	}
-	return db.hubBySlug(ctx, db.read, v.ID, nh.Slug)
+	return db.hubBySlug(ctx, db.read, v, nh.Slug)
 }
 
 // UpdateHub changes a hub; its coordinators and network admins only.
@@ -121,11 +123,11 @@ func (db *DB) UpdateHub(ctx context.Context, slug string, u sharefair.HubUpdate)
 	if err != nil {
 		return nil, err
 	}
-	h, err := db.hubBySlug(ctx, db.read, v.ID, slug)
+	h, err := db.hubBySlug(ctx, db.read, v, slug)
 	if err != nil {
 		return nil, err
 	}
-	if !v.IsAdmin() && h.ViewerRole != sharefair.HubRoleCoordinator {
+	if !h.ViewerMayEdit {
 		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it.")
 	}
 	if err := u.Validate(); err != nil {
@@ -141,7 +143,7 @@ func (db *DB) UpdateHub(ctx context.Context, slug string, u sharefair.HubUpdate)
 		h.Name, h.Description, h.ID); err != nil {
 		return nil, fmt.Errorf("update hub: %w", err)
 	}
-	return db.hubBySlug(ctx, db.read, v.ID, slug)
+	return db.hubBySlug(ctx, db.read, v, slug)
 }
 
 // JoinHub makes the viewer a member of a hub; joining twice is harmless.

@@ -59,7 +59,7 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 			} else if err != nil {
 				return fmt.Errorf("find hub: %w", err)
 			}
-			if !v.IsAdmin() && role.String != string(sharefair.HubRoleCoordinator) {
+			if !mayManageHub(v, sharefair.HubRole(role.String)) {
 				return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may invite people to it.")
 			}
 		} else if !v.IsAdmin() {

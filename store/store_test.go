@@ -544,3 +544,63 @@ func TestReopenKeepsData(t *testing.T) {
 		})
 	}
 }
+
+// TestHubRights checks the store reports what each viewer may do in a hub,
+// and that its write methods hold to the same answers.
+func TestHubRights(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
+		member := testutil.MustCreateMember(t, db, "member", sharefair.RoleMember)
+		outsider := testutil.MustCreateMember(t, db, "outsider", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		testutil.MustJoin(t, db, member, rome)
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			m                  *sharefair.Member
+			post, edit, invite bool
+		}{
+			{admin, true, true, true},
+			{coord, true, true, true},
+			{member, true, false, false},
+			{outsider, false, false, false},
+		} {
+			ctx := testutil.As(tc.m)
+			h, err := db.FindHubBySlug(ctx, rome.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hubs, _ := db.FindHubs(ctx)
+			if h.ViewerMayPost != tc.post || h.ViewerMayEdit != tc.edit || h.ViewerMayInvite != tc.invite ||
+				hubs[0].ViewerMayPost != tc.post || hubs[0].ViewerMayEdit != tc.edit || hubs[0].ViewerMayInvite != tc.invite {
+				t.Fatalf("%s: post %v edit %v invite %v", tc.m.Handle, h.ViewerMayPost, h.ViewerMayEdit, h.ViewerMayInvite)
+			}
+			_, err = db.CreateThread(ctx, sharefair.NewThread{Title: "t", Body: "b", Audience: sharefair.AudienceHub, Hub: rome.Slug})
+			if (err == nil) != tc.post {
+				t.Errorf("%s: CreateThread = %v, reported may post %v", tc.m.Handle, err, tc.post)
+			}
+			name := "Rome"
+			_, err = db.UpdateHub(ctx, rome.Slug, sharefair.HubUpdate{Name: &name})
+			if (err == nil) != tc.edit {
+				t.Errorf("%s: UpdateHub = %v, reported may edit %v", tc.m.Handle, err, tc.edit)
+			}
+			_, _, err = db.CreateInvitation(ctx, sharefair.NewInvitation{Email: tc.m.Handle + "-guest@example.org", Hub: rome.Slug})
+			if (err == nil) != tc.invite {
+				t.Errorf("%s: CreateInvitation = %v, reported may invite %v", tc.m.Handle, err, tc.invite)
+			}
+		}
+		th := testutil.MustCreateThread(t, db, member, rome, "Mine", "b")
+		for m, want := range map[*sharefair.Member]bool{admin: true, member: true, coord: false} {
+			got, err := db.FindThreadByID(testutil.As(m), th.ID)
+			if err != nil || got.ViewerMayRename != want {
+				t.Fatalf("%s may rename: %v, want %v (%v)", m.Handle, got.ViewerMayRename, want, err)
+			}
+			_, err = db.RenameThread(testutil.As(m), th.ID, "Renamed")
+			if (err == nil) != want {
+				t.Errorf("%s: RenameThread = %v, reported may rename %v", m.Handle, err, want)
+			}
+		}
+	})
+}

@@ -57,6 +57,7 @@ func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, 
 	t, err := scanThread(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted)
 	if err == nil {
 		t.ViewerPosted = posted
+		t.ViewerMayRename = mayRename(sharefair.ViewerFromContext(ctx), t)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Thread")
@@ -146,7 +147,7 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 			} else if err != nil {
 				return fmt.Errorf("find hub: %w", err)
 			}
-			if !role.Valid && !v.IsAdmin() {
+			if !mayPostIn(v, sharefair.HubRole(role.String)) {
 				return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Join the hub before starting a thread for it.",
 					Fields: map[string]string{"hub": "Join the hub before starting a thread for it."}}
 			}
@@ -173,15 +174,14 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 
 // RenameThread changes a thread's title; its author or a network admin.
 func (db *DB) RenameThread(ctx context.Context, id int64, title string) (*sharefair.Thread, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
+	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
 	t, err := db.FindThreadByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !v.IsAdmin() && (t.Author == nil || t.Author.ID != v.ID) {
+	if !t.ViewerMayRename {
 		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's author may change its title.")
 	}
 	title, err = sharefair.ValidateThreadTitle(title)

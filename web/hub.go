@@ -14,7 +14,6 @@ type hubView struct {
 	Threads   []*sharefair.Thread
 	Pager     pager
 	Members   []*sharefair.Member
-	CanEdit   bool
 	CoordForm form
 }
 
@@ -46,11 +45,9 @@ func (h *Handler) loadHub(r *http.Request) (hubView, error) {
 	if err != nil {
 		return hubView{}, err
 	}
-	v := sharefair.ViewerFromContext(ctx)
 	return hubView{
 		Hub: hub, Threads: threads, Members: members,
 		Pager:     newPager(hubURL(hub.Slug), r.URL.Query(), n, total, sharefair.DefaultPageSize),
-		CanEdit:   v.IsAdmin() || hub.ViewerRole == sharefair.HubRoleCoordinator,
 		CoordForm: newForm(nil, nil),
 	}, nil
 }
@@ -93,7 +90,7 @@ func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if v := sharefair.ViewerFromContext(r.Context()); !v.IsAdmin() && hub.ViewerRole != sharefair.HubRoleCoordinator {
+	if !hub.ViewerMayEdit {
 		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it."))
 		return
 	}

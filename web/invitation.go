@@ -20,14 +20,13 @@ type invitationsView struct {
 
 func (h *Handler) loadInvitations(r *http.Request, f form) (invitationsView, error) {
 	ctx := r.Context()
-	v := sharefair.ViewerFromContext(ctx)
 	hubs, err := h.svcs.Hubs.FindHubs(ctx)
 	if err != nil {
 		return invitationsView{}, err
 	}
 	iv := invitationsView{Form: f, Now: h.cfg.Now.Now()}
 	for _, hub := range hubs {
-		if v.IsAdmin() || hub.ViewerRole == sharefair.HubRoleCoordinator {
+		if hub.ViewerMayInvite {
 			iv.Hubs = append(iv.Hubs, sharefair.Option{Code: hub.Slug, Name: hub.Name})
 		}
 	}

@@ -15,7 +15,6 @@ type threadView struct {
 	PostsHTML string // the page's posts, rendered
 	Pager     pager
 	Form      form
-	CanRename bool
 }
 
 // homeThreads is how many discussions the home page lists.
@@ -63,14 +62,13 @@ func (h *Handler) threads(w http.ResponseWriter, r *http.Request) {
 // audiences lists who the viewer may start a thread for: the network, and
 // their hubs (every hub, for network admins).
 func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
-	v := sharefair.ViewerFromContext(r.Context())
 	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	opts := []sharefair.Option{{Code: "network", Name: "The whole network"}}
 	for _, hub := range hubs {
-		if hub.ViewerRole != "" || v.IsAdmin() {
+		if hub.ViewerMayPost {
 			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug, Name: hub.Name + " hub"})
 		}
 	}
@@ -130,10 +128,9 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	}
 	v := sharefair.ViewerFromContext(ctx)
 	tv := threadView{
-		Thread:    t,
-		Pager:     newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
-		Form:      newForm(nil, nil),
-		CanRename: v.IsAdmin() || (t.Author != nil && v != nil && t.Author.ID == v.ID),
+		Thread: t,
+		Pager:  newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
+		Form:   newForm(nil, nil),
 	}
 	key := postsKey{thread: id, page: n, zone: location(v.TimeZone).String()}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}

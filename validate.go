@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits on what members may write. Input over a limit is refused, never
@@ -134,6 +136,42 @@ func ValidHandle(s string) bool {
 		}
 	}
 	return true
+}
+
+// SuggestHandle makes a handle out of a name or an email's local part:
+// accents dropped, separators turned into single underscores, anything else
+// left out, at most 30 characters. It returns "" when too little is left.
+func SuggestHandle(s string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			need := 1
+			if sep && b.Len() > 0 {
+				need = 2 // an underscore first
+			}
+			if b.Len()+need > 30 {
+				return validOrEmpty(b.String())
+			}
+			if need == 2 {
+				b.WriteByte('_')
+			}
+			sep = false
+			b.WriteRune(r)
+		case r == '_' || r == '.' || r == '-' || r == '+' || unicode.IsSpace(r):
+			sep = true
+		}
+	}
+	return validOrEmpty(b.String())
+}
+
+// validOrEmpty returns h if it is a valid handle, otherwise "".
+func validOrEmpty(h string) string {
+	if !ValidHandle(h) {
+		return ""
+	}
+	return h
 }
 
 // handle validates and normalises a handle field.

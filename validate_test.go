@@ -58,3 +58,36 @@ func TestLanguagesOfTheHubs(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestHandle(t *testing.T) {
+	for in, want := range map[string]string{
+		"ada":                    "ada",
+		"Ada.Lovelace":           "ada_lovelace",
+		"josé-núñez+km":          "jose_nunez_km",
+		"  Grace   Hopper  ":     "grace_hopper",
+		"__x__y__":               "x_y",
+		"東京":                     "",
+		"a":                      "",
+		strings.Repeat("ab", 20): strings.Repeat("ab", 15),
+	} {
+		got := SuggestHandle(in)
+		if got != want {
+			t.Errorf("SuggestHandle(%q) = %q, want %q", in, got, want)
+		}
+		if got != "" && !ValidHandle(got) {
+			t.Errorf("SuggestHandle(%q) = %q is not a valid handle", in, got)
+		}
+	}
+}
+
+// TestSuggestHandleAlwaysValid checks suggestions stay within the handle
+// rules at every length.
+func TestSuggestHandleAlwaysValid(t *testing.T) {
+	for n := 1; n < 70; n++ {
+		for _, unit := range []string{"a", "ab ", "a.", "é-", "x y"} {
+			if h := SuggestHandle(strings.Repeat(unit, n)); h != "" && !ValidHandle(h) {
+				t.Fatalf("SuggestHandle(%q × %d) = %q", unit, n, h)
+			}
+		}
+	}
+}

@@ -394,7 +394,10 @@ func newPeople(rnd *rand.Rand, n int) []person {
 		if i == 0 {
 			first, last = "Network", "Admin"
 		}
-		base := handleOf(first + "_" + last)
+		base := sharefair.SuggestHandle(first + " " + last)
+		if len(base) > 26 {
+			base = base[:26] // room for a number that tells namesakes apart
+		}
 		h := base
 		for k := 2; taken[h]; k++ {
 			h = fmt.Sprintf("%s%d", base, k)
@@ -427,30 +430,6 @@ func newPeople(rnd *rand.Rand, n int) []person {
 		people[i] = p
 	}
 	return people
-}
-
-// handleOf makes a handle from a name: ASCII letters, digits, underscores.
-func handleOf(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-		case r == 'à' || r == 'á':
-			b.WriteByte('a')
-		case r == 'è' || r == 'é':
-			b.WriteByte('e')
-		case r == 'í' || r == 'ï':
-			b.WriteByte('i')
-		case r == 'ó':
-			b.WriteByte('o')
-		}
-	}
-	h := b.String()
-	if len(h) > 26 {
-		h = h[:26]
-	}
-	return h
 }
 
 // profile is the person's profile as a member would fill it in.

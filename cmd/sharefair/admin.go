@@ -54,7 +54,7 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	if *handle == "" {
 		local, _, _ := strings.Cut(*email, "@")
-		*handle = sanitizeHandle(local)
+		*handle = sharefair.SuggestHandle(local)
 	}
 	a, err := app.New(ctx, s.cfg)
 	if err != nil {
@@ -113,20 +113,6 @@ func readPassword(stdin io.Reader) (string, error) {
 		return "", errors.New("no password: set SHAREFAIR_ADMIN_PASSWORD or pass it on standard input")
 	}
 	return pw, nil
-}
-
-// sanitizeHandle makes a handle out of an email's local part.
-func sanitizeHandle(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-		case r == '.' || r == '-' || r == '+':
-			b.WriteRune('_')
-		}
-	}
-	return strings.TrimLeft(b.String(), "_")
 }
 
 // describe spells out a validation error field by field for the console.

@@ -2,6 +2,7 @@ package sharefair
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -166,7 +167,7 @@ func languages(p Problems, field string, codes []string) []string {
 		out = append(out, c)
 	}
 	if len(out) > MaxLanguages {
-		p.Add(field, "Choose at most "+itoa(MaxLanguages)+" languages.")
+		p.Add(field, "Choose at most "+strconv.Itoa(MaxLanguages)+" languages.")
 	}
 	return out
 }
@@ -194,7 +195,7 @@ func tags(p Problems, field string, in []string) []string {
 			continue
 		}
 		if len([]rune(t)) > MaxTagLen {
-			p.Add(field, "Each tag is at most "+itoa(MaxTagLen)+" characters.")
+			p.Add(field, "Each tag is at most "+strconv.Itoa(MaxTagLen)+" characters.")
 			return out
 		}
 		if strings.IndexFunc(t, func(r rune) bool { return unicode.IsControl(r) || r == ',' }) >= 0 {
@@ -205,7 +206,7 @@ func tags(p Problems, field string, in []string) []string {
 		out = append(out, t)
 	}
 	if len(out) > MaxExpertise {
-		p.Add(field, "At most "+itoa(MaxExpertise)+" expertise tags.")
+		p.Add(field, "At most "+strconv.Itoa(MaxExpertise)+" expertise tags.")
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package sharefair
 
 import (
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -69,21 +70,7 @@ func text(p Problems, field, label, v string, required bool, max int) string {
 }
 
 func tooLong(label string, max int) string {
-	return label + " is too long: at most " + itoa(max) + " characters."
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return label + " is too long: at most " + strconv.Itoa(max) + " characters."
 }
 
 // Searchable reports whether s can be looked up at all: valid UTF-8
@@ -195,9 +182,9 @@ func password(p Problems, field, v string) {
 	case !utf8.ValidString(v):
 		p.Add(field, "Password contains bytes that are not valid text (UTF-8).")
 	case n < MinPasswordLen:
-		p.Add(field, "Password is too short: at least "+itoa(MinPasswordLen)+" characters.")
+		p.Add(field, "Password is too short: at least "+strconv.Itoa(MinPasswordLen)+" characters.")
 	case len(v) > MaxPasswordLen:
-		p.Add(field, "Password is too long: at most "+itoa(MaxPasswordLen)+" bytes.")
+		p.Add(field, "Password is too long: at most "+strconv.Itoa(MaxPasswordLen)+" bytes.")
 	}
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(d.Status)
 	_, _ = w.Write([]byte(`<!doctype html><html lang="en"><meta charset="utf-8"><title>` + http.StatusText(d.Status) +
 		` — Sharefair</title><meta name="viewport" content="width=device-width, initial-scale=1"><main><h1>` +
-		http.StatusText(d.Status) + `</h1><p>` + htmlEscape(d.Message) + `</p><p><a href="/">Home</a></p></main></html>`))
+		http.StatusText(d.Status) + `</h1><p>` + html.EscapeString(d.Message) + `</p><p><a href="/">Home</a></p></main></html>`))
 }
 
 func asRateLimited(err error) (int, bool) {
@@ -101,10 +102,6 @@ func RetryAfter(w http.ResponseWriter, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
 }
-
-var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
-
-func htmlEscape(s string) string { return htmlReplacer.Replace(s) }
 
 // WriteJSON writes v as JSON with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {

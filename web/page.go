@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,23 +23,21 @@ type page struct {
 // section names the navigation entry the page belongs to.
 func (p page) section() string {
 	switch {
-	case hasPrefix(p.Path, "/threads"), hasPrefix(p.Path, "/posts"):
+	case strings.HasPrefix(p.Path, "/threads"), strings.HasPrefix(p.Path, "/posts"):
 		return "threads"
-	case hasPrefix(p.Path, "/hubs"):
+	case strings.HasPrefix(p.Path, "/hubs"):
 		return "hubs"
-	case hasPrefix(p.Path, "/members"):
+	case strings.HasPrefix(p.Path, "/members"):
 		return "members"
-	case hasPrefix(p.Path, "/invitations"):
+	case strings.HasPrefix(p.Path, "/invitations"):
 		return "invitations"
-	case hasPrefix(p.Path, "/settings"):
+	case strings.HasPrefix(p.Path, "/settings"):
 		return "settings"
 	case p.Path == "/":
 		return "home"
 	}
 	return ""
 }
-
-func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
 
 // locations keeps loaded time zones: loading one reads and parses a
 // zoneinfo file, and a page shows dozens of times.

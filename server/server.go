@@ -11,8 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -40,7 +40,10 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for
 	// installations behind a reverse proxy.
 	TrustProxy bool
-	Logger     *slog.Logger
+	// TrustedProxies are the proxies whose X-Forwarded-For entries are
+	// believed; nil means DefaultTrustedProxies.
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger
 	// Now is the clock pages use to tell what has expired.
 	Now sharefair.Clock
 }
@@ -70,6 +73,9 @@ func New(cfg Config, auth Authenticator, ping func(context.Context) error, web, 
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.TrustedProxies == nil {
+		cfg.TrustedProxies = DefaultTrustedProxies()
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -183,18 +189,7 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 				_, _ = rand.Read(b)
 				id = hex.EncodeToString(b)
 			}
-			addr, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				addr = r.RemoteAddr
-			}
-			if cfg.TrustProxy {
-				if f := r.Header.Get("X-Forwarded-For"); f != "" {
-					first, _, _ := strings.Cut(f, ",")
-					if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-						addr = ip.String()
-					}
-				}
-			}
+			addr := clientAddr(r, cfg)
 			logger := cfg.Logger.With("request_id", id)
 			ctx := context.WithValue(r.Context(), loggerKey, logger)
 			ctx = context.WithValue(ctx, requestIDKey, id)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -31,13 +32,15 @@ type Config struct {
 	DatabaseURL string // postgres://… to use PostgreSQL
 	Synchronous string // SQLite synchronous level: FULL or NORMAL
 
-	MaxBodyBytes      int64
-	Hash              auth.HashParams
-	SignInAccountRate auth.Rate
-	SignInAddressRate auth.Rate
-	InvitationTTL     time.Duration
-	TrustProxy        bool
-	ShutdownTimeout   time.Duration
+	MaxBodyBytes  int64
+	Hash          auth.HashParams
+	SignInLimits  auth.Limits
+	InvitationTTL time.Duration
+	TrustProxy    bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed when
+	// TrustProxy is set.
+	TrustedProxies  []netip.Prefix
+	ShutdownTimeout time.Duration
 
 	Logger *slog.Logger
 	Clock  sharefair.Clock
@@ -46,15 +49,15 @@ type Config struct {
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr:              "localhost:8080",
-		DataDir:           "sharefair-data",
-		Synchronous:       "FULL",
-		MaxBodyBytes:      server.DefaultMaxBodyBytes,
-		Hash:              auth.DefaultHashParams,
-		SignInAccountRate: auth.DefaultAccountRate,
-		SignInAddressRate: auth.DefaultAddressRate,
-		InvitationTTL:     sharefair.InvitationTTL,
-		ShutdownTimeout:   8 * time.Second,
+		Addr:            "localhost:8080",
+		DataDir:         "sharefair-data",
+		Synchronous:     "FULL",
+		MaxBodyBytes:    server.DefaultMaxBodyBytes,
+		Hash:            auth.DefaultHashParams,
+		SignInLimits:    auth.DefaultLimits,
+		InvitationTTL:   sharefair.InvitationTTL,
+		TrustedProxies:  server.DefaultTrustedProxies(),
+		ShutdownTimeout: 8 * time.Second,
 	}
 }
 
@@ -89,9 +92,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db}
-	a.SignIn = auth.NewSignIn(db, cfg.SignInAccountRate, cfg.SignInAddressRate, cfg.Clock)
-	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy, Logger: cfg.Logger,
-		Now: cfg.Clock}
+	deviceKey, err := db.DeviceKey(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.SignIn = auth.NewSignIn(db, cfg.SignInLimits, deviceKey, cfg.Clock)
+	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
+		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,
 		web.New(scfg, a.Services, a.SignIn),
 		api.New(scfg, a.Services, a.SignIn))

@@ -715,3 +715,34 @@ func TestHubRights(t *testing.T) {
 		}
 	})
 }
+
+// TestDeviceKey: the key that signs device cookies is made once and is the
+// same for every instance opening the database, however many start at once.
+func TestDeviceKey(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			url := testutil.DatabaseURL(t, e)
+			ctx := context.Background()
+			keys := make([][]byte, 4)
+			var wg sync.WaitGroup
+			for i := range keys {
+				db, err := store.Open(ctx, store.Options{URL: url, Synchronous: "NORMAL"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				wg.Go(func() {
+					if keys[i], err = db.DeviceKey(ctx); err != nil {
+						t.Errorf("instance %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			for i, k := range keys {
+				if len(k) != 32 || string(k) != string(keys[0]) {
+					t.Fatalf("instance %d has key %x, instance 0 %x", i, k, keys[0])
+				}
+			}
+		})
+	}
+}

@@ -157,6 +157,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	failed bool // a write failed: the client is gone
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -172,6 +173,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
+	w.failed = w.failed || err != nil
 	return n, err
 }
 
@@ -206,8 +208,12 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 						WriteError(sw, r.WithContext(ctx), errors.New("panic"))
 					}
 				}
-				logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "client", addr)
+				attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "client", addr}
+				if sw.failed || ctx.Err() != nil {
+					attrs = append(attrs, "client_gone", true)
+				}
+				logger.Info("request", attrs...)
 			}()
 			next.ServeHTTP(sw, r.WithContext(ctx))
 		})
@@ -228,12 +234,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over max bytes with 413: up front when the
-// length is declared, and as soon as reading passes it otherwise.
+// limitBody refuses bodies over max bytes with 413: as soon as reading
+// passes the limit, and for the API up front when the declared length is
+// over it. Pages are left to refuse declared lengths themselves, after the
+// member is known, so that the refusal is the site's own page.
 func limitBody(max int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > max {
+			if r.ContentLength > max && IsAPI(r) {
 				WriteError(w, r, TooLarge(max))
 				return
 			}

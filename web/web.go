@@ -131,9 +131,14 @@ func (h *Handler) member(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// form parses the posted form first; an oversize body is refused with 413.
+// form parses the posted form first; an oversize body is refused with 413
+// on the site's error page, before reading when its length is declared.
 func (h *Handler) form(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if max := h.cfg.MaxBodyBytes; max > 0 && r.ContentLength > max {
+			h.fail(w, r, server.TooLarge(max))
+			return
+		}
 		if err := r.ParseForm(); err != nil {
 			h.fail(w, r, server.BodyError(err))
 			return

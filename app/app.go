@@ -170,7 +170,7 @@ func NewSetupCode() string {
 
 // Serve serves HTTP on ln until ctx is cancelled, then stops accepting
 // connections and lets in-flight requests finish within the shutdown
-// timeout.
+// timeout; those still running then are cut, and Serve returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Handler,
@@ -196,7 +196,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	a.Logger.Info("shutting down: finishing in-flight requests", "timeout", timeout)
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		// Requests still running past the timeout are cut, so that a
+		// client that hangs cannot keep the process from stopping: a
+		// stop that was asked for is a clean stop.
+		a.Logger.Warn("shutdown timeout passed: cutting the requests still in flight", "timeout", timeout)
+		_ = srv.Close() // its error is the listener's, closed already
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -44,11 +44,6 @@ func WithSignInRates(account, address auth.Rate) ServerOption {
 	return func(o *serverOptions) { o.cfg.SignInLimits.Account, o.cfg.SignInLimits.Address = account, address }
 }
 
-// WithSignInLimits sets every sign-in limit.
-func WithSignInLimits(l auth.Limits) ServerOption {
-	return func(o *serverOptions) { o.cfg.SignInLimits = l }
-}
-
 // WithConfig lets a test change any setting.
 func WithConfig(fn func(*app.Config)) ServerOption {
 	return func(o *serverOptions) { fn(&o.cfg) }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -31,13 +32,15 @@ type Config struct {
 	DatabaseURL string // postgres://… to use PostgreSQL
 	Synchronous string // SQLite synchronous level: FULL or NORMAL
 
-	MaxBodyBytes      int64
-	Hash              auth.HashParams
-	SignInAccountRate auth.Rate
-	SignInAddressRate auth.Rate
-	InvitationTTL     time.Duration
-	TrustProxy        bool
-	ShutdownTimeout   time.Duration
+	MaxBodyBytes  int64
+	Hash          auth.HashParams
+	SignInLimits  auth.Limits
+	InvitationTTL time.Duration
+	TrustProxy    bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed when
+	// TrustProxy is set.
+	TrustedProxies  []netip.Prefix
+	ShutdownTimeout time.Duration
 
 	Logger *slog.Logger
 	Clock  sharefair.Clock
@@ -46,15 +49,15 @@ type Config struct {
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr:              "localhost:8080",
-		DataDir:           "sharefair-data",
-		Synchronous:       "FULL",
-		MaxBodyBytes:      server.DefaultMaxBodyBytes,
-		Hash:              auth.DefaultHashParams,
-		SignInAccountRate: auth.DefaultAccountRate,
-		SignInAddressRate: auth.DefaultAddressRate,
-		InvitationTTL:     sharefair.InvitationTTL,
-		ShutdownTimeout:   8 * time.Second,
+		Addr:            "localhost:8080",
+		DataDir:         "sharefair-data",
+		Synchronous:     "FULL",
+		MaxBodyBytes:    server.DefaultMaxBodyBytes,
+		Hash:            auth.DefaultHashParams,
+		SignInLimits:    auth.DefaultLimits,
+		InvitationTTL:   sharefair.InvitationTTL,
+		TrustedProxies:  server.DefaultTrustedProxies(),
+		ShutdownTimeout: 8 * time.Second,
 	}
 }
 
@@ -89,9 +92,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db}
-	a.SignIn = auth.NewSignIn(db, cfg.SignInAccountRate, cfg.SignInAddressRate, cfg.Clock)
-	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy, Logger: cfg.Logger,
-		Now: cfg.Clock}
+	deviceKey, err := db.DeviceKey(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.SignIn = auth.NewSignIn(db, cfg.SignInLimits, deviceKey, cfg.Clock)
+	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
+		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,
 		web.New(scfg, a.Services, a.SignIn),
 		api.New(scfg, a.Services, a.SignIn))
@@ -162,7 +170,7 @@ func NewSetupCode() string {
 
 // Serve serves HTTP on ln until ctx is cancelled, then stops accepting
 // connections and lets in-flight requests finish within the shutdown
-// timeout.
+// timeout; those still running then are cut, and Serve returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Handler,
@@ -188,7 +196,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	a.Logger.Info("shutting down: finishing in-flight requests", "timeout", timeout)
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		// Requests still running past the timeout are cut, so that a
+		// client that hangs cannot keep the process from stopping: a
+		// stop that was asked for is a clean stop.
+		a.Logger.Warn("shutdown timeout passed: cutting the requests still in flight", "timeout", timeout)
+		_ = srv.Close() // its error is the listener's, closed already
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -2,6 +2,9 @@ package auth_test
 
 import (
 	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,52 +71,221 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-// members knows one member with one password.
-type members struct{}
+func TestLimiterAllowIsAtomic(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := auth.NewLimiter(auth.Rate{Events: 3, Per: time.Hour}, func() time.Time { return now })
+	var passed atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if l.Allow("k") == 0 {
+				passed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := passed.Load(); n != 3 {
+		t.Fatalf("%d of 50 concurrent events allowed, want 3", n)
+	}
+	l.Refund("k")
+	if w := l.Allow("k"); w != 0 {
+		t.Fatalf("after a refund: wait %v", w)
+	}
+	if w := l.Allow("k"); w <= 0 {
+		t.Fatal("a refund gave back more than one event")
+	}
+}
 
-func (members) Authenticate(_ context.Context, email, password string) (*sharefair.Member, error) {
-	if email == "ann@example.org" && password == "right" {
+// members knows one member with one password, and counts the checks.
+type members struct{ checks atomic.Int32 }
+
+func (m *members) Authenticate(_ context.Context, email, password string) (*sharefair.Member, error) {
+	m.checks.Add(1)
+	if strings.EqualFold(email, "ann@example.org") && password == "right" {
 		return &sharefair.Member{ID: 1}, nil
 	}
 	return nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "no")
 }
 
-func TestSignIn(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	s := auth.NewSignIn(members{}, auth.Rate{Events: 2, Per: time.Hour}, auth.Rate{Events: 5, Per: time.Hour}, clock)
-	ctx := context.Background()
+// signInEnv is a SignIn with small limits and a clock the test moves.
+type signInEnv struct {
+	*auth.SignIn
+	now     time.Time
+	members *members
+}
 
-	// Successful sign-ins do not use up the account's allowance.
-	for i := 0; i < 3; i++ {
-		if _, err := s.Attempt(ctx, "ann@example.org", "right", "addr1"); err != nil {
-			t.Fatalf("sign-in %d: %v", i, err)
+var testLimits = auth.Limits{
+	Device:         auth.Rate{Events: 3, Per: time.Hour},
+	AccountAddress: auth.Rate{Events: 2, Per: time.Hour},
+	Account:        auth.Rate{Events: 6, Per: time.Hour},
+	Address:        auth.Rate{Events: 5, Per: time.Hour},
+}
+
+func newSignIn(t *testing.T, key string) *signInEnv {
+	e := &signInEnv{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), members: &members{}}
+	e.SignIn = auth.NewSignIn(e.members, testLimits, []byte(key), func() time.Time { return e.now })
+	return e
+}
+
+// try signs in and returns the error code ("" for success) and the device
+// cookie issued.
+func (e *signInEnv) try(t *testing.T, email, password, addr, device string) (string, string) {
+	t.Helper()
+	m, err := e.AttemptOnDevice(context.Background(), email, password, addr, device)
+	if err == nil {
+		if m == nil {
+			t.Fatal("success without a member")
+		}
+		return "", e.NewDevice(email)
+	}
+	if code := sharefair.ErrorCode(err); code == sharefair.ERATELIMITED {
+		if e := err.(*sharefair.Error); e.RetryAfterSeconds <= 0 {
+			t.Fatalf("rate limited with RetryAfterSeconds = %d", e.RetryAfterSeconds)
 		}
 	}
-	// Failures do, whatever the case of the address.
-	for _, email := range []string{"ann@example.org", "ANN@example.org"} {
-		_, err := s.Attempt(ctx, email, "wrong", "addr2")
-		if sharefair.ErrorCode(err) != sharefair.EUNAUTHORIZED {
+	return sharefair.ErrorCode(err), ""
+}
+
+func (e *signInEnv) want(t *testing.T, what, email, password, addr, device, code string) string {
+	t.Helper()
+	got, dev := e.try(t, email, password, addr, device)
+	if got != code {
+		t.Fatalf("%s: %q, want %q", what, got, code)
+	}
+	return dev
+}
+
+const (
+	ok      = ""
+	wrong   = sharefair.EUNAUTHORIZED
+	limited = sharefair.ERATELIMITED
+)
+
+func TestSignInSuccessesAreFree(t *testing.T) {
+	e := newSignIn(t, "key")
+	// Successes use up none of the account's allowances (the address's
+	// counts every untrusted attempt, so each comes from its own).
+	for i := range 10 {
+		e.want(t, "sign-in "+string(rune('0'+i)), "ann@example.org", "right", "addr"+string(rune('0'+i)), "", ok)
+	}
+	// A success clears the failures from its address.
+	e.want(t, "wrong", "ann@example.org", "x", "home", "", wrong)
+	e.want(t, "right", "ann@example.org", "right", "home", "", ok)
+	e.want(t, "wrong", "ann@example.org", "x", "home", "", wrong)
+	e.want(t, "wrong", "ANN@example.org ", "x", "home", "", wrong)
+	e.want(t, "third wrong in a row, any case", "ann@example.org", "x", "home", "", limited)
+}
+
+func TestSignInGuesserHeldOwnerNot(t *testing.T) {
+	e := newSignIn(t, "key")
+	laptop := e.want(t, "the owner signs in on their laptop", "ann@example.org", "right", "home", "", ok)
+
+	t.Run("GuesserAtOneAddress", func(t *testing.T) {
+		e.want(t, "guess 1", "ann@example.org", "a", "evil1", "", wrong)
+		e.want(t, "guess 2", "ann@example.org", "b", "evil1", "", wrong)
+		e.want(t, "guess 3 is held", "ann@example.org", "c", "evil1", "", limited)
+		e.want(t, "even the right password from there", "ann@example.org", "right", "evil1", "", limited)
+		checks := e.members.checks.Load()
+		e.want(t, "held again", "ann@example.org", "d", "evil1", "", limited)
+		if e.members.checks.Load() != checks {
+			t.Fatal("a held attempt still checked the password")
+		}
+		// The owner, from their own address, without a device cookie.
+		e.want(t, "owner at another address", "ann@example.org", "right", "office", "", ok)
+	})
+	t.Run("GuesserAtManyAddresses", func(t *testing.T) {
+		// Account allows 6 untrusted failures in all; 2 are used.
+		for i, addr := range []string{"evil2", "evil2", "evil3", "evil3"} {
+			e.want(t, "spread guess "+string(rune('0'+i)), "ann@example.org", "x", addr, "", wrong)
+		}
+		e.want(t, "a fresh address is held by the account's overall limit", "ann@example.org", "x", "evil4", "", limited)
+		e.want(t, "so is the owner on a new device", "ann@example.org", "right", "cafe", "", limited)
+		// The laptop that signed in before keeps its own allowance, from
+		// any address, even one the guesser used.
+		laptop = e.want(t, "owner on their laptop", "ann@example.org", "right", "evil1", laptop, ok)
+		laptop = e.want(t, "and again at home", "ann@example.org", "right", "home", laptop, ok)
+	})
+	t.Run("DeviceAllowanceIsBounded", func(t *testing.T) {
+		// A stolen device cookie buys a few guesses, not unlimited ones.
+		for i := range 3 {
+			e.want(t, "guess with the device "+string(rune('0'+i)), "ann@example.org", "x", "home", laptop, wrong)
+		}
+		e.want(t, "the device is held", "ann@example.org", "right", "home", laptop, limited)
+		e.now = e.now.Add(time.Hour)
+		laptop = e.want(t, "an hour later", "ann@example.org", "right", "home", laptop, ok)
+	})
+	t.Run("ForgedDeviceCookies", func(t *testing.T) {
+		e := newSignIn(t, "key")
+		for range 2 {
+			e.want(t, "guess", "ann@example.org", "x", "evil", "", wrong)
+		}
+		bobs := e.NewDevice("bob@example.org")
+		other := newSignIn(t, "another key").NewDevice("ann@example.org")
+		nonce, sig, _ := strings.Cut(e.NewDevice("ann@example.org"), ".")
+		for name, dev := range map[string]string{
+			"another account's cookie":    bobs,
+			"a cookie under another key":  other,
+			"a cookie with a changed MAC": nonce + "." + strings.Repeat("A", len(sig)),
+			"a cookie with a new nonce":   "x" + nonce[1:] + "." + sig,
+			"a nonce alone":               nonce,
+			"garbage":                     "%%%.!!!",
+			"a very long value":           strings.Repeat("a", 5000) + "." + sig,
+		} {
+			if code, _ := e.try(t, "ann@example.org", "right", "evil", dev); code != limited {
+				t.Errorf("%s: %q, want it treated as no device cookie (held)", name, code)
+			}
+		}
+		if code, _ := e.try(t, "ann@example.org", "right", "evil", nonce+"."+sig); code != ok {
+			t.Errorf("the genuine cookie: %q", code)
+		}
+	})
+}
+
+func TestSignInPerAddress(t *testing.T) {
+	e := newSignIn(t, "key")
+	// Every untrusted attempt from an address counts, whatever the account.
+	for _, email := range []string{"a@x.org", "b@x.org", "c@x.org", "ann@example.org", "d@x.org"} {
+		e.want(t, "attempt for "+email, email, "x", "cafe", "", wrong)
+	}
+	e.want(t, "sixth attempt from the address", "ann@example.org", "right", "cafe", "", limited)
+	e.want(t, "another address", "ann@example.org", "right", "home", "", ok)
+}
+
+func TestSignInConcurrentGuessesBounded(t *testing.T) {
+	e := newSignIn(t, "key")
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			e.AttemptOnDevice(context.Background(), "ann@example.org", "x", "evil", "")
+		})
+	}
+	wg.Wait()
+	if n := e.members.checks.Load(); n != int32(testLimits.AccountAddress.Events) {
+		t.Fatalf("40 concurrent guesses checked %d passwords, want %d", n, testLimits.AccountAddress.Events)
+	}
+}
+
+func TestSignInAttemptIsUntrusted(t *testing.T) {
+	e := newSignIn(t, "key")
+	for range 2 {
+		if _, err := e.Attempt(context.Background(), "ann@example.org", "x", "script"); sharefair.ErrorCode(err) != wrong {
 			t.Fatalf("wrong password: %v", err)
 		}
 	}
-	_, err := s.Attempt(ctx, "ann@example.org", "right", "addr3")
-	var e *sharefair.Error
-	if sharefair.ErrorCode(err) != sharefair.ERATELIMITED {
-		t.Fatalf("after 2 failures: %v, want rate limited", err)
+	if _, err := e.Attempt(context.Background(), "ann@example.org", "right", "script"); sharefair.ErrorCode(err) != limited {
+		t.Fatalf("after 2 failures from one address: %v, want rate limited", err)
 	}
-	if e = err.(*sharefair.Error); e.RetryAfterSeconds <= 0 {
-		t.Fatalf("RetryAfterSeconds = %d", e.RetryAfterSeconds)
+	if m, err := e.Attempt(context.Background(), "ann@example.org", "right", "home"); err != nil || m.ID != 1 {
+		t.Fatalf("from another address: %v, %v", m, err)
 	}
-	// Per address, every attempt counts: addr1 made 3, so two more pass.
-	for i := 0; i < 2; i++ {
-		s.Attempt(ctx, "bob@example.org", "x", "addr1")
-	}
-	if _, err := s.Attempt(ctx, "carl@example.org", "x", "addr1"); sharefair.ErrorCode(err) != sharefair.ERATELIMITED {
-		t.Fatalf("sixth attempt from one address: %v, want rate limited", err)
-	}
-	now = now.Add(time.Hour)
-	if _, err := s.Attempt(ctx, "ann@example.org", "right", "addr1"); err != nil {
-		t.Fatalf("an hour later: %v", err)
+}
+
+// TestDefaultLimits pins the production limits the README documents.
+func TestDefaultLimits(t *testing.T) {
+	got := []string{auth.DefaultLimits.Device.String(), auth.DefaultLimits.AccountAddress.String(),
+		auth.DefaultLimits.Account.String(), auth.DefaultLimits.Address.String()}
+	want := []string{"10/15m0s", "5/15m0s", "50/1h0m0s", "50/15m0s"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("DefaultLimits = %v, want %v", got, want)
 	}
 }

@@ -96,6 +96,31 @@ func (l *Limiter) Wait(key string) time.Duration {
 	return time.Duration((1 - b.tokens) * perToken * float64(time.Second))
 }
 
+// Allow uses up one event for key when one is left and returns 0, or
+// returns how long key must wait. Checking and taking happen at once, so
+// that a burst of concurrent attempts cannot all pass the check before any
+// of them is counted.
+func (l *Limiter) Allow(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(key, l.now.Now())
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	perToken := l.rate.Per.Seconds() / float64(l.rate.Events)
+	return time.Duration((1 - b.tokens) * perToken * float64(time.Second))
+}
+
+// Refund gives back one event to key, e.g. one that Allow took for an
+// attempt that did not go ahead or turned out not to count.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(key, l.now.Now())
+	b.tokens = math.Min(float64(l.rate.Events), b.tokens+1)
+}
+
 // Take uses up one event for key.
 func (l *Limiter) Take(key string) {
 	l.mu.Lock()

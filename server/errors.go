@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"html"
@@ -56,7 +57,13 @@ type ErrorDetail struct {
 func ErrorDetailOf(r *http.Request, err error) ErrorDetail {
 	code := sharefair.ErrorCode(err)
 	if code == sharefair.EINTERNAL {
-		LoggerFrom(r.Context()).Error("internal error", "err", err, "method", r.Method, "path", r.URL.Path)
+		if ClientGone(r, err) {
+			// Not a fault of Sharefair's: the client stopped waiting, and
+			// whatever was running for it was cancelled.
+			LoggerFrom(r.Context()).Info("client went away", "err", err, "method", r.Method, "path", r.URL.Path)
+		} else {
+			LoggerFrom(r.Context()).Error("internal error", "err", err, "method", r.Method, "path", r.URL.Path)
+		}
 	}
 	d := ErrorDetail{Status: Status(code), Code: code, Message: sharefair.ErrorMessage(err),
 		Fields: sharefair.ErrorFields(err)}
@@ -64,6 +71,14 @@ func ErrorDetailOf(r *http.Request, err error) ErrorDetail {
 		d.Field = (&sharefair.Error{Fields: d.Fields}).FieldNames()[0]
 	}
 	return d
+}
+
+// ClientGone reports whether err came from the client going away: the
+// request's context is done (the connection closed), or err is a
+// cancellation. Drivers do not always wrap the context's error (SQLite
+// reports "interrupted"), so the context is asked too.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil || errors.Is(err, context.Canceled)
 }
 
 // IsAPI reports whether the request is for the JSON API.

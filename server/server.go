@@ -11,8 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -40,7 +40,10 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for
 	// installations behind a reverse proxy.
 	TrustProxy bool
-	Logger     *slog.Logger
+	// TrustedProxies are the proxies whose X-Forwarded-For entries are
+	// believed; nil means DefaultTrustedProxies.
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger
 	// Now is the clock pages use to tell what has expired.
 	Now sharefair.Clock
 }
@@ -70,6 +73,9 @@ func New(cfg Config, auth Authenticator, ping func(context.Context) error, web, 
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.TrustedProxies == nil {
+		cfg.TrustedProxies = DefaultTrustedProxies()
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -151,6 +157,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	failed bool // a write failed: the client is gone
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -166,6 +173,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
+	w.failed = w.failed || err != nil
 	return n, err
 }
 
@@ -183,18 +191,7 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 				_, _ = rand.Read(b)
 				id = hex.EncodeToString(b)
 			}
-			addr, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				addr = r.RemoteAddr
-			}
-			if cfg.TrustProxy {
-				if f := r.Header.Get("X-Forwarded-For"); f != "" {
-					first, _, _ := strings.Cut(f, ",")
-					if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-						addr = ip.String()
-					}
-				}
-			}
+			addr := clientAddr(r, cfg)
 			logger := cfg.Logger.With("request_id", id)
 			ctx := context.WithValue(r.Context(), loggerKey, logger)
 			ctx = context.WithValue(ctx, requestIDKey, id)
@@ -211,8 +208,12 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 						WriteError(sw, r.WithContext(ctx), errors.New("panic"))
 					}
 				}
-				logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "client", addr)
+				attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "client", addr}
+				if sw.failed || ctx.Err() != nil {
+					attrs = append(attrs, "client_gone", true)
+				}
+				logger.Info("request", attrs...)
 			}()
 			next.ServeHTTP(sw, r.WithContext(ctx))
 		})
@@ -233,12 +234,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over max bytes with 413: up front when the
-// length is declared, and as soon as reading passes it otherwise.
+// limitBody refuses bodies over max bytes with 413: as soon as reading
+// passes the limit, and for the API up front when the declared length is
+// over it. Pages are left to refuse declared lengths themselves, after the
+// member is known, so that the refusal is the site's own page.
 func limitBody(max int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > max {
+			if r.ContentLength > max && IsAPI(r) {
 				WriteError(w, r, TooLarge(max))
 				return
 			}

@@ -89,6 +89,27 @@ func TestBodyLimit(t *testing.T) {
 	if w := serve(h, httptest.NewRequest("POST", "/api/v1/things", strings.NewReader("small"))); w.Code != http.StatusOK {
 		t.Fatalf("small body: %d", w.Code)
 	}
+	// Pages refuse a declared length themselves, on the site's page (see
+	// the web package); reading still stops at the limit.
+	var read int64
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := io.Copy(io.Discard, r.Body)
+		read = n
+		server.WriteError(w, r, server.BodyError(err))
+	})
+	base, _ := url.Parse("http://sharefair.example")
+	ph, err := server.New(server.Config{BaseURL: base, MaxBodyBytes: 1024, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		nobody{}, nil, page, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := serve(ph, httptest.NewRequest("POST", "/threads", strings.NewReader(big))); w.Code != http.StatusRequestEntityTooLarge || read > 1024 {
+		t.Fatalf("page with a declared oversize body: %d after reading %d bytes, want 413 within 1024", w.Code, read)
+	}
+	read = -1
+	if w := serve(ph, httptest.NewRequest("POST", "/api/v1/things", strings.NewReader(big))); w.Code != http.StatusRequestEntityTooLarge || read != -1 {
+		t.Fatalf("API with a declared oversize body: %d, handler ran: %v", w.Code, read != -1)
+	}
 }
 
 func TestRequestIDAndClientAddr(t *testing.T) {
@@ -100,9 +121,10 @@ func TestRequestIDAndClientAddr(t *testing.T) {
 	if got := w.Body.String(); got != "192.0.2.7 abc-123" || w.Header().Get("X-Request-Id") != "abc-123" {
 		t.Fatalf("untrusted proxy: body %q, id header %q", got, w.Header().Get("X-Request-Id"))
 	}
+	r.RemoteAddr = "127.0.0.1:5555"
 	w = serve(newHandler(t, nil, true), r)
-	if got := w.Body.String(); got != "203.0.113.9 abc-123" {
-		t.Fatalf("trusted proxy: %q", got)
+	if got := w.Body.String(); got != "10.0.0.1 abc-123" {
+		t.Fatalf("behind a trusted proxy: %q", got)
 	}
 	r.Header.Set("X-Request-Id", "bad id\n")
 	w = serve(newHandler(t, nil, false), r)

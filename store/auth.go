@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -159,4 +160,33 @@ func (db *DB) MemberByToken(ctx context.Context, secret string) (*sharefair.Memb
 		}
 	}
 	return m, nil
+}
+
+// DeviceKey returns the network's key for signing device cookies, making
+// it on first use. It is kept in the database, not in a file, so that every
+// instance sharing the database signs and accepts the same cookies. Unlike
+// session and token secrets it cannot be kept as a hash; whoever can read
+// it can mint device cookies, which widen only sign-in allowances.
+func (db *DB) DeviceKey(ctx context.Context) ([]byte, error) {
+	var key string
+	err := db.inTx(ctx, func(tx *Tx) error {
+		// Of two instances starting at once, the second finds the first's
+		// key already set and keeps it.
+		if _, err := tx.ExecContext(ctx, `UPDATE network SET device_key = $1 WHERE id = 1 AND device_key IS NULL`,
+			newSecret()); err != nil {
+			return fmt.Errorf("make device key: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT device_key FROM network WHERE id = 1`).Scan(&key); err != nil {
+			return fmt.Errorf("load device key: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := base64.RawURLEncoding.DecodeString(key)
+	if err != nil || len(b) < 32 {
+		return nil, fmt.Errorf("device key in the network row is malformed")
+	}
+	return b, nil
 }

@@ -68,6 +68,27 @@ func normalizeCode(code string) string {
 	}, code)
 }
 
+// checkSetupCode refuses a setup when the network is set up already or
+// code is not the one prepared.
+func checkSetupCode(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, code string) error {
+	var stored sql.NullString
+	var setUp sql.NullTime
+	if err := q.QueryRowContext(ctx, `SELECT setup_code_hash, set_up_at FROM network WHERE id = 1`).
+		Scan(&stored, &setUp); err != nil {
+		return fmt.Errorf("load network: %w", err)
+	}
+	if setUp.Valid {
+		return sharefair.Errorf(sharefair.ECONFLICT, "This network has already been set up. Please sign in.")
+	}
+	if !stored.Valid || !constantTimeEqual(stored.String, hashSecret(normalizeCode(code))) {
+		return &sharefair.Error{Code: sharefair.EUNAUTHORIZED, Message: "That setup code is not right.",
+			Fields: map[string]string{"code": "That setup code is not right. Copy it from Sharefair's log."}}
+	}
+	return nil
+}
+
 // Setup names the network and creates its first network admin. The
 // conditional update makes the race safe: of two setups, one changes the
 // row and the other finds it already set up.
@@ -82,24 +103,19 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	// The code is checked before the password is hashed, so that guessing
+	// codes costs Sharefair no hash; the transaction checks again.
+	if err := checkSetupCode(ctx, db.read, s.Code); err != nil {
+		return nil, err
+	}
 	hash, err := db.hashPassword(s.Password)
 	if err != nil {
 		return nil, err
 	}
 	var id int64
 	err = db.inTx(ctx, func(tx *Tx) error {
-		var stored sql.NullString
-		var setUp sql.NullTime
-		if err := tx.QueryRowContext(ctx, `SELECT setup_code_hash, set_up_at FROM network WHERE id = 1`).
-			Scan(&stored, &setUp); err != nil {
-			return fmt.Errorf("load network: %w", err)
-		}
-		if setUp.Valid {
-			return sharefair.Errorf(sharefair.ECONFLICT, "This network has already been set up. Please sign in.")
-		}
-		if !stored.Valid || !constantTimeEqual(stored.String, hashSecret(normalizeCode(s.Code))) {
-			return &sharefair.Error{Code: sharefair.EUNAUTHORIZED, Message: "That setup code is not right.",
-				Fields: map[string]string{"code": "That setup code is not right. Copy it from Sharefair's log."}}
+		if err := checkSetupCode(ctx, tx, s.Code); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE network SET name = $1, set_up_at = $2, setup_code_hash = NULL
 			WHERE id = 1 AND set_up_at IS NULL`, s.NetworkName, tx.now)

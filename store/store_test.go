@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,6 +78,115 @@ func TestSetup(t *testing.T) {
 			_, err := db.Setup(ctx, s)
 			testutil.AssertCode(t, err, sharefair.ECONFLICT)
 		})
+	})
+}
+
+// countingHasher counts hashes; with a barrier of n it holds every Hash
+// until n callers have arrived, then lets them all go at once.
+type countingHasher struct {
+	store.PasswordHasher
+	hashes atomic.Int32
+
+	n       int32
+	release chan struct{}
+}
+
+func newCountingHasher(inner store.PasswordHasher, barrier int) *countingHasher {
+	return &countingHasher{PasswordHasher: inner, n: int32(barrier), release: make(chan struct{})}
+}
+
+func (h *countingHasher) Hash(pw string) (string, error) {
+	if n := h.hashes.Add(1); h.n > 0 {
+		if n == h.n {
+			close(h.release)
+		}
+		select {
+		case <-h.release:
+		case <-time.After(20 * time.Second):
+			return "", errors.New("barrier: not every setup reached the password hash")
+		}
+	}
+	return h.PasswordHasher.Hash(pw)
+}
+
+// TestSetupChecksCodeBeforeHashing: a wrong setup code, or a setup of a
+// network already set up, costs no password hash.
+func TestSetupChecksCodeBeforeHashing(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-JKLM"); err != nil || !ok {
+			t.Fatalf("PrepareSetup = %v, %v", ok, err)
+		}
+		h := newCountingHasher(db.Hasher, 0)
+		db.Hasher = h
+		s := sharefair.Setup{Code: "WRONG-CODE-0000", NetworkName: "KM Rome", Email: "ada@example.org",
+			Handle: "ada", Name: "Ada", Password: "a long enough password"}
+		for range 3 {
+			_, err := db.Setup(ctx, s)
+			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
+		}
+		if n := h.hashes.Load(); n != 0 {
+			t.Fatalf("3 setups with a wrong code hashed %d passwords, want 0", n)
+		}
+		s.Code = "ABCD-EFGH-JKLM"
+		if _, err := db.Setup(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if n := h.hashes.Load(); n != 1 {
+			t.Fatalf("a setup with the right code hashed %d passwords, want 1", n)
+		}
+		s.Email, s.Handle = "bo@example.org", "bo"
+		_, err := db.Setup(ctx, s)
+		testutil.AssertCode(t, err, sharefair.ECONFLICT)
+		if n := h.hashes.Load(); n != 1 {
+			t.Fatalf("a setup of a network set up already hashed a password")
+		}
+	})
+}
+
+// TestSetupRace releases many setups together, each past every check made
+// outside the transaction, so that only the transaction's own checks stand
+// between them: exactly one may succeed, on either engine.
+func TestSetupRace(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-JKLM"); err != nil || !ok {
+			t.Fatalf("PrepareSetup = %v, %v", ok, err)
+		}
+		const n = 12
+		db.Hasher = newCountingHasher(db.Hasher, n)
+		results := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range results {
+			wg.Go(func() {
+				handle := "ada" + string(rune('a'+i))
+				_, results[i] = db.Setup(ctx, sharefair.Setup{Code: "abcd efgh jklm", NetworkName: "Net " + handle,
+					Email: handle + "@example.org", Handle: handle, Name: "Ada", Password: "a long enough password"})
+			})
+		}
+		wg.Wait()
+		wins := 0
+		for _, err := range results {
+			switch sharefair.ErrorCode(err) {
+			case "":
+				wins++
+			case sharefair.ECONFLICT:
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d of %d setups released together succeeded, want exactly 1", wins, n)
+		}
+		members := 0
+		for i := range n {
+			if _, err := db.Authenticate(ctx, "ada"+string(rune('a'+i))+"@example.org", "a long enough password"); err == nil {
+				members++
+			}
+		}
+		if members != 1 {
+			t.Fatalf("%d members can sign in after the race, want 1", members)
+		}
 	})
 }
 
@@ -603,4 +714,35 @@ func TestHubRights(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDeviceKey: the key that signs device cookies is made once and is the
+// same for every instance opening the database, however many start at once.
+func TestDeviceKey(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			url := testutil.DatabaseURL(t, e)
+			ctx := context.Background()
+			keys := make([][]byte, 4)
+			var wg sync.WaitGroup
+			for i := range keys {
+				db, err := store.Open(ctx, store.Options{URL: url, Synchronous: "NORMAL"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				wg.Go(func() {
+					if keys[i], err = db.DeviceKey(ctx); err != nil {
+						t.Errorf("instance %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			for i, k := range keys {
+				if len(k) != 32 || string(k) != string(keys[0]) {
+					t.Fatalf("instance %d has key %x, instance 0 %x", i, k, keys[0])
+				}
+			}
+		})
+	}
 }

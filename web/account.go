@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/server"
 )
 
@@ -57,7 +59,20 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharef
 		return
 	}
 	server.SetSessionCookie(w, h.cfg, secret)
+	h.setDeviceCookie(w, h.signIn.NewDevice(m.Email))
 	redirect(w, r, safeNext(next))
+}
+
+// setDeviceCookie marks this browser as one its member signed in from, so
+// that it keeps its own sign-in allowance however many guesses are made at
+// the account elsewhere (auth.Limits). Only the sign-in form needs it.
+func (h *Handler) setDeviceCookie(w http.ResponseWriter, value string) {
+	path := "/signin"
+	if h.cfg.BaseURL != nil {
+		path = strings.TrimSuffix(h.cfg.BaseURL.Path, "/") + path
+	}
+	http.SetCookie(w, &http.Cookie{Name: auth.DeviceCookie, Value: value, Path: path, HttpOnly: true,
+		Secure: h.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode, MaxAge: int(auth.DeviceTTL.Seconds())})
 }
 
 func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +96,11 @@ func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	next := safeNext(f.Get("next"))
-	m, err := h.signIn.Attempt(r.Context(), f.Get("email"), f.Get("password"), server.ClientAddr(r.Context()))
+	var device string
+	if c, err := r.Cookie(auth.DeviceCookie); err == nil {
+		device = c.Value
+	}
+	m, err := h.signIn.AttemptOnDevice(r.Context(), f.Get("email"), f.Get("password"), server.ClientAddr(r.Context()), device)
 	if err != nil {
 		code := sharefair.ErrorCode(err)
 		if code != sharefair.EUNAUTHORIZED && code != sharefair.ERATELIMITED {

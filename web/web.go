@@ -9,8 +9,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 
@@ -128,9 +131,14 @@ func (h *Handler) member(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// form parses the posted form first; an oversize body is refused with 413.
+// form parses the posted form first; an oversize body is refused with 413
+// on the site's error page, before reading when its length is declared.
 func (h *Handler) form(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if max := h.cfg.MaxBodyBytes; max > 0 && r.ContentLength > max {
+			h.fail(w, r, server.TooLarge(max))
+			return
+		}
 		if err := r.ParseForm(); err != nil {
 			h.fail(w, r, server.BodyError(err))
 			return
@@ -209,9 +217,44 @@ func pageNumber(r *http.Request) int {
 	return n
 }
 
-// safeNext returns a local path to go to after signing in, or "/".
+// maxNext bounds the length of a path to go to after signing in.
+const maxNext = 2048
+
+// safeNext returns next when it is a plain path on this site (with a
+// query, perhaps) to go to after signing in, and "/" otherwise. Browsers
+// drop tabs and newlines from URLs and read a backslash as a slash, so
+// "/\t/evil.example" or "/\\evil.example" would lead off-site: anything not
+// plainly a clean local path is refused rather than repaired.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > maxNext || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	// Only printable ASCII, as a browser sends a URL: no controls, spaces,
+	// backslashes or look-alikes of "/" from further up Unicode; and no
+	// fragment, which a request's URL never has.
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c <= ' ' || c >= 0x7f || c == '\\' || c == '#' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	// Decoded, the path must still be plain and clean: no encoded
+	// controls, slashes or backslashes (%09, %2F%2F, %5C), no empty or dot
+	// segments.
+	p := u.Path
+	if p == "" || !strings.HasPrefix(p, "/") || strings.Contains(p, "//") || (path.Clean(p) != p && path.Clean(p)+"/" != p) {
+		return "/"
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '\\' }) {
+		return "/"
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || !utf8.ValidString(q) ||
+		strings.ContainsFunc(q, func(r rune) bool {
+			return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || r == '\\'
+		}) {
 		return "/"
 	}
 	return next

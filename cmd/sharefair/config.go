@@ -4,12 +4,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/server"
 )
 
 // settings binds the app's configuration to flags, each with an
@@ -18,9 +21,10 @@ type settings struct {
 	cfg       app.Config
 	logLevel  string
 	logFormat string
-	acctRate  string
-	addrRate  string
-	finish    []func() error // run after parsing, in order
+	// rates are the sign-in limit flags, read into cfg.SignInLimits.
+	rates          [4]string
+	trustedProxies string
+	finish         []func() error // run after parsing, in order
 }
 
 // envOr returns the environment variable's value, or def.
@@ -78,10 +82,29 @@ func (s *settings) registerServe(fs *flag.FlagSet) {
 		"address members reach Sharefair at, for absolute links; defaults to http://<addr> (env SHAREFAIR_BASE_URL)")
 	fs.Int64Var(&s.cfg.MaxBodyBytes, "max-body-bytes", envInt64("SHAREFAIR_MAX_BODY_BYTES", d.MaxBodyBytes),
 		"largest request body accepted; larger ones get 413 (env SHAREFAIR_MAX_BODY_BYTES)")
-	fs.StringVar(&s.acctRate, "signin-limit-account", envOr("SHAREFAIR_SIGNIN_LIMIT_ACCOUNT", d.SignInAccountRate.String()),
-		"failed sign-ins allowed per account, as N/duration (env SHAREFAIR_SIGNIN_LIMIT_ACCOUNT)")
-	fs.StringVar(&s.addrRate, "signin-limit-address", envOr("SHAREFAIR_SIGNIN_LIMIT_ADDRESS", d.SignInAddressRate.String()),
-		"sign-in attempts allowed per client address, as N/duration (env SHAREFAIR_SIGNIN_LIMIT_ADDRESS)")
+	limits := []struct {
+		flag, env, usage string
+		rate             *auth.Rate
+	}{
+		{"signin-limit-device", "SHAREFAIR_SIGNIN_LIMIT_DEVICE",
+			"failed sign-ins allowed per browser that signed in to the account before (it holds a device cookie)",
+			&s.cfg.SignInLimits.Device},
+		{"signin-limit-account-address", "SHAREFAIR_SIGNIN_LIMIT_ACCOUNT_ADDRESS",
+			"failed sign-ins allowed per account from one client address, without a device cookie",
+			&s.cfg.SignInLimits.AccountAddress},
+		{"signin-limit-account", "SHAREFAIR_SIGNIN_LIMIT_ACCOUNT",
+			"failed sign-ins allowed per account from all addresses together, without a device cookie",
+			&s.cfg.SignInLimits.Account},
+		{"signin-limit-address", "SHAREFAIR_SIGNIN_LIMIT_ADDRESS",
+			"sign-in attempts allowed per client address, without a device cookie",
+			&s.cfg.SignInLimits.Address},
+	}
+	for i, l := range limits {
+		// register has set cfg to the defaults.
+		fs.StringVar(&s.rates[i], l.flag, envOr(l.env, l.rate.String()), l.usage+", as N/duration (env "+l.env+")")
+	}
+	fs.StringVar(&s.trustedProxies, "trusted-proxies", envOr("SHAREFAIR_TRUSTED_PROXIES", prefixes(d.TrustedProxies)),
+		"with --trust-proxy, the proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (env SHAREFAIR_TRUSTED_PROXIES)")
 	fs.DurationVar(&s.cfg.InvitationTTL, "invitation-ttl", envDuration("SHAREFAIR_INVITATION_TTL", d.InvitationTTL),
 		"how long invitation links stay valid (env SHAREFAIR_INVITATION_TTL)")
 	fs.BoolVar(&s.cfg.TrustProxy, "trust-proxy", envOr("SHAREFAIR_TRUST_PROXY", "") == "true",
@@ -89,13 +112,18 @@ func (s *settings) registerServe(fs *flag.FlagSet) {
 	fs.DurationVar(&s.cfg.ShutdownTimeout, "shutdown-timeout", envDuration("SHAREFAIR_SHUTDOWN_TIMEOUT", d.ShutdownTimeout),
 		"how long in-flight requests may take to finish on SIGTERM (env SHAREFAIR_SHUTDOWN_TIMEOUT)")
 	s.finish = append(s.finish, func() error {
-		var err error
-		if s.cfg.SignInAccountRate, err = auth.ParseRate(s.acctRate); err != nil {
-			return fmt.Errorf("--signin-limit-account: %w", err)
+		for i, l := range limits {
+			r, err := auth.ParseRate(s.rates[i])
+			if err != nil {
+				return fmt.Errorf("--%s: %w", l.flag, err)
+			}
+			*l.rate = r
 		}
-		if s.cfg.SignInAddressRate, err = auth.ParseRate(s.addrRate); err != nil {
-			return fmt.Errorf("--signin-limit-address: %w", err)
+		ps, err := server.ParseTrustedProxies(s.trustedProxies)
+		if err != nil {
+			return fmt.Errorf("--trusted-proxies: %w", err)
 		}
+		s.cfg.TrustedProxies = ps
 		return nil
 	})
 }
@@ -133,4 +161,13 @@ func envDuration(name string, def time.Duration) time.Duration {
 		return v
 	}
 	return def
+}
+
+// prefixes formats trusted proxies as ParseTrustedProxies reads them.
+func prefixes(ps []netip.Prefix) string {
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ",")
 }

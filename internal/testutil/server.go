@@ -38,9 +38,10 @@ type serverOptions struct {
 // ServerOption adjusts the configuration before the app starts.
 type ServerOption func(*serverOptions)
 
-// WithSignInRates sets the sign-in limits.
+// WithSignInRates sets the untrusted sign-in limits per account (from all
+// addresses) and per address.
 func WithSignInRates(account, address auth.Rate) ServerOption {
-	return func(o *serverOptions) { o.cfg.SignInAccountRate, o.cfg.SignInAddressRate = account, address }
+	return func(o *serverOptions) { o.cfg.SignInLimits.Account, o.cfg.SignInLimits.Address = account, address }
 }
 
 // WithConfig lets a test change any setting.
@@ -68,8 +69,8 @@ func NewServer(t testing.TB, e Engine, opts ...ServerOption) *Server {
 	cfg.DatabaseURL = DatabaseURL(t, e)
 	cfg.Synchronous = "NORMAL"
 	cfg.Hash = CheapHash
-	cfg.SignInAccountRate = auth.Rate{Events: 1000, Per: time.Minute}
-	cfg.SignInAddressRate = auth.Rate{Events: 1000, Per: time.Minute}
+	generous := auth.Rate{Events: 1000, Per: time.Minute}
+	cfg.SignInLimits = auth.Limits{Device: generous, AccountAddress: generous, Account: generous, Address: generous}
 	cfg.Clock = clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("SHAREFAIR_TEST_LOG") != "" {

@@ -28,8 +28,9 @@ type Hub struct {
 	// ViewerRole is the viewer's role in the hub, "" when not a member.
 	ViewerRole HubRole
 	// What the viewer may do in the hub, as the store's rules decide:
-	// start discussions for it, change it, invite people to it.
-	ViewerMayPost, ViewerMayEdit, ViewerMayInvite bool
+	// start discussions for it, change it, invite people to it, appoint
+	// and stand down its coordinators.
+	ViewerMayPost, ViewerMayEdit, ViewerMayInvite, ViewerMayAppoint bool
 }
 
 // Ref returns the short reference to h.

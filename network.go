@@ -12,6 +12,17 @@ type Network struct {
 	CreatedAt time.Time
 }
 
+// NetworkRights says what the viewer may do across the network, as the
+// store's rules decide, so that pages offer only what will be allowed.
+type NetworkRights struct {
+	CreateHubs          bool // create hubs
+	AppointCoordinators bool // appoint and stand down any hub's coordinators
+	RenameNetwork       bool // change the network's settings
+	Invite              bool // invite people (to the network or a hub they coordinate)
+	InviteToNetwork     bool // invite people to the network without choosing a hub
+	ManageMembers       bool // add members directly and change anyone's profile
+}
+
 // Setup is what the first network admin gives on the setup page.
 type Setup struct {
 	Code        string // the one-time code printed in the log
@@ -54,4 +65,7 @@ type NetworkService interface {
 	// RenameNetwork renames the network; network admins only. EINVALID,
 	// EFORBIDDEN.
 	RenameNetwork(ctx context.Context, name string) (*Network, error)
+	// Rights reports what the viewer may do across the network; a context
+	// without a viewer may do nothing.
+	Rights(ctx context.Context) (NetworkRights, error)
 }

@@ -82,8 +82,11 @@ type Post struct {
 	HTML        string
 	CreatedAt   time.Time
 	EditedAt    *time.Time
-	// Mine is true when the viewer wrote the post (and so may edit it).
+	// Mine is true when the viewer wrote the post.
 	Mine bool
+	// ViewerMayEdit is true when the viewer may edit the post, as the
+	// store's rules decide.
+	ViewerMayEdit bool
 }
 
 // NewThread is what a member gives to start a thread.

@@ -7,11 +7,11 @@ import (
 	"github.com/sharefair/sharefair"
 )
 
-// This file is the one place that decides who may read what. Every query
-// that returns threads or posts, or counts them, or reveals their authors,
-// builds its predicate here; handlers never filter what the store returns.
-// New audiences (circles, named members) and attribution modes are added
-// to these functions and nowhere else.
+// This file is the one place that decides who may read what, and who may
+// change what. Every query that returns threads or posts, or counts them,
+// or reveals their authors, builds its predicate here; handlers never
+// filter what the store returns. New audiences (circles, named members)
+// and attribution modes are added to these functions and nowhere else.
 
 // threadVisible returns a condition, over the threads row aliased t, that is
 // true when the viewer in ctx may read the thread. A viewer who may not is
@@ -50,9 +50,60 @@ func namedParticipant(q *query, t string, memberID int64) string {
 		t, q.arg(memberID))
 }
 
-// The rules for what a viewer may change. The write methods enforce them;
-// the read methods report them (Hub.ViewerMay…, Thread.ViewerMayRename) so
-// that pages offer only what will be allowed, without repeating them.
+// mayManageInvitations returns a condition, over the invitations row
+// aliased i, that is true for the invitations the viewer may see and
+// withdraw: every one for network admins, their own for anyone else.
+func mayManageInvitations(ctx context.Context, q *query, i string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v.IsAdmin() {
+		return "1 = 1"
+	}
+	return i + ".invited_by = " + q.arg(sharefair.ViewerIDFromContext(ctx))
+}
+
+// maySeeEmails reports whether ctx may look members up by email address,
+// which members never see of each other.
+func maySeeEmails(ctx context.Context) bool {
+	return sharefair.IsOperator(ctx) || sharefair.ViewerFromContext(ctx).IsAdmin()
+}
+
+// The rules for what a viewer may change. The write methods enforce them
+// with the viewer (and their role in a hub) as read inside their
+// transaction; the read methods report them (NetworkRights, Hub.ViewerMay…,
+// Thread.ViewerMayRename, Post.ViewerMayEdit) so that pages offer only what
+// will be allowed, without repeating them.
+
+// mayCreateHub reports whether v may create hubs.
+func mayCreateHub(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayAppointCoordinators reports whether v may appoint and stand down the
+// coordinators of any hub.
+func mayAppointCoordinators(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayRenameNetwork reports whether v may change the network's settings.
+func mayRenameNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayInviteToNetwork reports whether v may invite someone to the network
+// without placing them in a hub; others invite to a hub they coordinate.
+func mayInviteToNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayManageMembers reports whether ctx may add members directly and change
+// anyone's profile: the operator at the command line and network admins.
+func mayManageMembers(ctx context.Context, v *sharefair.Member) bool {
+	return sharefair.IsOperator(ctx) || v.IsAdmin()
+}
+
+// mayUpdateMember reports whether v may change member id's profile.
+func mayUpdateMember(ctx context.Context, v *sharefair.Member, id int64) bool {
+	return (v != nil && v.ID == id) || mayManageMembers(ctx, v)
+}
+
+// mayCreateToken reports whether ctx may create an access token for member
+// memberID: members for themselves, the operator for anyone. Not network
+// admins: a token acts as its member, in their name.
+func mayCreateToken(ctx context.Context, v *sharefair.Member, memberID int64) bool {
+	return sharefair.IsOperator(ctx) || (v != nil && v.ID == memberID)
+}
 
 // mayPostIn reports whether v, whose role in a hub is role ("" for none),
 // may start discussions for it.
@@ -70,11 +121,43 @@ func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 	return v.IsAdmin() || (v != nil && t.Author != nil && t.Author.ID == v.ID)
 }
 
+// mayEditPost reports whether the viewer may edit post p, as read by them:
+// its author only, not even a network admin, since a post speaks in its
+// author's name.
+func mayEditPost(p *sharefair.Post) bool { return p.Mine }
+
+// networkRights is what v may do across the network. coordinates tells
+// whether v coordinates at least one hub; it is asked only when the answer
+// matters.
+func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() (bool, error)) (sharefair.NetworkRights, error) {
+	if v == nil {
+		return sharefair.NetworkRights{}, nil
+	}
+	r := sharefair.NetworkRights{
+		CreateHubs:          mayCreateHub(v),
+		AppointCoordinators: mayAppointCoordinators(v),
+		RenameNetwork:       mayRenameNetwork(v),
+		InviteToNetwork:     mayInviteToNetwork(v),
+		ManageMembers:       mayManageMembers(ctx, v),
+	}
+	// Anyone who may invite to the network may invite; a coordinator may
+	// invite to the hubs they coordinate (mayManageHub).
+	r.Invite = r.InviteToNetwork
+	if !r.Invite {
+		var err error
+		if r.Invite, err = coordinates(); err != nil {
+			return sharefair.NetworkRights{}, err
+		}
+	}
+	return r, nil
+}
+
 // hubRights fills in what v may do in h.
 func hubRights(v *sharefair.Member, h *sharefair.Hub) {
 	h.ViewerMayPost = mayPostIn(v, h.ViewerRole)
 	h.ViewerMayEdit = mayManageHub(v, h.ViewerRole)
 	h.ViewerMayInvite = h.ViewerMayEdit
+	h.ViewerMayAppoint = mayAppointCoordinators(v)
 }
 
 // requireViewer returns the signed-in viewer, or EUNAUTHORIZED.

@@ -53,9 +53,14 @@ func (db *DB) MemberBySession(ctx context.Context, secret string) (*sharefair.Me
 		return nil, fmt.Errorf("find session: %w", err)
 	}
 	if now.Sub(lastSeen) > touchEvery {
-		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE secret_hash = $3`,
-			now, now.Add(sharefair.SessionTTL), h); err != nil {
-			return nil, fmt.Errorf("touch session: %w", err)
+		if err := db.inTx(ctx, func(tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE secret_hash = $3`,
+				now, now.Add(sharefair.SessionTTL), h); err != nil {
+				return fmt.Errorf("touch session: %w", err)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
@@ -63,26 +68,28 @@ func (db *DB) MemberBySession(ctx context.Context, secret string) (*sharefair.Me
 
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, secret string) error {
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, hashSecret(secret)); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, hashSecret(secret)); err != nil {
+			return fmt.Errorf("delete session: %w", err)
+		}
+		return nil
+	})
 }
 
 // CreateToken creates a personal access token for memberID.
 func (db *DB) CreateToken(ctx context.Context, memberID int64, name string) (*sharefair.Token, string, error) {
-	if !sharefair.IsOperator(ctx) && sharefair.ViewerIDFromContext(ctx) != memberID {
-		return nil, "", sharefair.Errorf(sharefair.EFORBIDDEN, "You may only create tokens for yourself.")
-	}
-	name, err := sharefair.ValidateTokenName(name)
-	if err != nil {
-		return nil, "", err
-	}
 	secret := sharefair.TokenPrefix + newSecret()
-	t := &sharefair.Token{Name: name, Hint: secret[len(secret)-4:]}
-	err = db.inTx(ctx, func(tx *Tx) error {
-		t.CreatedAt = tx.now
-		err := tx.QueryRowContext(ctx, `INSERT INTO tokens (member_id, name, hint, secret_hash, created_at)
+	t := &sharefair.Token{Hint: secret[len(secret)-4:]}
+	err := db.asViewerOrOperator(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayCreateToken(ctx, v, memberID) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "You may only create tokens for yourself.")
+		}
+		var err error
+		if name, err = sharefair.ValidateTokenName(name); err != nil {
+			return err
+		}
+		t.Name, t.CreatedAt = name, tx.now
+		err = tx.QueryRowContext(ctx, `INSERT INTO tokens (member_id, name, hint, secret_hash, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, memberID, name, t.Hint, hashSecret(secret), tx.now).Scan(&t.ID)
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
@@ -123,18 +130,16 @@ func (db *DB) FindTokens(ctx context.Context) ([]*sharefair.Token, error) {
 
 // RevokeToken deletes one of the viewer's tokens.
 func (db *DB) RevokeToken(ctx context.Context, id int64) error {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := db.write.ExecContext(ctx, `DELETE FROM tokens WHERE id = $1 AND member_id = $2`, id, v.ID)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return sharefair.ErrNotFound("Token")
-	}
-	return nil
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = $1 AND member_id = $2`, id, v.ID)
+		if err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sharefair.ErrNotFound("Token")
+		}
+		return nil
+	})
 }
 
 // MemberByToken returns the member a personal access token belongs to,
@@ -155,8 +160,13 @@ func (db *DB) MemberByToken(ctx context.Context, secret string) (*sharefair.Memb
 	}
 	now := db.Now.Now()
 	if !used.Valid || now.Sub(used.Time) > time.Minute {
-		if _, err := db.write.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
-			return nil, fmt.Errorf("touch token: %w", err)
+		if err := db.inTx(ctx, func(tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
+				return fmt.Errorf("touch token: %w", err)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil

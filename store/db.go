@@ -1,7 +1,9 @@
 // Package store keeps Sharefair's data in SQLite or PostgreSQL. One
 // implementation serves both: queries are written once in SQL both engines
-// accept, and the few differences live in dialect.go. Every read of content
-// goes through the visibility rules in access.go.
+// accept, and the few differences are methods of the dialect (dialect.go).
+// Every read of content goes through the visibility rules in access.go;
+// every write goes through one transaction (inTx) that checks the rules
+// for changes, also in access.go, with what it reads inside it.
 package store
 
 import (
@@ -21,7 +23,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/markdown"
@@ -40,7 +41,7 @@ type PasswordHasher interface {
 // sharefair package.
 type DB struct {
 	read    *reader // any number of readers
-	write   *sql.DB // SQLite: one writer; PostgreSQL: the same pool as read
+	write   writer  // SQLite: one writer; PostgreSQL: the same pool as read
 	dialect dialect
 
 	// Now returns the current time; tests replace it.
@@ -92,7 +93,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		pool.SetMaxOpenConns(opts.MaxOpenConns)
 		pool.SetMaxIdleConns(opts.MaxOpenConns)
 		// pgx keeps its own per-connection statement cache.
-		db.read, db.write = &reader{DB: pool}, pool
+		db.read, db.write = &reader{pool: pool}, writer{conns: pool}
 	} else {
 		db.dialect = sqlite{}
 		path := opts.URL
@@ -113,24 +114,24 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		if sync != "FULL" && sync != "NORMAL" {
 			return nil, fmt.Errorf("open sqlite: synchronous must be FULL or NORMAL, not %q", opts.Synchronous)
 		}
-		dsn := "file:" + path + "?_time_format=sqlite&_txlock=immediate" +
+		dsn := "file:" + uriPath(path) + "?_time_format=sqlite&_txlock=immediate" +
 			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 			"&_pragma=synchronous(" + sync + ")"
-		if db.write, err = sql.Open("sqlite", dsn); err != nil {
+		if db.write.conns, err = sql.Open("sqlite", dsn); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// SQLite allows one writer at a time; queueing writers here rather
 		// than in busy_timeout keeps them fair and fast.
-		db.write.SetMaxOpenConns(1)
+		db.write.conns.SetMaxOpenConns(1)
 		pool, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		pool.SetMaxOpenConns(opts.MaxOpenConns)
 		pool.SetMaxIdleConns(opts.MaxOpenConns)
-		db.read = &reader{DB: pool, prepare: true}
+		db.read = &reader{pool: pool, prepare: true}
 	}
-	db.read.SetConnMaxIdleTime(5 * time.Minute)
+	db.read.pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -138,23 +139,26 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// uriPath escapes what a file: URI would otherwise read in a path: a "#"
+// starts a fragment and a "?" the parameters, which would cut the path
+// short and open another database, without the pragmas that follow.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
+}
+
 // migrate applies the embedded migrations for the dialect, each in its own
-// transaction. On PostgreSQL a session lock keeps two starting instances
-// from migrating at once.
+// transaction, with the dialect's options (on PostgreSQL, a lock that keeps
+// two starting instances from migrating at once).
 func (db *DB) migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrations, "migrations/"+db.dialect.name())
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	var opts []goose.ProviderOption
-	if db.dialect.name() == "postgres" {
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return fmt.Errorf("migration lock: %w", err)
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
+	opts, err := db.dialect.migrationOptions()
+	if err != nil {
+		return err
 	}
-	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write, fsys, opts...)
+	p, err := goose.NewProvider(db.dialect.gooseDialect(), db.write.conns, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -167,19 +171,28 @@ func (db *DB) migrate(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	err := db.read.Close()
-	if db.write != db.read.DB {
-		if werr := db.write.Close(); err == nil {
+	if db.write.conns != db.read.pool {
+		if werr := db.write.conns.Close(); err == nil {
 			err = werr
 		}
 	}
 	return err
 }
 
-// reader runs read-only queries. On SQLite it keeps each query's prepared
-// statement, keyed by its text: the driver would otherwise parse every
-// query anew, which costs as much as running a small one.
+// writer is the pool that writes go through. It offers nothing but the
+// transaction inTx opens, so that a write outside one (its permission
+// check not read with it, its driver errors not normalised) does not
+// compile.
+type writer struct {
+	conns *sql.DB
+}
+
+// reader runs read-only queries; it offers no way to write. On SQLite it
+// keeps each query's prepared statement, keyed by its text: the driver
+// would otherwise parse every query anew, which costs as much as running a
+// small one.
 type reader struct {
-	*sql.DB
+	pool    *sql.DB
 	prepare bool
 
 	mu    sync.RWMutex
@@ -206,7 +219,7 @@ func (r *reader) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st = r.stmts[query]; st != nil || len(r.stmts) >= maxStatements {
 		return st
 	}
-	st, err := r.DB.PrepareContext(ctx, query)
+	st, err := r.pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared query reports the error
 	}
@@ -222,7 +235,7 @@ func (r *reader) QueryContext(ctx context.Context, query string, args ...any) (*
 	if st := r.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return r.DB.QueryContext(ctx, query, args...)
+	return r.pool.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query for one row, through its prepared statement
@@ -231,7 +244,7 @@ func (r *reader) QueryRowContext(ctx context.Context, query string, args ...any)
 	if st := r.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return r.DB.QueryRowContext(ctx, query, args...)
+	return r.pool.QueryRowContext(ctx, query, args...)
 }
 
 // Close closes the kept statements and the pool.
@@ -242,7 +255,7 @@ func (r *reader) Close() error {
 	}
 	r.stmts = nil
 	r.mu.Unlock()
-	return r.DB.Close()
+	return r.pool.Close()
 }
 
 // Ping reports whether the database answers.
@@ -265,22 +278,111 @@ type Tx struct {
 	now time.Time
 }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
-// Driver errors are normalised to sharefair errors on the way out.
+// inTx runs fn in a write transaction, committing when it returns nil. It
+// is the one way to write: every public write method opens one, and reads
+// what its permission check needs inside it. Driver errors are normalised
+// to sharefair errors on the way out.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	sqlTx, err := db.write.conns.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now.Now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
-		return db.dialect.normalize(err)
+		return db.normalize(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return db.dialect.normalize(fmt.Errorf("commit: %w", err))
+		return db.normalize(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// asViewer runs fn in a write transaction on behalf of the signed-in
+// viewer, as the transaction reads them (see Tx.viewer).
+func (db *DB) asViewer(ctx context.Context, fn func(ctx context.Context, tx *Tx, v *sharefair.Member) error) error {
+	if _, err := requireViewer(ctx); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		ctx, v, err := tx.viewer(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, tx, v)
+	})
+}
+
+// asViewerOrOperator is asViewer for the methods the operator may call
+// too; for the operator, v is nil.
+func (db *DB) asViewerOrOperator(ctx context.Context, fn func(ctx context.Context, tx *Tx, v *sharefair.Member) error) error {
+	if !sharefair.IsOperator(ctx) {
+		return db.asViewer(ctx, fn)
+	}
+	return db.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx, nil) })
+}
+
+// viewer reads the signed-in viewer inside tx, for a write's permission
+// check. The member in ctx is a snapshot taken when the session was looked
+// up; a member whose role changed since (an admin stood down) acts with
+// the role they have now, and one who no longer exists is refused. Their
+// row stays locked until tx ends, so a change of their role waits for what
+// they are doing, or what they do waits for the change and sees it. The
+// context returned carries the viewer as read, for the access rules.
+func (tx *Tx) viewer(ctx context.Context) (context.Context, *sharefair.Member, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return ctx, nil, err
+	}
+	var role sharefair.Role
+	err = tx.QueryRowContext(ctx, `SELECT role FROM members WHERE id = $1`+tx.db.dialect.lockExclusive(), v.ID).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ctx, nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in.")
+	} else if err != nil {
+		return ctx, nil, fmt.Errorf("load viewer: %w", err)
+	}
+	now := *v
+	now.Role = role
+	return sharefair.NewContextWithViewer(ctx, &now), &now, nil
+}
+
+// hubRole reads, inside tx, the role of member memberID in hub hubID (""
+// for none), kept as read until tx ends: standing a coordinator down waits
+// for what they are doing in the hub, or it waits for that and sees it.
+func (tx *Tx) hubRole(ctx context.Context, hubID, memberID int64) (sharefair.HubRole, error) {
+	var role sharefair.HubRole
+	err := tx.QueryRowContext(ctx, `SELECT role FROM hub_members WHERE hub_id = $1 AND member_id = $2`+
+		tx.db.dialect.lockShared(), hubID, memberID).Scan(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("hub role: %w", err)
+	}
+	return role, nil
+}
+
+// uniqueFields names the form field, and its message, for each column
+// whose unique violation a member can cause.
+var uniqueFields = map[string]struct{ field, message string }{
+	"members.email":  {"email", "A member with this email address already exists."},
+	"members.handle": {"handle", "This handle is taken; choose another."},
+	"hubs.slug":      {"slug", "A hub with this address already exists; choose another."},
+}
+
+// normalize turns driver errors into sharefair errors: a unique violation,
+// on either engine, is a conflict, on the field it concerns when there is
+// one. The driver's error stays in the message, for the log.
+func (db *DB) normalize(err error) error {
+	table, column, ok := db.dialect.uniqueViolation(err)
+	if !ok {
+		return err
+	}
+	e := sharefair.Errorf(sharefair.ECONFLICT, "That already exists.")
+	if f, ok := uniqueFields[table+"."+column]; ok {
+		e = &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{f.field: f.message}}
+	}
+	return fmt.Errorf("%w (%v)", e, err)
 }
 
 // query builds a WHERE clause and its arguments with numbered placeholders,

@@ -8,11 +8,17 @@ import (
 // Exec runs a statement directly, for tests that set up states the
 // services cannot produce yet (e.g. posts with hidden authors).
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
-	_, err := db.write.ExecContext(ctx, query, args...)
+	_, err := db.write.conns.ExecContext(ctx, query, args...)
 	return err
 }
 
 // QueryRow reads one row directly, for tests that check stored state.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.write.QueryRowContext(ctx, query, args...)
+	return db.write.conns.QueryRowContext(ctx, query, args...)
+}
+
+// BeginWrite opens a write transaction directly, for tests that hold a
+// change uncommitted while a store method runs beside it.
+func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+	return db.write.conns.BeginTx(ctx, nil)
 }

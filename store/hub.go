@@ -85,74 +85,64 @@ func (db *DB) hubBySlug(ctx context.Context, q queryer, v *sharefair.Member, slu
 
 // CreateHub creates a hub; network admins only.
 func (db *DB) CreateHub(ctx context.Context, nh sharefair.NewHub) (*sharefair.Hub, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !v.IsAdmin() {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may create hubs.")
-	}
-	if err := nh.Validate(); err != nil {
-		return nil, err
-	}
-	err = db.inTx(ctx, func(tx *Tx) error {
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hubs WHERE slug = $1`, nh.Slug).Scan(&taken); err != nil {
-			return fmt.Errorf("check hub: %w", err)
+	var h *sharefair.Hub
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayCreateHub(v) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may create hubs.")
 		}
-		if taken > 0 {
-			return &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.",
-				Fields: map[string]string{"slug": "A hub with the address “" + nh.Slug + "” already exists; choose another."}}
+		if err := nh.Validate(); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO hubs (slug, name, description, created_at) VALUES ($1, $2, $3, $4)`,
-			nh.Slug, nh.Name, nh.Description, tx.now)
-		if err != nil {
+		// A taken address is the unique index's to find: a conflict on the
+		// slug field, whichever of two racing creators comes second.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hubs (slug, name, description, created_at) VALUES ($1, $2, $3, $4)`,
+			nh.Slug, nh.Name, nh.Description, tx.now); err != nil {
 			return fmt.Errorf("create hub: %w", err)
 		}
-		return nil
+		var err error
+		h, err = db.hubBySlug(ctx, tx, v, nh.Slug)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.hubBySlug(ctx, db.read, v, nh.Slug)
+	return h, nil
 }
 
 // UpdateHub changes a hub; its coordinators and network admins only.
 func (db *DB) UpdateHub(ctx context.Context, slug string, u sharefair.HubUpdate) (*sharefair.Hub, error) {
-	v, err := requireViewer(ctx)
+	var h *sharefair.Hub
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		id, err := hubID(ctx, tx, slug)
+		if err != nil {
+			return err
+		}
+		role, err := tx.hubRole(ctx, id, v.ID)
+		if err != nil {
+			return err
+		}
+		if !mayManageHub(v, role) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it.")
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hubs SET name = COALESCE($1, name), description = COALESCE($2, description)
+			WHERE id = $3`, u.Name, u.Description, id); err != nil {
+			return fmt.Errorf("update hub: %w", err)
+		}
+		h, err = db.hubBySlug(ctx, tx, v, slug)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	h, err := db.hubBySlug(ctx, db.read, v, slug)
-	if err != nil {
-		return nil, err
-	}
-	if !h.ViewerMayEdit {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it.")
-	}
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	if u.Name != nil {
-		h.Name = *u.Name
-	}
-	if u.Description != nil {
-		h.Description = *u.Description
-	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE hubs SET name = $1, description = $2 WHERE id = $3`,
-		h.Name, h.Description, h.ID); err != nil {
-		return nil, fmt.Errorf("update hub: %w", err)
-	}
-	return db.hubBySlug(ctx, db.read, v, slug)
+	return h, nil
 }
 
 // JoinHub makes the viewer a member of a hub; joining twice is harmless.
 func (db *DB) JoinHub(ctx context.Context, slug string) error {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		id, err := hubID(ctx, tx, slug)
 		if err != nil {
 			return err
@@ -204,11 +194,7 @@ func countMembers(ctx context.Context, tx *Tx, res sql.Result, hubID int64, sign
 
 // LeaveHub removes the viewer from a hub.
 func (db *DB) LeaveHub(ctx context.Context, slug string) error {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		id, err := hubID(ctx, tx, slug)
 		if err != nil {
 			return err
@@ -223,14 +209,10 @@ func (db *DB) LeaveHub(ctx context.Context, slug string) error {
 
 // SetCoordinator appoints or stands down a coordinator; network admins only.
 func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinator bool) error {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return err
-	}
-	if !v.IsAdmin() {
-		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may appoint hub coordinators.")
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayAppointCoordinators(v) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may appoint hub coordinators.")
+		}
 		hid, err := hubID(ctx, tx, slug)
 		if err != nil {
 			return err

@@ -37,32 +37,29 @@ func scanInvitation(s interface{ Scan(...any) error }) (*sharefair.Invitation, e
 
 // CreateInvitation invites an email address to the network, or to a hub.
 func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) (*sharefair.Invitation, string, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := ni.Validate(); err != nil {
-		return nil, "", err
-	}
 	secret := newSecret()
-	var id int64
-	err = db.inTx(ctx, func(tx *Tx) error {
+	var inv *sharefair.Invitation
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if err := ni.Validate(); err != nil {
+			return err
+		}
 		var hubID sql.NullInt64
 		if ni.Hub != "" {
-			var role sql.NullString
-			err := tx.QueryRowContext(ctx, `SELECT h.id, r.role FROM hubs h
-				LEFT JOIN hub_members r ON r.hub_id = h.id AND r.member_id = $1
-				WHERE h.slug = $2`, v.ID, ni.Hub).Scan(&hubID, &role)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM hubs WHERE slug = $1`, ni.Hub).Scan(&hubID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
 					Fields: map[string]string{"hub": "Choose a hub from the list."}}
 			} else if err != nil {
 				return fmt.Errorf("find hub: %w", err)
 			}
-			if !mayManageHub(v, sharefair.HubRole(role.String)) {
+			role, err := tx.hubRole(ctx, hubID.Int64, v.ID)
+			if err != nil {
+				return err
+			}
+			if !mayManageHub(v, role) {
 				return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may invite people to it.")
 			}
-		} else if !v.IsAdmin() {
+		} else if !mayInviteToNetwork(v) {
 			return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Hub coordinators invite people to a hub they coordinate; choose the hub.",
 				Fields: map[string]string{"hub": "Choose a hub you coordinate."}}
 		}
@@ -74,16 +71,20 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 			return &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.",
 				Fields: map[string]string{"email": "Someone with this email address is already a member."}}
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO invitations (email, hub_id, invited_by, token_hash, created_at, expires_at)
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO invitations (email, hub_id, invited_by, token_hash, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			ni.Email, hubID, v.ID, hashSecret(secret), tx.now, tx.now.Add(db.InvitationTTL)).Scan(&id)
+			ni.Email, hubID, v.ID, hashSecret(secret), tx.now, tx.now.Add(db.InvitationTTL)).Scan(&id); err != nil {
+			return fmt.Errorf("create invitation: %w", err)
+		}
+		var err error
+		if inv, err = scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` `+invitationFrom+` WHERE i.id = $1`, id)); err != nil {
+			return fmt.Errorf("load invitation: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, "", err
-	}
-	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+` `+invitationFrom+` WHERE i.id = $1`, id))
-	if err != nil {
-		return nil, "", fmt.Errorf("load invitation: %w", err)
 	}
 	return inv, secret, nil
 }
@@ -91,14 +92,11 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 // FindInvitations lists invitations, newest first: every invitation for
 // network admins, their own for anyone else.
 func (db *DB) FindInvitations(ctx context.Context, page sharefair.Page) ([]*sharefair.Invitation, int, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
+	if _, err := requireViewer(ctx); err != nil {
 		return nil, 0, err
 	}
 	var q query
-	if !v.IsAdmin() {
-		q.and("i.invited_by = " + q.arg(v.ID))
-	}
+	q.and(mayManageInvitations(ctx, &q, "i"))
 	page = page.Normalize()
 	var total int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations i `+q.whereSQL(), q.args...).Scan(&total); err != nil {
@@ -123,16 +121,13 @@ func (db *DB) FindInvitations(ctx context.Context, page sharefair.Page) ([]*shar
 
 // RevokeInvitation withdraws a pending invitation; its inviter or an admin.
 func (db *DB) RevokeInvitation(ctx context.Context, id int64) error {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		var by int64
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		var q query
+		cond := mayManageInvitations(ctx, &q, "i")
 		var accepted, revoked sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT invited_by, accepted_at, revoked_at FROM invitations WHERE id = $1`, id).
-			Scan(&by, &accepted, &revoked)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && by != v.ID && !v.IsAdmin()) {
+		err := tx.QueryRowContext(ctx, `SELECT i.accepted_at, i.revoked_at FROM invitations i
+			WHERE i.id = `+q.arg(id)+` AND `+cond+tx.db.dialect.lockExclusive(), q.args...).Scan(&accepted, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Invitation")
 		} else if err != nil {
 			return fmt.Errorf("find invitation: %w", err)
@@ -143,8 +138,10 @@ func (db *DB) RevokeInvitation(ctx context.Context, id int64) error {
 		if revoked.Valid {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = $1 WHERE id = $2`, tx.now, id)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = $1 WHERE id = $2`, tx.now, id); err != nil {
+			return fmt.Errorf("revoke invitation: %w", err)
+		}
+		return nil
 	})
 }
 

@@ -36,7 +36,9 @@ func searchKey(name, handle string) string {
 // When it creates the first network admin of a network not yet set up, it
 // completes the setup, so the setup page closes.
 func (db *DB) CreateMember(ctx context.Context, nm sharefair.NewMember) (*sharefair.Member, error) {
-	if !sharefair.IsOperator(ctx) && !sharefair.ViewerFromContext(ctx).IsAdmin() {
+	if !mayManageMembers(ctx, sharefair.ViewerFromContext(ctx)) {
+		// Refused before hashing, which takes a while; the transaction
+		// asks again of the viewer as they are now.
 		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may add members directly.")
 	}
 	if err := nm.Validate(); err != nil {
@@ -47,7 +49,11 @@ func (db *DB) CreateMember(ctx context.Context, nm sharefair.NewMember) (*sharef
 		return nil, err
 	}
 	var id int64
-	err = db.inTx(ctx, func(tx *Tx) error {
+	err = db.asViewerOrOperator(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayManageMembers(ctx, v) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may add members directly.")
+		}
+		var err error
 		if id, err = createMember(ctx, tx, nm, hash); err != nil {
 			return err
 		}
@@ -78,7 +84,9 @@ func (db *DB) hashPassword(pw string) (string, error) {
 }
 
 // createMember inserts a validated member, reporting a taken email or
-// handle as a conflict on that field.
+// handle as a conflict on that field: both at once when they were taken
+// before, and the one the unique index finds when another member takes it
+// while this runs.
 func createMember(ctx context.Context, tx *Tx, nm sharefair.NewMember, hash string) (int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT email, handle FROM members WHERE email = $1 OR handle = $2`,
 		nm.Email, nm.Handle)
@@ -140,7 +148,7 @@ func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*sharefair
 
 // FindMemberByEmail returns a member by email; for the operator and admins.
 func (db *DB) FindMemberByEmail(ctx context.Context, email string) (*sharefair.Member, error) {
-	if !sharefair.IsOperator(ctx) && !sharefair.ViewerFromContext(ctx).IsAdmin() {
+	if !maySeeEmails(ctx) {
 		return nil, sharefair.ErrNotFound("Member")
 	}
 	if !sharefair.Searchable(email) {
@@ -320,18 +328,15 @@ func (db *DB) DirectoryFacets(ctx context.Context) (*sharefair.DirectoryFacets, 
 
 // UpdateMember changes a profile; the member themself or a network admin.
 func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpdate) (*sharefair.Member, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if v.ID != id && !v.IsAdmin() {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "You may only change your own profile.")
-	}
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	err = db.inTx(ctx, func(tx *Tx) error {
-		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`, id))
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayUpdateMember(ctx, v, id) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "You may only change your own profile.")
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE m.id = $1`+
+			tx.db.dialect.lockExclusive(), id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Member")
 		} else if err != nil {
@@ -351,23 +356,14 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		set(&m.Country, u.Country)
 		set(&m.TimeZone, u.TimeZone)
 		set(&m.Bio, u.Bio)
-		if u.Handle != nil {
-			var taken int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE handle = $1 AND id <> $2`,
-				m.Handle, id).Scan(&taken); err != nil {
-				return fmt.Errorf("check handle: %w", err)
-			}
-			if taken > 0 {
-				return &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.",
-					Fields: map[string]string{"handle": "This handle is taken; choose another."}}
-			}
-		}
 		if (u.Name != nil && *u.Name != oldName) || (u.Handle != nil && *u.Handle != oldHandle) {
 			// Names and handles show beside posts on every thread page.
 			if _, err := tx.ExecContext(ctx, `UPDATE network SET profiles_version = profiles_version + 1 WHERE id = 1`); err != nil {
 				return fmt.Errorf("bump profiles: %w", err)
 			}
 		}
+		// A taken handle is the unique index's to find: a conflict on the
+		// handle field.
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET name = $1, handle = $2, search_key = $3,
 			organisation = $4, organisation_key = $5, title = $6, city = $7, country = $8,
 			time_zone = $9, bio = $10, updated_at = $11 WHERE id = $12`,

@@ -45,13 +45,18 @@ func (db *DB) forgetNetwork() { db.network.Store(nil) }
 // no members, and reports whether it did. A later code replaces an earlier
 // one, so the code in the newest log is the one that works.
 func (db *DB) PrepareSetup(ctx context.Context, code string) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `UPDATE network SET setup_code_hash = $1
-		WHERE id = 1 AND set_up_at IS NULL AND NOT EXISTS (SELECT 1 FROM members)`, hashSecret(normalizeCode(code)))
-	if err != nil {
-		return false, fmt.Errorf("prepare setup: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	var stored bool
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE network SET setup_code_hash = $1
+			WHERE id = 1 AND set_up_at IS NULL AND NOT EXISTS (SELECT 1 FROM members)`, hashSecret(normalizeCode(code)))
+		if err != nil {
+			return fmt.Errorf("prepare setup: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		stored = n == 1
+		return nil
+	})
+	return stored, err
 }
 
 // normalizeCode makes codes typed with spaces, hyphens or in lower case
@@ -138,17 +143,35 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 
 // RenameNetwork renames the network; network admins only.
 func (db *DB) RenameNetwork(ctx context.Context, name string) (*sharefair.Network, error) {
-	if !sharefair.ViewerFromContext(ctx).IsAdmin() {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may rename the network.")
-	}
-	name, err := sharefair.ValidateNetworkName(name)
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if !mayRenameNetwork(v) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may rename the network.")
+		}
+		var err error
+		if name, err = sharefair.ValidateNetworkName(name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name); err != nil {
+			return fmt.Errorf("rename network: %w", err)
+		}
+		return nil
+	})
+	db.forgetNetwork()
 	if err != nil {
 		return nil, err
 	}
-	_, err = db.write.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name)
-	db.forgetNetwork()
-	if err != nil {
-		return nil, fmt.Errorf("rename network: %w", err)
-	}
 	return db.Network(ctx)
+}
+
+// Rights reports what the viewer may do across the network.
+func (db *DB) Rights(ctx context.Context) (sharefair.NetworkRights, error) {
+	v := sharefair.ViewerFromContext(ctx)
+	return networkRights(ctx, v, func() (bool, error) {
+		var coordinates bool
+		if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hub_members
+			WHERE member_id = $1 AND role = 'coordinator')`, v.ID).Scan(&coordinates); err != nil {
+			return false, fmt.Errorf("network rights: %w", err)
+		}
+		return coordinates, nil
+	})
 }

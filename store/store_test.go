@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -656,9 +658,10 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
-// TestHubRights checks the store reports what each viewer may do in a hub,
-// and that its write methods hold to the same answers.
-func TestHubRights(t *testing.T) {
+// TestRights checks the store reports what each viewer may do, across the
+// network and in a hub, and that its write methods hold to the same
+// answers.
+func TestRights(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
 		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
@@ -670,13 +673,15 @@ func TestHubRights(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
-			m                  *sharefair.Member
-			post, edit, invite bool
+			m                           *sharefair.Member
+			post, edit, invite, appoint bool
+			network                     sharefair.NetworkRights
 		}{
-			{admin, true, true, true},
-			{coord, true, true, true},
-			{member, true, false, false},
-			{outsider, false, false, false},
+			{admin, true, true, true, true, sharefair.NetworkRights{CreateHubs: true, AppointCoordinators: true,
+				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true}},
+			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true}},
+			{member, true, false, false, false, sharefair.NetworkRights{}},
+			{outsider, false, false, false, false, sharefair.NetworkRights{}},
 		} {
 			ctx := testutil.As(tc.m)
 			h, err := db.FindHubBySlug(ctx, rome.Slug)
@@ -684,10 +689,30 @@ func TestHubRights(t *testing.T) {
 				t.Fatal(err)
 			}
 			hubs, _ := db.FindHubs(ctx)
-			if h.ViewerMayPost != tc.post || h.ViewerMayEdit != tc.edit || h.ViewerMayInvite != tc.invite ||
-				hubs[0].ViewerMayPost != tc.post || hubs[0].ViewerMayEdit != tc.edit || hubs[0].ViewerMayInvite != tc.invite {
-				t.Fatalf("%s: post %v edit %v invite %v", tc.m.Handle, h.ViewerMayPost, h.ViewerMayEdit, h.ViewerMayInvite)
+			listed := []*sharefair.Hub{h}
+			for _, l := range hubs {
+				if l.ID == rome.ID {
+					listed = append(listed, l)
+				}
 			}
+			if len(listed) != 2 {
+				t.Fatalf("%s: Rome not listed", tc.m.Handle)
+			}
+			for _, h := range listed {
+				if h.ViewerMayPost != tc.post || h.ViewerMayEdit != tc.edit || h.ViewerMayInvite != tc.invite ||
+					h.ViewerMayAppoint != tc.appoint {
+					t.Fatalf("%s: post %v edit %v invite %v appoint %v", tc.m.Handle, h.ViewerMayPost, h.ViewerMayEdit,
+						h.ViewerMayInvite, h.ViewerMayAppoint)
+				}
+			}
+			r, err := db.Rights(ctx)
+			if err != nil || r != tc.network {
+				t.Fatalf("%s: rights %+v, want %+v (%v)", tc.m.Handle, r, tc.network, err)
+			}
+			if (tc.invite || !tc.post) && r.Invite != (tc.invite || tc.network.InviteToNetwork) {
+				t.Fatalf("%s: may invite to the hub %v but across the network %v", tc.m.Handle, tc.invite, r.Invite)
+			}
+
 			_, err = db.CreateThread(ctx, sharefair.NewThread{Title: "t", Body: "b", Audience: sharefair.AudienceHub, Hub: rome.Slug})
 			if (err == nil) != tc.post {
 				t.Errorf("%s: CreateThread = %v, reported may post %v", tc.m.Handle, err, tc.post)
@@ -701,7 +726,37 @@ func TestHubRights(t *testing.T) {
 			if (err == nil) != tc.invite {
 				t.Errorf("%s: CreateInvitation = %v, reported may invite %v", tc.m.Handle, err, tc.invite)
 			}
+			err = db.SetCoordinator(ctx, rome.Slug, "member", false)
+			if (err == nil) != tc.appoint || (err == nil) != r.AppointCoordinators {
+				t.Errorf("%s: SetCoordinator = %v, reported may appoint %v", tc.m.Handle, err, tc.appoint)
+			}
+			_, err = db.CreateHub(ctx, sharefair.NewHub{Name: "Hub of " + tc.m.Handle})
+			if (err == nil) != r.CreateHubs {
+				t.Errorf("%s: CreateHub = %v, reported may create hubs %v", tc.m.Handle, err, r.CreateHubs)
+			}
+			_, err = db.RenameNetwork(ctx, "Network of "+tc.m.Handle)
+			if (err == nil) != r.RenameNetwork {
+				t.Errorf("%s: RenameNetwork = %v, reported may rename %v", tc.m.Handle, err, r.RenameNetwork)
+			}
+			_, _, err = db.CreateInvitation(ctx, sharefair.NewInvitation{Email: tc.m.Handle + "-net@example.org"})
+			if (err == nil) != r.InviteToNetwork {
+				t.Errorf("%s: CreateInvitation without a hub = %v, reported may invite to the network %v", tc.m.Handle, err, r.InviteToNetwork)
+			}
+			bio := "Changed by " + tc.m.Handle
+			_, err = db.UpdateMember(ctx, outsider.ID, sharefair.MemberUpdate{Bio: &bio})
+			if want := r.ManageMembers || tc.m == outsider; (err == nil) != want {
+				t.Errorf("%s: UpdateMember of someone else = %v, want allowed %v", tc.m.Handle, err, want)
+			}
+			_, err = db.CreateMember(ctx, sharefair.NewMember{Email: tc.m.Handle + "-new@example.org", Handle: tc.m.Handle + "_new",
+				Name: "New", Password: "long enough pw"})
+			if (err == nil) != r.ManageMembers {
+				t.Errorf("%s: CreateMember = %v, reported may manage members %v", tc.m.Handle, err, r.ManageMembers)
+			}
 		}
+		if r, err := db.Rights(context.Background()); err != nil || r != (sharefair.NetworkRights{}) {
+			t.Fatalf("rights of nobody = %+v, %v", r, err)
+		}
+
 		th := testutil.MustCreateThread(t, db, member, rome, "Mine", "b")
 		for m, want := range map[*sharefair.Member]bool{admin: true, member: true, coord: false} {
 			got, err := db.FindThreadByID(testutil.As(m), th.ID)
@@ -711,6 +766,20 @@ func TestHubRights(t *testing.T) {
 			_, err = db.RenameThread(testutil.As(m), th.ID, "Renamed")
 			if (err == nil) != want {
 				t.Errorf("%s: RenameThread = %v, reported may rename %v", m.Handle, err, want)
+			}
+		}
+		posts, _, err := db.FindPosts(testutil.As(member), th.ID, sharefair.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m, want := range map[*sharefair.Member]bool{admin: false, member: true, coord: false} {
+			p, err := db.FindPostByID(testutil.As(m), posts[0].ID)
+			if err != nil || p.ViewerMayEdit != want {
+				t.Fatalf("%s may edit: %v, want %v (%v)", m.Handle, p.ViewerMayEdit, want, err)
+			}
+			_, err = db.UpdatePost(testutil.As(m), p.ID, "Edited by "+m.Handle)
+			if (err == nil) != want {
+				t.Errorf("%s: UpdatePost = %v, reported may edit %v", m.Handle, err, want)
 			}
 		}
 	})
@@ -744,5 +813,235 @@ func TestDeviceKey(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRightsReadInTheTransaction checks that a right taken away is
+// honoured by the next write, however fresh the viewer's session: the
+// member a request carries is a snapshot, and a write reads the viewer's
+// role (and their role in the hub) again, inside its transaction.
+func TestRightsReadInTheTransaction(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ex := testutil.MustCreateMember(t, db, "ex", sharefair.RoleAdmin)
+		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+			t.Fatal(err)
+		}
+		th := testutil.MustCreateThread(t, db, admin, nil, "Started by an admin", "b")
+		exCtx := testutil.As(ex) // the snapshot still says admin
+		if err := db.Exec(ctx, `UPDATE members SET role = 'member' WHERE id = $1`, ex.ID); err != nil {
+			t.Fatal(err)
+		}
+		name, bio := "Taken", "Taken"
+		for what, err := range map[string]error{
+			"CreateHub":      second(db.CreateHub(exCtx, sharefair.NewHub{Name: "Lima"})),
+			"UpdateHub":      second(db.UpdateHub(exCtx, rome.Slug, sharefair.HubUpdate{Name: &name})),
+			"SetCoordinator": db.SetCoordinator(exCtx, rome.Slug, "ex", true),
+			"RenameNetwork":  second(db.RenameNetwork(exCtx, "Taken")),
+			"RenameThread":   second(db.RenameThread(exCtx, th.ID, "Taken")),
+			"UpdateMember":   second(db.UpdateMember(exCtx, coord.ID, sharefair.MemberUpdate{Bio: &bio})),
+			"CreateMember": second(db.CreateMember(exCtx, sharefair.NewMember{Email: "n@example.org", Handle: "newbie",
+				Name: "N", Password: "long enough pw"})),
+		} {
+			if code := sharefair.ErrorCode(err); code != sharefair.EFORBIDDEN {
+				t.Errorf("%s by an admin stood down, as their session still says admin: %v, want forbidden", what, err)
+			}
+		}
+		_, _, err := db.CreateInvitation(exCtx, sharefair.NewInvitation{Email: "x@example.org"})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+
+		// Taken away while the write runs: the write waits for the change
+		// and honours it, on either engine.
+		for _, tc := range []struct {
+			name   string
+			revoke string
+			args   []any
+			write  func() error
+		}{
+			{"AdminStoodDown", `UPDATE members SET role = 'member' WHERE id = $1`, []any{admin.ID},
+				func() error { return second(db.CreateHub(testutil.As(admin), sharefair.NewHub{Name: "Quito"})) }},
+			{"CoordinatorStoodDown", `UPDATE hub_members SET role = 'member' WHERE member_id = $1`, []any{coord.ID},
+				func() error {
+					return second(db.UpdateHub(testutil.As(coord), rome.Slug, sharefair.HubUpdate{Name: &name}))
+				}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tx, err := db.BeginWrite(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				if _, err := tx.ExecContext(ctx, tc.revoke, tc.args...); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() { done <- tc.write() }()
+				select {
+				case err := <-done:
+					t.Fatalf("the write did not wait for the change of rights (%v)", err)
+				case <-time.After(300 * time.Millisecond):
+				}
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case err := <-done:
+					testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+				case <-time.After(10 * time.Second):
+					t.Fatal("the write never finished")
+				}
+			})
+		}
+	})
+}
+
+// second returns the error of a call that also returns a value.
+func second[T any](_ T, err error) error { return err }
+
+// TestUniqueViolationsAreConflicts checks that a value taken while a write
+// runs (which its own check cannot see yet) is answered as a conflict on
+// the field, as the database's unique index finds it, on either engine;
+// and that nothing of the refused write is kept.
+func TestUniqueViolationsAreConflicts(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		_, token, err := db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "carla@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		insertMember := `INSERT INTO members (email, handle, name, role, password_hash, created_at, updated_at)
+			VALUES ($1, $2, 'Taken', 'member', 'x', $3, $3)`
+		now := time.Now().UTC()
+		taken := "taken"
+		for _, tc := range []struct {
+			name, field string
+			take        string
+			args        []any
+			write       func() error
+		}{
+			{"CreateMemberHandle", "handle", insertMember, []any{"h1@example.org", "dora", now},
+				func() error {
+					return second(db.CreateMember(testutil.Operator(), sharefair.NewMember{Email: "dora@example.org",
+						Handle: "dora", Name: "Dora", Password: "long enough pw"}))
+				}},
+			{"CreateMemberEmail", "email", insertMember, []any{"eve@example.org", "h2", now},
+				func() error {
+					return second(db.CreateMember(testutil.As(admin), sharefair.NewMember{Email: "eve@example.org",
+						Handle: "eve", Name: "Eve", Password: "long enough pw"}))
+				}},
+			{"AcceptInvitationHandle", "handle", insertMember, []any{"h3@example.org", "carla", now},
+				func() error {
+					return second(db.AcceptInvitation(ctx, token, sharefair.Acceptance{Name: "Carla", Handle: "carla",
+						Password: "long enough pw"}))
+				}},
+			{"UpdateMemberHandle", "handle", insertMember, []any{"h4@example.org", taken, now},
+				func() error {
+					return second(db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{Handle: &taken}))
+				}},
+			{"CreateHubSlug", "slug", `INSERT INTO hubs (slug, name, created_at) VALUES ($1, 'Taken', $2)`, []any{"rome", now},
+				func() error { return second(db.CreateHub(testutil.As(admin), sharefair.NewHub{Name: "Rome"})) }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tx, err := db.BeginWrite(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				if _, err := tx.ExecContext(ctx, tc.take, tc.args...); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() { done <- tc.write() }()
+				time.Sleep(300 * time.Millisecond) // the write reaches the taken value
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				var werr error
+				select {
+				case werr = <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatal("the write never finished")
+				}
+				testutil.AssertCode(t, werr, sharefair.ECONFLICT)
+				if f := sharefair.ErrorFields(werr); f[tc.field] == "" {
+					t.Fatalf("conflict fields = %v, want %s (%v)", f, tc.field, werr)
+				}
+			})
+		}
+		// The refused acceptance used up nothing: the invitation still works.
+		if _, err := db.FindInvitationByToken(ctx, token); err != nil {
+			t.Fatalf("invitation after a refused acceptance: %v", err)
+		}
+		if m, err := db.FindMemberByID(testutil.As(bob), bob.ID); err != nil || m.Handle != "bob" {
+			t.Fatalf("bob after a refused rename: %+v, %v", m, err)
+		}
+	})
+	// Setup names the network and creates its first admin at once: a
+	// handle taken meanwhile leaves the network not set up.
+	t.Run("Setup", func(t *testing.T) {
+		testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+			ctx := context.Background()
+			if ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-IJKL"); err != nil || !ok {
+				t.Fatalf("PrepareSetup = %v, %v", ok, err)
+			}
+			tx, err := db.BeginWrite(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO members (email, handle, name, role, password_hash, created_at, updated_at)
+			VALUES ('someone@example.org', 'ada', 'Taken', 'member', 'x', $1, $1)`, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- second(db.Setup(ctx, sharefair.Setup{Code: "ABCD-EFGH-IJKL", NetworkName: "KM Rome", Email: "ada@example.org",
+					Handle: "ada", Name: "Ada", Password: "a long enough password"}))
+			}()
+			time.Sleep(300 * time.Millisecond)
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			err = <-done
+			testutil.AssertCode(t, err, sharefair.ECONFLICT)
+			if f := sharefair.ErrorFields(err); f["handle"] == "" {
+				t.Fatalf("conflict fields = %v, want handle (%v)", f, err)
+			}
+			if n, err := db.Network(ctx); err != nil || n.SetUp || n.Name != "" {
+				t.Fatalf("network after a refused setup = %+v, %v", n, err)
+			}
+		})
+	})
+}
+
+// TestOpenPathWithURISymbols checks that a SQLite path holding characters
+// a file: URI reads as syntax ("#", "?", "%") opens the database at that
+// very path, with its settings, not another one cut short.
+func TestOpenPathWithURISymbols(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "km#rome?x=1%20")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sharefair.db")
+	db, err := store.Open(context.Background(), store.Options{URL: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no database at %s: %v", path, err)
+	}
+	var fk int
+	var journal string
+	if err := db.QueryRow(context.Background(), "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys = %d, %v", fk, err)
+	}
+	if err := db.QueryRow(context.Background(), "PRAGMA journal_mode").Scan(&journal); err != nil || journal != "wal" {
+		t.Fatalf("journal_mode = %q, %v", journal, err)
 	}
 }

@@ -48,13 +48,19 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 
 // FindThreadByID returns a thread the viewer may see.
 func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, error) {
+	return threadByID(ctx, db.read, id)
+}
+
+// threadByID reads a thread the viewer may see, through q: the read pool,
+// or a write transaction that checks what the viewer may do with it.
+func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, error) {
 	var q query
 	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
 		WHERE vp.author_id = `+q.arg(sharefair.ViewerIDFromContext(ctx))+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`)
 	q.and("t.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
 	var posted bool
-	t, err := scanThread(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted)
+	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted)
 	if err == nil {
 		t.ViewerPosted = posted
 		t.ViewerMayRename = mayRename(sharefair.ViewerFromContext(ctx), t)
@@ -122,8 +128,7 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 
 // CreateThread starts a thread with its opening post.
 func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharefair.Thread, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
+	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
 	if err := nt.Validate(); err != nil {
@@ -134,20 +139,21 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 		return nil, err
 	}
 	var id int64
-	err = db.inTx(ctx, func(tx *Tx) error {
+	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var hubID sql.NullInt64
 		if nt.Audience == sharefair.AudienceHub {
-			var role sql.NullString
-			err := tx.QueryRowContext(ctx, `SELECT h.id, r.role FROM hubs h
-				LEFT JOIN hub_members r ON r.hub_id = h.id AND r.member_id = $1 WHERE h.slug = $2`, v.ID, nt.Hub).
-				Scan(&hubID, &role)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM hubs WHERE slug = $1`, nt.Hub).Scan(&hubID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
 					Fields: map[string]string{"hub": "Choose one of your hubs."}}
 			} else if err != nil {
 				return fmt.Errorf("find hub: %w", err)
 			}
-			if !mayPostIn(v, sharefair.HubRole(role.String)) {
+			role, err := tx.hubRole(ctx, hubID.Int64, v.ID)
+			if err != nil {
+				return err
+			}
+			if !mayPostIn(v, role) {
 				return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Join the hub before starting a thread for it.",
 					Fields: map[string]string{"hub": "Join the hub before starting a thread for it."}}
 			}
@@ -174,33 +180,48 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 
 // RenameThread changes a thread's title; its author or a network admin.
 func (db *DB) RenameThread(ctx context.Context, id int64, title string) (*sharefair.Thread, error) {
-	if _, err := requireViewer(ctx); err != nil {
-		return nil, err
-	}
-	t, err := db.FindThreadByID(ctx, id)
+	var t *sharefair.Thread
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		var err error
+		if t, err = threadByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if !t.ViewerMayRename {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's author may change its title.")
+		}
+		if title, err = sharefair.ValidateThreadTitle(title); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET title = $1 WHERE id = $2`, title, id); err != nil {
+			return fmt.Errorf("rename thread: %w", err)
+		}
+		t.Title = title
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if !t.ViewerMayRename {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's author may change its title.")
-	}
-	title, err = sharefair.ValidateThreadTitle(title)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE threads SET title = $1 WHERE id = $2`, title, id); err != nil {
-		return nil, fmt.Errorf("rename thread: %w", err)
-	}
-	t.Title = title
 	return t, nil
 }
 
-// postSelect returns the columns and joins that read posts as the viewer
-// may see them.
-func postSelect(ctx context.Context, q *query) string {
-	return `SELECT p.id, p.thread_id, a.id, a.handle, a.name, p.attribution, p.source, p.html,
+// The tables a query of posts reads: the posts alone, or with their
+// threads (aliased t) for the visibility rule.
+const (
+	postsAlone     = "posts p"
+	postsInThreads = "posts p JOIN threads t ON t.id = p.thread_id"
+)
+
+// postSelect returns the columns and joins that read posts from the tables
+// from as the viewer may see them; first, if given, are columns placed
+// before the post's.
+func postSelect(ctx context.Context, q *query, from string, first ...string) string {
+	cols := ""
+	for _, c := range first {
+		cols += c + ", "
+	}
+	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, p.attribution, p.source, p.html,
 			p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
-		FROM posts p
+		FROM ` + from + `
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p")
 }
 
@@ -218,6 +239,7 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
 	p.EditedAt = nullTime(edited)
+	p.ViewerMayEdit = mayEditPost(&p)
 	if authorID.Valid {
 		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
 	}
@@ -231,11 +253,11 @@ func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page
 		return nil, 0, err
 	}
 	var q query
-	sel := strings.Replace(postSelect(ctx, &q), "FROM posts p", "FROM posts p JOIN threads t ON t.id = p.thread_id", 1)
+	sel := postSelect(ctx, &q, postsInThreads, "t.post_count")
 	q.and("p.thread_id = " + q.arg(threadID))
 	q.and(threadVisible(ctx, &q, "t"))
 	page = page.Normalize()
-	rows, err := db.read.QueryContext(ctx, strings.Replace(sel, "SELECT ", "SELECT t.post_count, ", 1)+" "+q.whereSQL()+
+	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+
 		" ORDER BY p.id LIMIT "+q.arg(page.Size)+" OFFSET "+q.arg(page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find posts: %w", err)
@@ -273,7 +295,7 @@ func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.P
 		return nil, err
 	}
 	var q query
-	sel := strings.Replace(postSelect(ctx, &q), "FROM posts p", "FROM posts p JOIN threads t ON t.id = p.thread_id", 1)
+	sel := postSelect(ctx, &q, postsInThreads)
 	page = page.Normalize()
 	q.and("p.id IN (SELECT pg.id FROM posts pg WHERE pg.thread_id = " + q.arg(threadID) +
 		" ORDER BY pg.id LIMIT " + q.arg(page.Size) + " OFFSET " + q.arg(page.Offset()) + ")")
@@ -306,11 +328,18 @@ func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.P
 
 // FindPostByID returns a post in a thread the viewer may see.
 func (db *DB) FindPostByID(ctx context.Context, id int64) (*sharefair.Post, error) {
+	return postByID(ctx, db.read, id)
+}
+
+// postByID reads a post in a thread the viewer may see, through qr: the
+// read pool, or a write transaction that checks what the viewer may do
+// with it.
+func postByID(ctx context.Context, qr queryer, id int64) (*sharefair.Post, error) {
 	var q query
-	sel := postSelect(ctx, &q)
+	sel := postSelect(ctx, &q, postsAlone)
 	q.and("p.id = " + q.arg(id))
 	q.and("EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id AND " + threadVisible(ctx, &q, "t") + ")")
-	p, err := scanPost(db.read.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...))
+	p, err := scanPost(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Post")
 	} else if err != nil {
@@ -335,11 +364,10 @@ func (db *DB) PostPosition(ctx context.Context, id int64) (int64, int, error) {
 
 // CreatePost replies to a thread the viewer may see.
 func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sharefair.Post, error) {
-	v, err := requireViewer(ctx)
-	if err != nil {
+	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
-	body, err = sharefair.ValidatePostBody(body)
+	body, err := sharefair.ValidatePostBody(body)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +376,7 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 		return nil, err
 	}
 	var id int64
-	err = db.inTx(ctx, func(tx *Tx) error {
+	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var q query
 		cond := threadVisible(ctx, &q, "t")
 		var n int
@@ -375,40 +403,46 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 	return db.FindPostByID(ctx, id)
 }
 
-// UpdatePost edits a post's body; its author only.
+// UpdatePost edits a post's body; its author only. The body is rendered
+// before the transaction, so that rendering never holds up other writers.
 func (db *DB) UpdatePost(ctx context.Context, id int64, body string) (*sharefair.Post, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
-	p, err := db.FindPostByID(ctx, id)
+	body, err := sharefair.ValidatePostBody(body)
 	if err != nil {
 		return nil, err
-	}
-	if !p.Mine {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it.")
-	}
-	body, err = sharefair.ValidatePostBody(body)
-	if err != nil {
-		return nil, err
-	}
-	if body == p.Source {
-		return p, nil
 	}
 	html, err := db.render(ctx, body)
 	if err != nil {
 		return nil, err
 	}
-	err = db.inTx(ctx, func(tx *Tx) error {
+	var p *sharefair.Post
+	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		var err error
+		if p, err = postByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if !p.ViewerMayEdit {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it.")
+		}
+		if body == p.Source {
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = $1, html = $2, edited_at = $3 WHERE id = $4`,
 			body, html, tx.now, id); err != nil {
 			return fmt.Errorf("update post: %w", err)
 		}
-		return bumpThread(ctx, tx, p.ThreadID)
+		if err := bumpThread(ctx, tx, p.ThreadID); err != nil {
+			return err
+		}
+		p, err = postByID(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.FindPostByID(ctx, id)
+	return p, nil
 }
 
 // bumpThread marks a change to what a thread's pages show of its posts.

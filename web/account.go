@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/server"
@@ -17,50 +19,43 @@ type invitationView struct {
 	Action    string
 }
 
-func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 	n, err := h.svcs.Network.Network(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if n.SetUp {
 		redirect(w, r, "/signin")
-		return
+		return nil
 	}
-	h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"), newForm(nil, nil)))
+	return h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"), newForm(nil, nil)))
 }
 
-func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{
 		Code: f.Get("code"), NetworkName: f.Get("network_name"), Email: f.Get("email"),
 		Handle: f.Get("handle"), Name: f.Get("name"), Password: f.Get("password"),
 	})
 	if err != nil {
-		if isFieldError(err) {
-			f.Del("password")
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), setupPage(h.base(w, r, "Set up"), newForm(f, err)))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Set up", func(p page, f form) (templ.Component, error) { return setupPage(p, f), nil })
 	}
-	h.startSession(w, r, m, "/hubs/new")
+	return h.startSession(w, r, m, "/hubs/new")
 }
 
 // startSession signs m in with a fresh session id and goes on to next.
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharefair.Member, next string) {
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharefair.Member, next string) error {
 	if c, err := r.Cookie(server.SessionCookie); err == nil {
 		_ = h.svcs.Auth.DeleteSession(r.Context(), c.Value)
 	}
 	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	server.SetSessionCookie(w, h.cfg, secret)
 	h.setDeviceCookie(w, h.signIn.NewDevice(m.Email))
 	redirect(w, r, safeNext(next))
+	return nil
 }
 
 // setDeviceCookie marks this browser as one its member signed in from, so
@@ -75,25 +70,24 @@ func (h *Handler) setDeviceCookie(w http.ResponseWriter, value string) {
 		Secure: h.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode, MaxAge: int(auth.DeviceTTL.Seconds())})
 }
 
-func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) error {
 	n, err := h.svcs.Network.Network(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if !n.SetUp {
 		redirect(w, r, "/setup")
-		return
+		return nil
 	}
 	next := safeNext(r.URL.Query().Get("next"))
 	if sharefair.ViewerFromContext(r.Context()) != nil {
 		redirect(w, r, next)
-		return
+		return nil
 	}
-	h.render(w, r, http.StatusOK, signInPage(h.base(w, r, "Sign in"), newForm(nil, nil), next))
+	return h.render(w, r, http.StatusOK, signInPage(h.base(w, r, "Sign in"), newForm(nil, nil), next))
 }
 
-func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	next := safeNext(f.Get("next"))
 	var device string
@@ -104,26 +98,22 @@ func (h *Handler) signInPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code := sharefair.ErrorCode(err)
 		if code != sharefair.EUNAUTHORIZED && code != sharefair.ERATELIMITED {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		server.RetryAfter(w, err)
-		f.Del("password")
-		h.render(w, r, server.Status(code), signInPage(h.base(w, r, "Sign in"), newForm(f, err), next))
-		return
+		return shownAgain(err, "Sign in", func(p page, f form) (templ.Component, error) { return signInPage(p, f, next), nil })
 	}
-	h.startSession(w, r, m, next)
+	return h.startSession(w, r, m, next)
 }
 
-func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(server.SessionCookie); err == nil {
 		if err := h.svcs.Auth.DeleteSession(r.Context(), c.Value); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	server.ClearSessionCookie(w, h.cfg)
 	redirect(w, r, "/signin")
+	return nil
 }
 
 func (h *Handler) invitationView(r *http.Request) (invitationView, error) {
@@ -139,34 +129,26 @@ func (h *Handler) invitationView(r *http.Request) (invitationView, error) {
 	return v, nil
 }
 
-func (h *Handler) joinForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) joinForm(w http.ResponseWriter, r *http.Request) error {
 	inv, err := h.invitationView(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, joinPage(h.base(w, r, "Join"), newForm(nil, nil), inv))
+	return h.render(w, r, http.StatusOK, joinPage(h.base(w, r, "Join"), newForm(nil, nil), inv))
 }
 
-func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) join(w http.ResponseWriter, r *http.Request) error {
 	inv, err := h.invitationView(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := r.PostForm
 	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), r.PathValue("token"), sharefair.Acceptance{
 		Name: f.Get("name"), Handle: f.Get("handle"), Password: f.Get("password"),
 	})
 	if err != nil {
-		if isFieldError(err) {
-			f.Del("password")
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), joinPage(h.base(w, r, "Join"), newForm(f, err), inv))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Join", func(p page, f form) (templ.Component, error) { return joinPage(p, f, inv), nil })
 	}
 	h.setFlash(w, "Welcome, "+m.Name+"! Tell others what you work on: complete your profile below.")
-	h.startSession(w, r, m, "/settings")
+	return h.startSession(w, r, m, "/settings")
 }

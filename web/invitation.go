@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/server"
 )
@@ -40,30 +42,37 @@ func (h *Handler) loadInvitations(r *http.Request, f form) (invitationsView, err
 	return iv, nil
 }
 
-func (h *Handler) invitations(w http.ResponseWriter, r *http.Request) {
-	iv, err := h.loadInvitations(r, newForm(url.Values{"hub": {r.URL.Query().Get("hub")}}, nil))
-	if err != nil {
-		h.fail(w, r, err)
-		return
+// invitationsPage shows the invitation form and the invitations sent.
+func (h *Handler) invitationsPage(r *http.Request) formPage {
+	return func(p page, f form) (templ.Component, error) {
+		iv, err := h.loadInvitations(r, f)
+		if err != nil {
+			return nil, err
+		}
+		return invitationsPage(p, iv), nil
 	}
-	h.render(w, r, http.StatusOK, invitationsPage(h.base(w, r, "Invite people"), iv))
 }
 
-func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) invitations(w http.ResponseWriter, r *http.Request) error {
+	p := h.base(w, r, "Invite people")
+	iv, err := h.loadInvitations(r, newForm(url.Values{"hub": {r.URL.Query().Get("hub")}}, nil))
+	if err != nil {
+		return err
+	}
+	// Someone who may not invite sees the page only for the invitations
+	// they sent (as a coordinator, say), to withdraw them.
+	if !p.Rights.Invite && len(iv.Invitations) == 0 {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Hub coordinators and network admins invite new members. "+
+			"Ask the coordinator of your hub to invite the people you have in mind.")
+	}
+	return h.render(w, r, http.StatusOK, invitationsPage(p, iv))
+}
+
+func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(), sharefair.NewInvitation{Email: f.Get("email"), Hub: f.Get("hub")})
 	if err != nil {
-		if isFieldError(err) {
-			iv, lerr := h.loadInvitations(r, newForm(f, err))
-			if lerr != nil {
-				h.fail(w, r, lerr)
-				return
-			}
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), invitationsPage(h.base(w, r, "Invite people"), iv))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Invite people", h.invitationsPage(r))
 	}
 	link := h.cfg.Absolute("/join/" + token)
 	server.LoggerFrom(r.Context()).Info("invitation created; outgoing mail is not configured, so pass the link on yourself",
@@ -71,20 +80,20 @@ func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) {
 	h.setFlash(w, "Invitation created for "+inv.Email+". Send them this link (valid until "+
 		inv.ExpiresAt.Format("2 Jan 2006")+"): "+link)
 	redirect(w, r, "/invitations")
+	return nil
 }
 
-func (h *Handler) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.svcs.Invitations.RevokeInvitation(r.Context(), id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	h.setFlash(w, "The invitation is withdrawn.")
 	redirect(w, r, "/invitations")
+	return nil
 }
 
 func invitationStatus(p page, inv *sharefair.Invitation, now time.Time) string {

@@ -48,7 +48,7 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(v.Hubs) == 0 && !p.Viewer.IsAdmin() {
+			if !p.Rights.Invite {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p>Hub coordinators and network admins invite new members. Ask the coordinator of your hub to invite the people you have in mind.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -66,7 +66,7 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formField(v.Form, field{Name: "hub", Label: "Hub", Type: "select", Required: !p.Viewer.IsAdmin(), Options: v.Hubs, Hint: hubHint(p.Viewer)}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formField(v.Form, field{Name: "hub", Label: "Hub", Type: "select", Required: !p.Rights.InviteToNetwork, Options: v.Hubs, Hint: hubHint(p.Rights)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -204,8 +204,8 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 	})
 }
 
-func hubHint(v *sharefair.Member) string {
-	if v.IsAdmin() {
+func hubHint(r sharefair.NetworkRights) string {
+	if r.InviteToNetwork {
 		return "The new member joins this hub. Leave empty to invite them to the network only."
 	}
 	return "The new member joins this hub; you may invite people to the hubs you coordinate."

@@ -5,8 +5,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/sharefair/sharefair"
-	"github.com/sharefair/sharefair/server"
 )
 
 // directoryView is what the member directory shows.
@@ -30,40 +31,50 @@ type profileView struct {
 // profileThreads is how many discussions a profile lists.
 const profileThreads = 10
 
-func (h *Handler) members(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+func (h *Handler) members(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	n := pageNumber(r)
-	ms, total, filterErr := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{
+	ms, total, err := h.svcs.Members.FindMembers(r.Context(), sharefair.MemberFilter{
 		Hub: q.Get("hub"), Organisation: q.Get("organisation"), Language: q.Get("language"),
 		Expertise: q.Get("expertise"), Query: q.Get("q"), Page: sharefair.Page{Number: n},
 	})
-	status := http.StatusOK
-	if isFieldError(filterErr) {
-		// A filter that cannot match anything: say so beside it.
-		status = server.Status(sharefair.ErrorCode(filterErr))
-	} else if filterErr != nil {
-		h.fail(w, r, filterErr)
-		return
+	show := func(p page, f form) (templ.Component, error) {
+		v, err := h.loadDirectory(r, f)
+		if err != nil {
+			return nil, err
+		}
+		v.Members, v.Total = ms, total
+		v.Pager = newPager("/members", q, n, total, sharefair.DefaultPageSize)
+		return membersPage(p, v), nil
 	}
+	if err != nil {
+		// A filter that cannot match anything: said beside it.
+		return refused(err, "Members", show)
+	}
+	c, err := show(h.base(w, r, "Members"), newForm(q, nil))
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, c)
+}
+
+// loadDirectory gathers the directory's filters.
+func (h *Handler) loadDirectory(r *http.Request, f form) (directoryView, error) {
+	ctx := r.Context()
 	facets, err := h.svcs.Members.DirectoryFacets(ctx)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return directoryView{}, err
 	}
 	hubs, err := h.svcs.Hubs.FindHubs(ctx)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return directoryView{}, err
 	}
-	v := directoryView{Filter: newForm(q, filterErr), Members: ms, Total: total,
-		Pager:         newPager("/members", q, n, total, sharefair.DefaultPageSize),
-		Organisations: facetOptions(facets.Organisations), Languages: facetOptions(facets.Languages),
+	v := directoryView{Filter: f, Organisations: facetOptions(facets.Organisations), Languages: facetOptions(facets.Languages),
 		Expertise: facetOptions(facets.Expertise)}
 	for _, hub := range hubs {
 		v.Hubs = append(v.Hubs, sharefair.Option{Code: hub.Slug, Name: hub.Name})
 	}
-	h.render(w, r, status, membersPage(h.base(w, r, "Members"), v))
+	return v, nil
 }
 
 func facetOptions(fs []sharefair.Facet) []sharefair.Option {
@@ -74,13 +85,12 @@ func facetOptions(fs []sharefair.Facet) []sharefair.Option {
 	return opts
 }
 
-func (h *Handler) memberProfile(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) memberProfile(w http.ResponseWriter, r *http.Request) error {
 	pv, err := h.loadProfile(r, r.PathValue("handle"))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, memberPage(h.base(w, r, pv.Member.Name), pv))
+	return h.render(w, r, http.StatusOK, memberPage(h.base(w, r, pv.Member.Name), pv))
 }
 
 // loadProfile gathers a profile page; the viewer's own includes tokens.
@@ -103,22 +113,21 @@ func (h *Handler) loadProfile(r *http.Request, handle string) (profileView, erro
 	return pv, nil
 }
 
-func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	v := sharefair.ViewerFromContext(r.Context())
 	m, err := h.svcs.Members.FindMemberByID(r.Context(), v.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	values := url.Values{
 		"name": {m.Name}, "handle": {m.Handle}, "organisation": {m.Organisation}, "title": {m.Title},
 		"city": {m.City}, "country": {m.Country}, "time_zone": {m.TimeZone}, "languages": m.Languages,
 		"expertise": {strings.Join(m.Expertise, ", ")}, "bio": {m.Bio},
 	}
-	h.render(w, r, http.StatusOK, settingsPage(h.base(w, r, "Your profile"), newForm(values, nil)))
+	return h.render(w, r, http.StatusOK, settingsPage(h.base(w, r, "Your profile"), newForm(values, nil)))
 }
 
-func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 	v := sharefair.ViewerFromContext(r.Context())
 	f := r.PostForm
 	str := func(k string) *string { s := f.Get(k); return &s }
@@ -133,51 +142,43 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		Expertise: &tags, Bio: str("bio"),
 	})
 	if err != nil {
-		if isFieldError(err) {
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), settingsPage(h.base(w, r, "Your profile"), newForm(f, err)))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Your profile", func(p page, f form) (templ.Component, error) { return settingsPage(p, f), nil })
 	}
 	h.setFlash(w, "Your profile is saved.")
 	redirect(w, r, memberURL(m.Handle))
+	return nil
 }
 
-func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
 	v := sharefair.ViewerFromContext(r.Context())
 	_, secret, err := h.svcs.Auth.CreateToken(r.Context(), v.ID, r.PostForm.Get("name"))
 	if err != nil {
-		if isFieldError(err) {
-			pv, perr := h.loadProfile(r, v.Handle)
-			if perr != nil {
-				h.fail(w, r, perr)
-				return
+		return refused(err, v.Name, func(p page, f form) (templ.Component, error) {
+			pv, err := h.loadProfile(r, v.Handle)
+			if err != nil {
+				return nil, err
 			}
-			pv.TokenForm = newForm(r.PostForm, err)
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), memberPage(h.base(w, r, v.Name), pv))
-			return
-		}
-		h.fail(w, r, err)
-		return
+			pv.TokenForm = f
+			return memberPage(p, pv), nil
+		})
 	}
 	h.setFlash(w, "Your new token (copy it now; it will not be shown again): "+secret)
 	redirect(w, r, memberURL(v.Handle)+"#tokens-h")
+	return nil
 }
 
-func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	v := sharefair.ViewerFromContext(r.Context())
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.svcs.Auth.RevokeToken(r.Context(), id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	h.setFlash(w, "The token is revoked.")
 	redirect(w, r, memberURL(v.Handle)+"#tokens-h")
+	return nil
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -4,28 +4,24 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/a-h/templ"
+
 	"github.com/sharefair/sharefair"
-	"github.com/sharefair/sharefair/server"
 )
 
-func (h *Handler) networkForm(w http.ResponseWriter, r *http.Request) {
-	if !sharefair.ViewerFromContext(r.Context()).IsAdmin() {
-		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may change the network's settings."))
-		return
-	}
+func (h *Handler) networkForm(w http.ResponseWriter, r *http.Request) error {
 	p := h.base(w, r, "Network settings")
-	h.render(w, r, http.StatusOK, networkPage(p, newForm(url.Values{"name": {p.Network}}, nil)))
+	if !p.Rights.RenameNetwork {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may change the network's settings.")
+	}
+	return h.render(w, r, http.StatusOK, networkPage(p, newForm(url.Values{"name": {p.Network}}, nil)))
 }
 
-func (h *Handler) renameNetwork(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) renameNetwork(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.svcs.Network.RenameNetwork(r.Context(), r.PostForm.Get("name")); err != nil {
-		if isFieldError(err) {
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), networkPage(h.base(w, r, "Network settings"), newForm(r.PostForm, err)))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Network settings", func(p page, f form) (templ.Component, error) { return networkPage(p, f), nil })
 	}
 	h.setFlash(w, "The network's name is saved.")
 	redirect(w, r, "/network")
+	return nil
 }

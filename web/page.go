@@ -18,6 +18,9 @@ type page struct {
 	Path    string
 	Flash   string
 	Viewer  *sharefair.Member
+	// Rights is what the viewer may do across the network, so that the
+	// page offers only what will be allowed.
+	Rights sharefair.NetworkRights
 }
 
 // section names the navigation entry the page belongs to.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +15,8 @@ import (
 )
 
 // TestEveryPageRenders fetches every page as the people who see it, so a
-// broken template fails the build rather than a member.
+// broken template fails the build rather than a member; and checks that
+// each form is offered only to those who may save it.
 func TestEveryPageRenders(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
@@ -24,6 +26,9 @@ func TestEveryPageRenders(t *testing.T) {
 			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
+			member := testutil.MustCreateMember(t, s.DB, "member", sharefair.RoleMember)
+			testutil.MustJoin(t, s.DB, member, rome)
+			outsider := testutil.MustCreateMember(t, s.DB, "outsider", sharefair.RoleMember)
 			th := testutil.MustCreateThread(t, s.DB, coord, rome, "Monthly topic", "Let us *vote*.")
 			_, token, err := s.DB.CreateInvitation(testutil.As(coord), sharefair.NewInvitation{Email: "new@example.org", Hub: "rome"})
 			if err != nil {
@@ -34,16 +39,17 @@ func TestEveryPageRenders(t *testing.T) {
 			}
 			thread := "/threads/" + strconv.FormatInt(th.ID, 10)
 			posts, _, _ := s.DB.FindPosts(testutil.As(coord), th.ID, sharefair.Page{})
-			post := "/posts/" + strconv.FormatInt(posts[0].ID, 10)
+			postPath := "/posts/" + strconv.FormatInt(posts[0].ID, 10)
 
 			pages := map[string][]string{
 				"guest": {"/signin", "/join/" + token},
 				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
-					post + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
+					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
 					"/members/coord", "/members/admin", "/settings", "/invitations", "/invitations?hub=rome"},
 				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network"},
 			}
-			clients := map[string]*http.Client{"guest": s.Browser(t, nil), "coordinator": s.Browser(t, coord), "admin": s.Browser(t, s.Admin)}
+			clients := map[string]*http.Client{"guest": s.Browser(t, nil), "coordinator": s.Browser(t, coord), "admin": s.Browser(t, s.Admin),
+				"member": s.Browser(t, member), "outsider": s.Browser(t, outsider)}
 			for who, paths := range pages {
 				for _, p := range paths {
 					r := get(t, clients[who], s, p)
@@ -62,7 +68,77 @@ func TestEveryPageRenders(t *testing.T) {
 					})
 				}
 			}
-			wantRedirect(t, get(t, clients["coordinator"], s, post), thread+"#p")
+			wantRedirect(t, get(t, clients["coordinator"], s, postPath), thread+"#p")
+
+			// Each form is offered (its page served, the link or button to
+			// it shown) to those who may save it, and to nobody else: they
+			// are refused its page and its saving alike, with 404 where
+			// what it changes is hidden from them.
+			for _, o := range []struct {
+				name   string
+				on     string // the page that offers the form
+				link   string // the link or button to it there
+				form   string // the form's own page; "" when on the page itself
+				save   string
+				values url.Values
+				may    []string
+				hidden []string // for whom the thing does not exist
+			}{
+				{"RenameThread", thread, `a[href="` + thread + `/edit"]`, thread + "/edit", thread + "/edit",
+					url.Values{"title": {"Taken"}}, []string{"coordinator", "admin"}, []string{"outsider"}},
+				{"EditPost", thread, `a[href="` + postPath + `/edit"]`, postPath + "/edit", postPath + "/edit",
+					url.Values{"body": {"Taken"}}, []string{"coordinator"}, []string{"outsider"}},
+				{"EditHub", "/hubs/rome", `a[href="/hubs/rome/edit"]`, "/hubs/rome/edit", "/hubs/rome/edit",
+					url.Values{"name": {"Taken"}, "description": {""}}, []string{"coordinator", "admin"}, nil},
+				{"CreateHub", "/hubs", `a[href="/hubs/new"]`, "/hubs/new", "/hubs",
+					url.Values{"name": {"Lima"}}, []string{"admin"}, nil},
+				{"NetworkSettings", "/hubs", `a[href="/network"]`, "/network", "/network",
+					url.Values{"name": {"Taken"}}, []string{"admin"}, nil},
+				{"Invite", "/", `header nav a[href="/invitations"]`, "/invitations", "/invitations",
+					url.Values{"email": {"x@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
+				{"InviteToHub", "/hubs/rome", `a[href="/invitations?hub=rome"]`, "/invitations?hub=rome", "/invitations",
+					url.Values{"email": {"y@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
+				{"AppointCoordinator", "/hubs/rome", `form[action="/hubs/rome/coordinators"]`, "", "/hubs/rome/coordinators",
+					url.Values{"handle": {"member"}, "coordinator": {"yes"}}, []string{"admin"}, nil},
+				{"StartHubThread", "/hubs/rome", `a[href="/threads/new?hub=rome"]`, "", "/threads",
+					url.Values{"title": {"t"}, "body": {"b"}, "audience": {"hub:rome"}}, []string{"coordinator", "admin", "member"}, nil},
+			} {
+				t.Run(o.name, func(t *testing.T) {
+					for _, who := range []string{"admin", "coordinator", "member", "outsider"} {
+						c := clients[who]
+						may, hidden := slices.Contains(o.may, who), slices.Contains(o.hidden, who)
+						refusal := http.StatusForbidden
+						if hidden {
+							refusal = http.StatusNotFound
+						}
+						r := get(t, c, s, o.on)
+						if hidden {
+							wantStatus(t, r, http.StatusNotFound)
+						} else {
+							wantStatus(t, r, http.StatusOK)
+							if n := r.Doc.Find(o.link).Length(); (n > 0) != may {
+								t.Errorf("%s as %s: %d of %s, want offered %v", o.on, who, n, o.link, may)
+							}
+						}
+						if o.form != "" {
+							want := http.StatusOK
+							if !may {
+								want = refusal
+							}
+							if r := get(t, c, s, o.form); r.StatusCode != want {
+								t.Errorf("GET %s as %s: status %d, want %d", o.form, who, r.StatusCode, want)
+							} else if !may && r.Doc.Find(`form[action="`+o.save+`"]`).Length() != 0 {
+								t.Errorf("GET %s as %s: the refusal still holds the form", o.form, who)
+							}
+						}
+						if !may {
+							if r := post(t, c, s, o.save, o.values); r.StatusCode != refusal {
+								t.Errorf("POST %s as %s: status %d, want %d", o.save, who, r.StatusCode, refusal)
+							}
+						}
+					}
+				})
+			}
 		})
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/sharefair/sharefair"
-	"github.com/sharefair/sharefair/server"
 )
 
 // threadView is what the thread page shows.
@@ -20,43 +21,39 @@ type threadView struct {
 // homeThreads is how many discussions the home page lists.
 const homeThreads = 20
 
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if sharefair.ViewerFromContext(ctx) == nil {
 		n, err := h.svcs.Network.Network(ctx)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if !n.SetUp {
 			redirect(w, r, "/setup")
 		} else {
 			redirect(w, r, "/signin")
 		}
-		return
+		return nil
 	}
 	threads, total, err := h.svcs.Threads.FindThreads(ctx, sharefair.ThreadFilter{Page: sharefair.Page{Size: homeThreads}, NoTotal: true})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hubs, err := h.svcs.Hubs.FindHubs(ctx)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, homePage(h.base(w, r, "Home"), threads, total > len(threads), hubs))
+	return h.render(w, r, http.StatusOK, homePage(h.base(w, r, "Home"), threads, total > len(threads), hubs))
 }
 
-func (h *Handler) threads(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) threads(w http.ResponseWriter, r *http.Request) error {
 	n := pageNumber(r)
 	threads, total, err := h.svcs.Threads.FindThreads(r.Context(), sharefair.ThreadFilter{Page: sharefair.Page{Number: n}})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg := newPager("/threads", r.URL.Query(), n, total, sharefair.DefaultPageSize)
-	h.render(w, r, http.StatusOK, threadsPage(h.base(w, r, "Discussions"), threads, pg))
+	return h.render(w, r, http.StatusOK, threadsPage(h.base(w, r, "Discussions"), threads, pg))
 }
 
 // audiences lists who the viewer may start a thread for: the network, and
@@ -75,20 +72,30 @@ func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
 	return opts, nil
 }
 
-func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) {
-	opts, err := h.audiences(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+// startThreadPage shows the form that starts a discussion.
+func (h *Handler) startThreadPage(r *http.Request) formPage {
+	return func(p page, f form) (templ.Component, error) {
+		opts, err := h.audiences(r)
+		if err != nil {
+			return nil, err
+		}
+		return newThreadPage(p, f, opts), nil
 	}
+}
+
+func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 	values := url.Values{"audience": {"network"}}
 	if hub := r.URL.Query().Get("hub"); hub != "" {
 		values.Set("audience", "hub:"+hub)
 	}
-	h.render(w, r, http.StatusOK, newThreadPage(h.base(w, r, "Start a discussion"), newForm(values, nil), opts))
+	c, err := h.startThreadPage(r)(h.base(w, r, "Start a discussion"), newForm(values, nil))
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, c)
 }
 
-func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience"))}
 	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
@@ -96,22 +103,14 @@ func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := h.svcs.Threads.CreateThread(r.Context(), nt)
 	if err != nil {
-		if isFieldError(err) {
-			if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
-				fields["audience"] = fields["hub"]
-			}
-			opts, oerr := h.audiences(r)
-			if oerr != nil {
-				h.fail(w, r, oerr)
-				return
-			}
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), newThreadPage(h.base(w, r, "Start a discussion"), newForm(f, err), opts))
-			return
+		// The form chooses the hub in its audience field.
+		if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
+			fields["audience"] = fields["hub"]
 		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Start a discussion", h.startThreadPage(r))
 	}
 	redirect(w, r, threadURL(t.ID))
+	return nil
 }
 
 // loadThread gathers one page of a thread for its page. The page's posts
@@ -164,139 +163,122 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	return tv, nil
 }
 
-func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p := h.base(w, r, "")
 	v, err := h.loadThread(r, p, id, pageNumber(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p.Title = v.Thread.Title
-	h.render(w, r, http.StatusOK, threadPage(p, v))
+	return h.render(w, r, http.StatusOK, threadPage(p, v))
 }
 
-func (h *Handler) reply(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	post, err := h.svcs.Threads.CreatePost(r.Context(), id, r.PostForm.Get("body"))
 	if err != nil {
-		if !isFieldError(err) {
-			h.fail(w, r, err)
-			return
-		}
-		t, terr := h.svcs.Threads.FindThreadByID(r.Context(), id)
-		if terr != nil {
-			h.fail(w, r, terr)
-			return
-		}
-		p := h.base(w, r, t.Title)
-		v, verr := h.loadThread(r, p, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
-		if verr != nil {
-			h.fail(w, r, verr)
-			return
-		}
-		v.Form = newForm(r.PostForm, err)
-		h.render(w, r, server.Status(sharefair.ErrorCode(err)), threadPage(p, v))
-		return
+		return refused(err, "", func(p page, f form) (templ.Component, error) {
+			// The reply form sits below the thread's last page.
+			t, err := h.svcs.Threads.FindThreadByID(r.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			p.Title = t.Title
+			v, err := h.loadThread(r, p, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
+			if err != nil {
+				return nil, err
+			}
+			v.Form = f
+			return threadPage(p, v), nil
+		})
 	}
-	h.goToPost(w, r, post.ID)
+	return h.goToPost(w, r, post.ID)
 }
 
 // goToPost redirects to the thread page holding a post, at the post.
-func (h *Handler) goToPost(w http.ResponseWriter, r *http.Request, id int64) {
+func (h *Handler) goToPost(w http.ResponseWriter, r *http.Request, id int64) error {
 	threadID, pos, err := h.svcs.Threads.PostPosition(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	to := threadURL(threadID)
 	if n := sharefair.PageCount(pos, sharefair.PostsPerPage); n > 1 {
 		to += "?page=" + itoa(n)
 	}
 	redirect(w, r, to+"#"+postAnchor(id))
+	return nil
 }
 
-func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) post(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.goToPost(w, r, id)
+	return h.goToPost(w, r, id)
 }
 
-func (h *Handler) editPostForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) editPostForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	post, err := h.svcs.Threads.FindPostByID(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !post.Mine {
-		h.fail(w, r, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it."))
-		return
+	if !post.ViewerMayEdit {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may edit it.")
 	}
-	h.render(w, r, http.StatusOK, editPostPage(h.base(w, r, "Edit your post"), newForm(url.Values{"body": {post.Source}}, nil), post))
+	return h.render(w, r, http.StatusOK, editPostPage(h.base(w, r, "Edit your post"), newForm(url.Values{"body": {post.Source}}, nil), post))
 }
 
-func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	post, err := h.svcs.Threads.UpdatePost(r.Context(), id, r.PostForm.Get("body"))
 	if err != nil {
-		if isFieldError(err) {
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), editPostPage(h.base(w, r, "Edit your post"), newForm(r.PostForm, err), &sharefair.Post{ID: id}))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Edit your post", func(p page, f form) (templ.Component, error) {
+			return editPostPage(p, f, &sharefair.Post{ID: id}), nil
+		})
 	}
-	h.goToPost(w, r, post.ID)
+	return h.goToPost(w, r, post.ID)
 }
 
-func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	t, err := h.svcs.Threads.FindThreadByID(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, editThreadPage(h.base(w, r, "Edit the title"), newForm(url.Values{"title": {t.Title}}, nil), t))
+	if !t.ViewerMayRename {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's author may change its title.")
+	}
+	return h.render(w, r, http.StatusOK, editThreadPage(h.base(w, r, "Edit the title"), newForm(url.Values{"title": {t.Title}}, nil), t))
 }
 
-func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	t, err := h.svcs.Threads.RenameThread(r.Context(), id, r.PostForm.Get("title"))
 	if err != nil {
-		if isFieldError(err) {
-			h.render(w, r, server.Status(sharefair.ErrorCode(err)), editThreadPage(h.base(w, r, "Edit the title"), newForm(r.PostForm, err), &sharefair.Thread{ID: id}))
-			return
-		}
-		h.fail(w, r, err)
-		return
+		return refused(err, "Edit the title", func(p page, f form) (templ.Component, error) {
+			return editThreadPage(p, f, &sharefair.Thread{ID: id}), nil
+		})
 	}
 	redirect(w, r, threadURL(t.ID))
+	return nil
 }

@@ -71,18 +71,18 @@ func (h *Handler) allowed(r *http.Request) string {
 func (h *Handler) routes() {
 	m := h.mux
 	m.Handle("GET /static/", staticHandler())
-	m.HandleFunc("GET /{$}", h.home)
-	m.HandleFunc("GET /setup", h.setupForm)
-	m.HandleFunc("POST /setup", h.form(h.setup))
-	m.HandleFunc("GET /signin", h.signInForm)
-	m.HandleFunc("POST /signin", h.form(h.signInPost))
-	m.HandleFunc("POST /signout", h.signOut)
-	m.HandleFunc("GET /join/{token}", h.joinForm)
-	m.HandleFunc("POST /join/{token}", h.form(h.join))
+	m.HandleFunc("GET /{$}", h.serve(h.home))
+	m.HandleFunc("GET /setup", h.serve(h.setupForm))
+	m.HandleFunc("POST /setup", h.form(h.serve(h.setup)))
+	m.HandleFunc("GET /signin", h.serve(h.signInForm))
+	m.HandleFunc("POST /signin", h.form(h.serve(h.signInPost)))
+	m.HandleFunc("POST /signout", h.serve(h.signOut))
+	m.HandleFunc("GET /join/{token}", h.serve(h.joinForm))
+	m.HandleFunc("POST /join/{token}", h.form(h.serve(h.join)))
 
 	// Everything else is for signed-in members.
-	page := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.member(fn)) }
-	submit := func(pattern string, fn http.HandlerFunc) { m.HandleFunc(pattern, h.member(h.form(fn))) }
+	page := func(pattern string, fn handlerFunc) { m.HandleFunc(pattern, h.member(h.serve(fn))) }
+	submit := func(pattern string, fn handlerFunc) { m.HandleFunc(pattern, h.member(h.form(h.serve(fn)))) }
 
 	page("GET /threads", h.threads)
 	page("GET /threads/new", h.newThreadForm)
@@ -154,6 +154,12 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, title string) pag
 	if n, err := h.svcs.Network.Network(r.Context()); err == nil {
 		p.Network = n.Name
 	}
+	// Without its rights a page offers less, never more; the services
+	// refuse what the viewer may not do in any case.
+	var err error
+	if p.Rights, err = h.svcs.Network.Rights(r.Context()); err != nil {
+		server.LoggerFrom(r.Context()).Warn("network rights", "err", err)
+	}
 	if p.Network == "" {
 		p.Network = "Sharefair"
 	}
@@ -162,19 +168,19 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, title string) pag
 
 // render writes a page with the given status. It renders into a buffer
 // first, so that a failure mid-way becomes an error page, not half a page.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
-// fail renders the error page for err.
+// fail renders the error page for err: the one place errors are answered.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	d := server.ErrorDetailOf(r, err)
 	server.RetryAfter(w, err)

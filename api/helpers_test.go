@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -384,35 +382,6 @@ type listOf[T any] struct {
 	PerPage int `json:"per_page"`
 	Total   int `json:"total"`
 	Pages   int `json:"pages"`
-}
-
-// corpusPath finds a file of ../shared/corpora beside the module root, or
-// in SHAREFAIR_CORPORA. It skips (fails in CI) when the file is missing.
-func corpusPath(t *testing.T, name string) string {
-	t.Helper()
-	var dirs []string
-	if d := os.Getenv("SHAREFAIR_CORPORA"); d != "" {
-		dirs = append(dirs, d)
-	}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dirs = append(dirs, filepath.Join(d, "..", "shared", "corpora"))
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	testutil.SkipOrFail(t, "corpus "+name+" not found: put it in ../shared/corpora beside the module root or set SHAREFAIR_CORPORA (looked in "+strings.Join(dirs, ", ")+")")
-	return ""
 }
 
 // path formats a request path.

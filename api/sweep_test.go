@@ -135,7 +135,7 @@ func expectStored(t *testing.T, where string, f textField, s, got string) {
 
 func loadNaughtyStrings(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(corpusPath(t, "blns.json"))
+	b, err := os.ReadFile(testutil.CorpusPath(t, "blns.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

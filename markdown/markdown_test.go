@@ -2,15 +2,14 @@ package markdown
 
 import (
 	"bufio"
-	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sharefair/sharefair/internal/testenv"
 	"golang.org/x/net/html"
 )
 
@@ -331,29 +330,6 @@ func TestRenderConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-// corpusPath returns where the named shared corpus file should be: in
-// $SHAREFAIR_CORPORA, or ../shared/corpora relative to the directory holding go.mod.
-func corpusPath(t *testing.T, name string) string {
-	t.Helper()
-	if dir := os.Getenv("SHAREFAIR_CORPORA"); dir != "" {
-		return filepath.Join(dir, name)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpora", name)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return filepath.Join("..", "shared", "corpora", name) // no go.mod: report the conventional place
-		}
-		dir = parent
-	}
-}
-
 // forbiddenElements must never appear in rendered output.
 var forbiddenElements = map[string]bool{
 	"script": true, "iframe": true, "object": true, "embed": true, "style": true,
@@ -411,14 +387,10 @@ func assertSafe(t *testing.T, src, out string) bool {
 }
 
 func TestRenderXSSCorpus(t *testing.T) {
-	path := corpusPath(t, "xss-payloadbox.txt")
+	path := testenv.CorpusPath(t, "xss-payloadbox.txt")
 	f, err := os.Open(path)
 	if err != nil {
-		msg := fmt.Sprintf("XSS corpus not available (%v): put xss-payloadbox.txt in ../shared/corpora/ beside the project root, or set SHAREFAIR_CORPORA to the directory holding it", err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		t.Fatal(err)
 	}
 	defer f.Close()
 

@@ -22,6 +22,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sharefair/sharefair/internal/testenv"
 )
 
 // event is one line of `go test -json` (see `go doc test2json`).
@@ -36,8 +38,8 @@ type event struct {
 	FailedBuild string
 }
 
-// skipMarker is what testutil.SkipOrFail prints when it skips.
-const skipMarker = "sharefair-skip:"
+// skipMarker is what testenv.SkipOrFail prints when it skips.
+const skipMarker = testenv.SkipMarker
 
 // maxLines bounds how much of one test's output is shown, so that one
 // noisy failure cannot bury the others.

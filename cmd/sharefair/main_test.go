@@ -21,6 +21,7 @@ import (
 
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/internal/testenv"
 )
 
 // cheap keeps password hashing fast in these tests, through the same
@@ -190,7 +191,7 @@ type serving struct {
 func startServe(t *testing.T, args ...string) *serving {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("builds the binary")
+		testenv.SkipOrFail(t, "-short: this test builds the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "sharefair")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

@@ -1,56 +1,17 @@
 package testutil
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/sharefair/sharefair/internal/testenv"
 )
 
-// CorporaEnv names the variable that may point at the directory of shared
-// test corpora (blns.json, xss-payloadbox.txt); by default they are in
-// ../shared/corpora beside the module root.
-const CorporaEnv = "SHAREFAIR_CORPORA"
+// CorporaEnv names the variable that may point at the shared test corpora.
+const CorporaEnv = testenv.CorporaEnv
 
-// CorpusPath returns the path of the named shared corpus file. It looks in
-// $SHAREFAIR_CORPORA, then in ../shared/corpora beside the directory holding
-// go.mod (tests run in their package's directory, so the root is found by
-// walking up). When the file is in neither place the test skips, or fails
-// under CI=true, saying where to put it.
+// CorpusPath returns the path of the named shared corpus file, or skips
+// (fails in CI) saying where to put it; see testenv.CorpusPath.
 func CorpusPath(t testing.TB, name string) string {
 	t.Helper()
-	var dirs []string
-	if d := os.Getenv(CorporaEnv); d != "" {
-		dirs = append(dirs, d)
-	}
-	if root, ok := moduleRoot(); ok {
-		dirs = append(dirs, filepath.Join(root, "..", "shared", "corpora"))
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	SkipOrFail(t, "corpus "+name+" not found: put it in ../shared/corpora beside the project root, or set "+
-		CorporaEnv+" to the directory holding it (looked in: "+strings.Join(dirs, ", ")+")")
-	return ""
-}
-
-// moduleRoot walks up from the working directory to the one holding go.mod.
-func moduleRoot() (string, bool) {
-	d, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, true
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", false
-		}
-		d = parent
-	}
+	return testenv.CorpusPath(t, name)
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/sharefair/sharefair/internal/testenv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,15 +30,12 @@ const PostgresEnv = "SHAREFAIR_TEST_DATABASE_URL"
 var CheapHash = auth.HashParams{MemoryKiB: 64, Iterations: 1, Parallelism: 1, Concurrent: 8}
 
 // InCI reports whether the tests run in CI, where nothing may be skipped.
-func InCI() bool { return os.Getenv("CI") == "true" }
+func InCI() bool { return testenv.InCI() }
 
-// SkipOrFail skips the test with msg, or fails it in CI.
+// SkipOrFail skips the test with msg, or fails it in CI; see testenv.SkipOrFail.
 func SkipOrFail(t testing.TB, msg string) {
 	t.Helper()
-	if InCI() {
-		t.Fatalf("sharefair-skip-forbidden: %s (CI=true: this test must run)", msg)
-	}
-	t.Skipf("sharefair-skip: %s", msg)
+	testenv.SkipOrFail(t, msg)
 }
 
 // Engine names a database engine under test.

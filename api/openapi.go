@@ -26,6 +26,8 @@ import (
 //go:embed openapi.json
 var OpenAPI []byte
 
+//go:generate sh -c "go run ../cmd/sharefair openapi > openapi.json"
+
 func (h *Handler) getOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")

@@ -114,10 +114,19 @@ func schemaName(t reflect.Type) string {
 // types it names.
 func GenerateOpenAPI() ([]byte, error) {
 	r := openapi3.NewReflector()
+	named := map[string]reflect.Type{} // schema name → the type it describes
+	var clash error
 	r.Spec.Openapi = "3.0.3"
 	r.Spec.Info.WithTitle("Sharefair API").WithVersion("1").WithDescription(apiDescription)
 	r.DefaultOptions = append(r.DefaultOptions,
-		jsonschema.InterceptDefName(func(t reflect.Type, _ string) string { return schemaName(t) }),
+		jsonschema.InterceptDefName(func(t reflect.Type, _ string) string {
+			name := schemaName(t)
+			if other, ok := named[name]; ok && other != t && clash == nil {
+				clash = fmt.Errorf("types %v and %v would both be schema %s: name one in schemaNames", other, t, name)
+			}
+			named[name] = t
+			return name
+		}),
 		jsonschema.InterceptProp(requireAnswered),
 		jsonschema.InterceptSchema(closeObjects),
 		jsonschema.InterceptNullability(answerNullability),
@@ -206,6 +215,22 @@ func GenerateOpenAPI() ([]byte, error) {
 			}}}
 		}
 		comps.ResponsesEns().WithMapOfResponseOrRefValuesItem(e[0], openapi3.ResponseOrRef{Response: &resp})
+	}
+
+	if clash != nil {
+		return nil, clash
+	}
+
+	// A parameter's description is said once, beside it, not again in its
+	// schema.
+	for _, item := range r.Spec.Paths.MapOfPathItemValues {
+		for _, op := range item.MapOfOperationValues {
+			for _, prm := range op.Parameters {
+				if p := prm.Parameter; p != nil && p.Schema != nil && p.Schema.Schema != nil {
+					p.Schema.Schema.Description = nil
+				}
+			}
+		}
 	}
 
 	// A component is never null itself; where a use may be null, it says

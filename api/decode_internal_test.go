@@ -1,0 +1,39 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/sharefair/sharefair"
+)
+
+// TestCheckNames covers what no body of today's API reaches through
+// encoding/json: a name given twice inside a nested object or one in an
+// array, and a wrongly cased name beside nested values.
+func TestCheckNames(t *testing.T) {
+	names := map[string]bool{"title": true, "tags": true, "meta": true}
+	for _, c := range []struct {
+		body, field string // field "" when the body is accepted
+	}{
+		{`{"title":"a","tags":[{"x":1},{"x":2}],"meta":{"a":{"b":1},"c":[1,[2]]}}`, ""},
+		{`{"meta":{"a":1,"a":2}}`, "a"},
+		{`{"tags":[{"x":1,"y":{"z":1,"z":2}}]}`, "z"},
+		{`{"tags":[[{"k":1,"k":1}]]}`, "k"},
+		{`{"meta":{"x":{}},"TITLE":"a"}`, "TITLE"},
+		{`{"meta":{"Title":1}}`, ""}, // case is checked at the top level only
+		{`{"title":"a","tags":[],"title":"b"}`, "title"},
+	} {
+		err := checkNames([]byte(c.body), names)
+		got := ""
+		if err != nil {
+			if sharefair.ErrorCode(err) != sharefair.EBADREQUEST {
+				t.Errorf("%s: %v is not a bad request", c.body, err)
+			}
+			for f := range sharefair.ErrorFields(err) {
+				got = f
+			}
+		}
+		if got != c.field || (err == nil) != (c.field == "") {
+			t.Errorf("%s: refused naming %q (%v), want %q", c.body, got, err, c.field)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sharefair/sharefair"
@@ -34,6 +38,31 @@ func TestCheckNames(t *testing.T) {
 		}
 		if got != c.field || (err == nil) != (c.field == "") {
 			t.Errorf("%s: refused naming %q (%v), want %q", c.body, got, err, c.field)
+		}
+	}
+}
+
+// TestHandlersReadParamsStructs keeps handlers from reading the path or
+// query themselves: what they read must come through their parameters
+// struct, which is what the document describes.
+func TestHandlersReadParamsStructs(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{"params.go": true, "api.go": true} // the binder; checkURL's check of every value
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || allowed[f] {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"PathValue(", "URL.Query()", "URL.RawQuery", "FormValue("} {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s reads %s itself; add the parameter to the operation's parameters struct", f, s)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -62,6 +63,64 @@ func TestHandlersReadParamsStructs(t *testing.T) {
 		for _, s := range []string{"PathValue(", "URL.Query()", "URL.RawQuery", "FormValue("} {
 			if bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s reads %s itself; add the parameter to the operation's parameters struct", f, s)
+			}
+		}
+	}
+}
+
+// TestParamsStructs checks every operation's parameters struct is one
+// bindParams reads fully: each field is a path or query parameter of a
+// kind it parses, numbers carry their bounds, path numbers say what they
+// name, and each of the path's wildcards has its field.
+func TestParamsStructs(t *testing.T) {
+	for _, rt := range (&Handler{}).routeTable() {
+		fields := map[string]string{} // name → in
+		if rt.ep.params != nil {
+			var walk func(typ reflect.Type)
+			walk = func(typ reflect.Type) {
+				for i := range typ.NumField() {
+					f := typ.Field(i)
+					if f.Anonymous && f.Type.Kind() == reflect.Struct {
+						walk(f.Type)
+						continue
+					}
+					in, name := "path", f.Tag.Get("path")
+					if name == "" {
+						in, name = "query", f.Tag.Get("query")
+					}
+					if name == "" {
+						t.Errorf("%s %s: field %s is neither a path nor a query parameter", rt.method, rt.pattern, f.Name)
+						continue
+					}
+					fields[name] = in
+					switch f.Type.Kind() {
+					case reflect.String:
+					case reflect.Int, reflect.Int64:
+						if f.Tag.Get("minimum") == "" || (in == "query" && f.Tag.Get("maximum") == "") {
+							t.Errorf("%s %s: number %s has no bounds", rt.method, rt.pattern, name)
+						}
+						if in == "path" && f.Tag.Get("what") == "" {
+							t.Errorf("%s %s: path number %s does not say what it names", rt.method, rt.pattern, name)
+						}
+					default:
+						t.Errorf("%s %s: %s is a %s, which bindParams does not read", rt.method, rt.pattern, name, f.Type.Kind())
+					}
+				}
+			}
+			walk(reflect.TypeOf(rt.ep.params))
+		}
+		for _, seg := range strings.Split(rt.pattern, "/") {
+			if name, ok := strings.CutPrefix(seg, "{"); ok {
+				name = strings.TrimSuffix(name, "}")
+				if fields[name] != "path" {
+					t.Errorf("%s %s: wildcard %s has no path field", rt.method, rt.pattern, name)
+				}
+				delete(fields, name)
+			}
+		}
+		for name, in := range fields {
+			if in == "path" {
+				t.Errorf("%s %s: path field %s is not in the pattern", rt.method, rt.pattern, name)
 			}
 		}
 	}

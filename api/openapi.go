@@ -161,7 +161,11 @@ func GenerateOpenAPI() ([]byte, error) {
 			oc.AddReqStructure(rt.ep.params)
 		}
 		if rt.ep.body != nil {
-			oc.AddReqStructure(rt.ep.body)
+			oc.AddReqStructure(rt.ep.body, openapi.WithCustomize(func(cor openapi.ContentOrReference) {
+				if rb, ok := cor.(*openapi3.RequestBodyOrRef); ok && rb.RequestBody != nil {
+					rb.RequestBody.WithRequired(true)
+				}
+			}))
 		}
 		for _, status := range rt.statuses() {
 			if e, ok := errorResponses[status]; ok {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sharefair/sharefair"
@@ -63,55 +64,63 @@ func TestParamsHostile(t *testing.T) {
 		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].pattern+ops[i].method < ops[j].pattern+ops[j].method })
 
+		var mu sync.Mutex
 		seen := map[string]map[int]int{} // operation → status → count
 		sent := 0
-		for _, o := range ops {
-			operation := d.Paths.Value(o.pattern).GetOperation(o.method)
-			for _, pref := range operation.Parameters {
-				prm := pref.Value
-				t.Run(o.method+" "+o.pattern+" "+prm.In+":"+prm.Name, func(t *testing.T) {
-					c := v.admin.as(t)
-					for _, bad := range hostileValues {
-						if bad == "" && prm.In == "path" {
-							continue // an empty segment is no value: ServeMux redirects to the cleaned path
-						}
-						u := o.pattern
-						query := url.Values{}
-						for _, other := range operation.Parameters {
-							name, val := other.Value.Name, ordinary[other.Value.Name]
-							if name == "id" {
-								val = idFor(o.pattern)
+		// The parameters are swept in parallel (the group waits for them
+		// all): most of the time is spent waiting on the database.
+		t.Run("sweep", func(t *testing.T) {
+			for _, o := range ops {
+				operation := d.Paths.Value(o.pattern).GetOperation(o.method)
+				for _, pref := range operation.Parameters {
+					prm := pref.Value
+					t.Run(o.method+" "+o.pattern+" "+prm.In+":"+prm.Name, func(t *testing.T) {
+						t.Parallel()
+						c := v.admin.as(t)
+						for _, bad := range hostileValues {
+							if bad == "" && prm.In == "path" {
+								continue // an empty segment is no value: ServeMux redirects to the cleaned path
 							}
-							if other.Value == prm {
-								val = bad
-							}
-							switch other.Value.In {
-							case "path":
-								u = strings.Replace(u, "{"+name+"}", url.PathEscape(val), 1)
-							case "query":
+							u := o.pattern
+							query := url.Values{}
+							for _, other := range operation.Parameters {
+								name, val := other.Value.Name, ordinary[other.Value.Name]
+								if name == "id" {
+									val = idFor(o.pattern)
+								}
 								if other.Value == prm {
-									query.Set(name, val)
+									val = bad
+								}
+								switch other.Value.In {
+								case "path":
+									u = strings.Replace(u, "{"+name+"}", url.PathEscape(val), 1)
+								case "query":
+									if other.Value == prm {
+										query.Set(name, val)
+									}
 								}
 							}
+							if len(query) > 0 {
+								u += "?" + query.Encode()
+							}
+							var body any
+							if operation.RequestBody != nil {
+								body = "{}"
+							}
+							r := c.do(o.method, u, body)
+							mu.Lock()
+							key := o.method + " " + o.pattern
+							if seen[key] == nil {
+								seen[key] = map[int]int{}
+							}
+							seen[key][r.Status]++
+							sent++
+							mu.Unlock()
 						}
-						if len(query) > 0 {
-							u += "?" + query.Encode()
-						}
-						var body any
-						if operation.RequestBody != nil {
-							body = "{}"
-						}
-						r := c.do(o.method, u, body)
-						key := o.method + " " + o.pattern
-						if seen[key] == nil {
-							seen[key] = map[int]int{}
-						}
-						seen[key][r.Status]++
-						sent++
-					}
-				})
+					})
+				}
 			}
-		}
+		})
 		t.Logf("%d requests; statuses by operation: %v", sent, seen)
 		// The sweep reaches refusals of each kind.
 		for key, status := range map[string]int{

@@ -6,11 +6,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -33,21 +35,6 @@ type Handler struct {
 	table  []route
 }
 
-// Route is one method and path pattern the API answers, in net/http
-// ServeMux syntax (e.g. "/api/v1/threads/{id}").
-type Route struct {
-	Method  string // GET, POST, PUT, PATCH or DELETE
-	Pattern string // the full path, wildcards in braces
-}
-
-// route is an entry of the route table.
-type route struct {
-	method  string
-	pattern string
-	public  bool // served without a signed-in viewer
-	handle  func(w http.ResponseWriter, r *http.Request) error
-}
-
 // New returns the API's handler.
 func New(cfg server.Config, svcs sharefair.Services, signIn *auth.SignIn) *Handler {
 	h := &Handler{cfg: cfg, svcs: svcs, signIn: signIn, mux: http.NewServeMux()}
@@ -59,57 +46,6 @@ func New(cfg server.Config, svcs sharefair.Services, signIn *auth.SignIn) *Handl
 	// plain-text answers.
 	h.mux.HandleFunc("/api/", h.unrouted)
 	return h
-}
-
-// routeTable is the one list of the API's routes.
-func (h *Handler) routeTable() []route {
-	const p = Prefix
-	return []route{
-		{"GET", p + "/health", true, h.getHealth},
-		{"GET", p + "/openapi.json", true, h.getOpenAPI},
-
-		{"GET", p + "/setup", true, h.getSetup},
-		{"POST", p + "/setup", true, h.postSetup},
-		{"GET", p + "/network", false, h.getNetwork},
-		{"PATCH", p + "/network", false, h.patchNetwork},
-
-		{"POST", p + "/tokens/password", true, h.postPasswordToken},
-		{"GET", p + "/tokens", false, h.listTokens},
-		{"POST", p + "/tokens", false, h.postToken},
-		{"DELETE", p + "/tokens/{id}", false, h.deleteToken},
-
-		{"GET", p + "/me", false, h.getMe},
-		{"PATCH", p + "/me", false, h.patchMe},
-		{"GET", p + "/members", false, h.listMembers},
-		{"GET", p + "/members/{handle}", false, h.getMember},
-		{"GET", p + "/directory/facets", false, h.getFacets},
-
-		{"GET", p + "/hubs", false, h.listHubs},
-		{"POST", p + "/hubs", false, h.postHub},
-		{"GET", p + "/hubs/{slug}", false, h.getHub},
-		{"PATCH", p + "/hubs/{slug}", false, h.patchHub},
-		{"PUT", p + "/hubs/{slug}/membership", false, h.joinHub},
-		{"DELETE", p + "/hubs/{slug}/membership", false, h.leaveHub},
-		{"GET", p + "/hubs/{slug}/members", false, h.listHubMembers},
-		{"GET", p + "/hubs/{slug}/threads", false, h.listHubThreads},
-		{"PUT", p + "/hubs/{slug}/coordinators/{handle}", false, h.putCoordinator},
-		{"DELETE", p + "/hubs/{slug}/coordinators/{handle}", false, h.deleteCoordinator},
-
-		{"GET", p + "/invitations", false, h.listInvitations},
-		{"POST", p + "/invitations", false, h.postInvitation},
-		{"DELETE", p + "/invitations/{id}", false, h.deleteInvitation},
-		{"GET", p + "/join/{token}", true, h.getJoin},
-		{"POST", p + "/join/{token}/accept", true, h.postJoinAccept},
-
-		{"GET", p + "/threads", false, h.listThreads},
-		{"POST", p + "/threads", false, h.postThread},
-		{"GET", p + "/threads/{id}", false, h.getThread},
-		{"PATCH", p + "/threads/{id}", false, h.patchThread},
-		{"GET", p + "/threads/{id}/posts", false, h.listPosts},
-		{"POST", p + "/threads/{id}/posts", false, h.postPost},
-		{"GET", p + "/posts/{id}", false, h.getPost},
-		{"PATCH", p + "/posts/{id}", false, h.patchPost},
-	}
 }
 
 // Routes lists every method and pattern the API serves, in table order.
@@ -138,7 +74,7 @@ func (h *Handler) wrap(rt route) http.Handler {
 			server.WriteError(w, r, err)
 			return
 		}
-		if err := rt.handle(w, r); err != nil {
+		if err := rt.ep.handle(w, r); err != nil {
 			server.WriteError(w, r, err)
 		}
 	})
@@ -214,26 +150,110 @@ func badRequest(field, msg string) error {
 
 // decode reads a JSON object from the request body into dst. The body must
 // be declared as application/json, hold exactly one JSON object and name
-// only fields dst has.
+// only fields dst has, each once and spelt exactly (encoding/json alone
+// would take "Title" for "title" and keep the last of two "title"s).
 func decode(r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return badRequest("", "Send the request body as JSON, with the header Content-Type: application/json.")
 	}
-	dec := json.NewDecoder(r.Body)
+	// The body is bounded (server.limitBody), so it can be read whole and
+	// looked at twice.
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return server.BodyError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
 	// Anything after the object is a mistake, not something to ignore.
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return server.BodyError(err)
-		}
 		return badRequest("", "The request body must hold one JSON object and nothing after it.")
 	}
-	return nil
+	return checkNames(raw, jsonNames(reflect.TypeOf(dst).Elem()))
+}
+
+// checkNames refuses a JSON object (already decoded without error) that
+// gives a member twice, at any depth, or a top-level member whose name
+// matches one of names only when case is ignored.
+func checkNames(raw []byte, names map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type object struct {
+		seen   map[string]bool
+		expect bool // the next token is a member name
+	}
+	var stack []*object // the objects and (as nil) arrays open
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return badRequest("", "The request body is not valid JSON.")
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if name, ok := tok.(string); ok && top != nil && top.expect {
+			if top.seen[name] {
+				return badRequest(name, "Field "+strconv.Quote(name)+" is given more than once; give each field once.")
+			}
+			top.seen[name] = true
+			if len(stack) == 1 && !names[name] {
+				for n := range names {
+					if strings.EqualFold(n, name) {
+						return badRequest(name, "Unknown field "+strconv.Quote(name)+"; field names are case-sensitive: did you mean "+
+							strconv.Quote(n)+"?")
+					}
+				}
+			}
+			top.expect = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{seen: map[string]bool{}})
+		case json.Delim('['):
+			stack = append(stack, nil)
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// After a value (or an object opening) inside an object comes a
+		// name.
+		if n := len(stack); n > 0 && stack[n-1] != nil {
+			if d, ok := tok.(json.Delim); !ok || d == '{' || d == '}' || d == ']' {
+				stack[n-1].expect = true
+			}
+		}
+	}
+}
+
+// jsonNames are the JSON member names of a struct type, as encoding/json
+// reads them (embedded structs' fields included).
+func jsonNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			for n := range jsonNames(f.Type) {
+				names[n] = true
+			}
+		case !f.IsExported():
+		case name != "":
+			names[name] = true
+		default:
+			names[f.Name] = true
+		}
+	}
+	return names
 }
 
 // decodeError explains why a JSON body could not be decoded.
@@ -293,41 +313,6 @@ func article(value string) string {
 		return "an " + value
 	}
 	return "a " + value
-}
-
-// pathID reads a numeric id from the path. Anything that is not a positive
-// number names nothing that exists: not found.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, sharefair.ErrNotFound(what)
-	}
-	return id, nil
-}
-
-// maxPage bounds page numbers, so that offsets stay far from overflowing.
-const maxPage = 1_000_000
-
-// pageParams reads ?page= and ?per_page=.
-func pageParams(r *http.Request, defaultSize int) (sharefair.Page, error) {
-	p := sharefair.Page{Number: 1, Size: defaultSize}
-	q := r.URL.Query()
-	if s := q.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxPage {
-			return p, badRequest("page", "page must be a whole number from 1 to "+strconv.Itoa(maxPage)+".")
-		}
-		p.Number = n
-	}
-	if s := q.Get("per_page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > sharefair.MaxPageSize {
-			return p, badRequest("per_page", "per_page must be a whole number from 1 to "+
-				strconv.Itoa(sharefair.MaxPageSize)+".")
-		}
-		p.Size = n
-	}
-	return p, nil
 }
 
 // listJSON is one page of a list.

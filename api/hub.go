@@ -25,11 +25,11 @@ type hubJSON struct {
 	ID          int64     `json:"id"`
 	Slug        string    `json:"slug"`
 	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	CreatedAt   time.Time `json:"created_at"`
+	Description string    `json:"description" description:"Multi-line text."`
+	CreatedAt   time.Time `json:"created_at" description:"RFC 3339, UTC."`
 	MemberCount int       `json:"member_count"`
 	// ViewerRole is the viewer's role in the hub, null when not a member.
-	ViewerRole *string `json:"viewer_role"`
+	ViewerRole *string `json:"viewer_role" enum:"member,coordinator" description:"The viewer's role in the hub; null when not a member."`
 }
 
 func hub(h *sharefair.Hub) hubJSON {
@@ -56,11 +56,8 @@ func hubDetail(h *sharefair.Hub) hubDetailJSON {
 	return d
 }
 
-func (h *Handler) listHubs(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	if err != nil {
-		return err
-	}
+func (h *Handler) listHubs(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
 	hubs, err := h.svcs.Hubs.FindHubs(r.Context())
 	if err != nil {
 		return err
@@ -70,16 +67,12 @@ func (h *Handler) listHubs(w http.ResponseWriter, r *http.Request) error {
 
 // newHubJSON is the body of POST /hubs.
 type newHubJSON struct {
-	Name        string `json:"name"`
-	Slug        string `json:"slug"`
+	Name        string `json:"name" required:"true"`
+	Slug        string `json:"slug" description:"The hub's address; derived from the name when absent."`
 	Description string `json:"description"`
 }
 
-func (h *Handler) postHub(w http.ResponseWriter, r *http.Request) error {
-	var in newHubJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postHub(w http.ResponseWriter, r *http.Request, in newHubJSON) error {
 	hb, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: in.Name, Slug: in.Slug, Description: in.Description})
 	if err != nil {
 		return err
@@ -88,8 +81,8 @@ func (h *Handler) postHub(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusCreated, hubDetail(hb))
 }
 
-func (h *Handler) getHub(w http.ResponseWriter, r *http.Request) error {
-	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+func (h *Handler) getHub(w http.ResponseWriter, r *http.Request, p SlugPath) error {
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), p.Slug)
 	if err != nil {
 		return err
 	}
@@ -102,12 +95,8 @@ type hubPatch struct {
 	Description *string `json:"description"`
 }
 
-func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request) error {
-	var in hubPatch
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	hb, err := h.svcs.Hubs.UpdateHub(r.Context(), r.PathValue("slug"), sharefair.HubUpdate{Name: in.Name,
+func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request, p SlugPath, in hubPatch) error {
+	hb, err := h.svcs.Hubs.UpdateHub(r.Context(), p.Slug, sharefair.HubUpdate{Name: in.Name,
 		Description: in.Description})
 	if err != nil {
 		return err
@@ -115,55 +104,46 @@ func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusOK, hubDetail(hb))
 }
 
-func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svcs.Hubs.JoinHub(r.Context(), r.PathValue("slug")); err != nil {
+func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request, p SlugPath) error {
+	if err := h.svcs.Hubs.JoinHub(r.Context(), p.Slug); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
-func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svcs.Hubs.LeaveHub(r.Context(), r.PathValue("slug")); err != nil {
+func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request, p SlugPath) error {
+	if err := h.svcs.Hubs.LeaveHub(r.Context(), p.Slug); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
-func (h *Handler) listHubMembers(w http.ResponseWriter, r *http.Request) error {
-	f, err := memberFilter(r)
+func (h *Handler) listHubMembers(w http.ResponseWriter, r *http.Request, q hubMemberQuery) error {
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), q.Slug)
 	if err != nil {
 		return err
 	}
-	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	return h.renderMembers(w, r, q.filter(hb.Slug))
+}
+
+func (h *Handler) listHubThreads(w http.ResponseWriter, r *http.Request, q hubPageQuery) error {
+	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), q.Slug)
 	if err != nil {
 		return err
 	}
-	f.Hub = hb.Slug
-	return h.renderMembers(w, r, f)
+	return h.renderThreads(w, r, sharefair.ThreadFilter{HubID: hb.ID, Page: q.page()})
 }
 
-func (h *Handler) listHubThreads(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	if err != nil {
-		return err
-	}
-	hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	return h.renderThreads(w, r, sharefair.ThreadFilter{HubID: hb.ID, Page: page})
+func (h *Handler) putCoordinator(w http.ResponseWriter, r *http.Request, p coordinatorPath) error {
+	return h.setCoordinator(w, r, p, true)
 }
 
-func (h *Handler) putCoordinator(w http.ResponseWriter, r *http.Request) error {
-	return h.setCoordinator(w, r, true)
+func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request, p coordinatorPath) error {
+	return h.setCoordinator(w, r, p, false)
 }
 
-func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request) error {
-	return h.setCoordinator(w, r, false)
-}
-
-func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, on bool) error {
-	if err := h.svcs.Hubs.SetCoordinator(r.Context(), r.PathValue("slug"), r.PathValue("handle"), on); err != nil {
+func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, p coordinatorPath, on bool) error {
+	if err := h.svcs.Hubs.SetCoordinator(r.Context(), p.Slug, p.Handle, on); err != nil {
 		return err
 	}
 	return noContent(w)

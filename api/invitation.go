@@ -13,12 +13,12 @@ import (
 // shown: members' email addresses never leave the API but to their owner.
 type invitationJSON struct {
 	ID         int64          `json:"id"`
-	Email      *string        `json:"email"`
+	Email      *string        `json:"email" description:"The address invited; null once accepted, when it belongs to a member."`
 	Hub        *hubRefJSON    `json:"hub"`
 	InvitedBy  *memberRefJSON `json:"invited_by"`
-	Status     string         `json:"status"`
-	CreatedAt  time.Time      `json:"created_at"`
-	ExpiresAt  time.Time      `json:"expires_at"`
+	Status     string         `json:"status" enum:"pending,accepted,revoked,expired"`
+	CreatedAt  time.Time      `json:"created_at" description:"RFC 3339, UTC."`
+	ExpiresAt  time.Time      `json:"expires_at" description:"RFC 3339, UTC."`
 	AcceptedAt *time.Time     `json:"accepted_at"`
 	RevokedAt  *time.Time     `json:"revoked_at"`
 }
@@ -39,22 +39,18 @@ func (h *Handler) now() time.Time { return h.cfg.Now.Now() }
 
 // newInvitationJSON is the body of POST /invitations.
 type newInvitationJSON struct {
-	Email string `json:"email"`
-	Hub   string `json:"hub"`
+	Email string `json:"email" required:"true"`
+	Hub   string `json:"hub" description:"Slug of the hub to invite to; required for hub coordinators."`
 }
 
 // createdInvitationJSON answers POST /invitations: the invitation and the
 // link to send, which holds its secret token and is shown only now.
 type createdInvitationJSON struct {
 	Invitation invitationJSON `json:"invitation"`
-	URL        string         `json:"url"`
+	URL        string         `json:"url" format:"uri" description:"The link to send; it holds the secret token and is shown only now."`
 }
 
-func (h *Handler) postInvitation(w http.ResponseWriter, r *http.Request) error {
-	var in newInvitationJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postInvitation(w http.ResponseWriter, r *http.Request, in newInvitationJSON) error {
 	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(), sharefair.NewInvitation{Email: in.Email, Hub: in.Hub})
 	if err != nil {
 		return err
@@ -65,11 +61,8 @@ func (h *Handler) postInvitation(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusCreated, createdInvitationJSON{Invitation: invitation(inv, h.now()), URL: link})
 }
 
-func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	if err != nil {
-		return err
-	}
+func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
 	invs, total, err := h.svcs.Invitations.FindInvitations(r.Context(), page)
 	if err != nil {
 		return err
@@ -80,12 +73,8 @@ func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request) error 
 	}, page, total))
 }
 
-func (h *Handler) deleteInvitation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Invitation")
-	if err != nil {
-		return err
-	}
-	if err := h.svcs.Invitations.RevokeInvitation(r.Context(), id); err != nil {
+func (h *Handler) deleteInvitation(w http.ResponseWriter, r *http.Request, at invitationPath) error {
+	if err := h.svcs.Invitations.RevokeInvitation(r.Context(), at.ID); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -95,12 +84,12 @@ func (h *Handler) deleteInvitation(w http.ResponseWriter, r *http.Request) error
 type joinJSON struct {
 	Email     string      `json:"email"`
 	Hub       *hubRefJSON `json:"hub"`
-	InvitedBy string      `json:"invited_by"`
-	ExpiresAt time.Time   `json:"expires_at"`
+	InvitedBy string      `json:"invited_by" description:"The inviter's name."`
+	ExpiresAt time.Time   `json:"expires_at" description:"RFC 3339, UTC."`
 }
 
-func (h *Handler) getJoin(w http.ResponseWriter, r *http.Request) error {
-	inv, err := h.svcs.Invitations.FindInvitationByToken(r.Context(), r.PathValue("token"))
+func (h *Handler) getJoin(w http.ResponseWriter, r *http.Request, p invitationTokenPath) error {
+	inv, err := h.svcs.Invitations.FindInvitationByToken(r.Context(), p.Token)
 	if err != nil {
 		return err
 	}
@@ -113,9 +102,9 @@ func (h *Handler) getJoin(w http.ResponseWriter, r *http.Request) error {
 
 // acceptanceJSON is the body of POST /join/{token}/accept.
 type acceptanceJSON struct {
-	Name     string `json:"name"`
-	Handle   string `json:"handle"`
-	Password string `json:"password"`
+	Name     string `json:"name" required:"true"`
+	Handle   string `json:"handle" required:"true"`
+	Password string `json:"password" required:"true"`
 }
 
 // newMemberJSON answers setup and an accepted invitation: the new member
@@ -123,15 +112,11 @@ type acceptanceJSON struct {
 type newMemberJSON struct {
 	Member meJSON    `json:"member"`
 	Token  tokenJSON `json:"token"`
-	Secret string    `json:"secret"`
+	Secret string    `json:"secret" description:"A personal access token for the new member, shown only now."`
 }
 
-func (h *Handler) postJoinAccept(w http.ResponseWriter, r *http.Request) error {
-	var in acceptanceJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), r.PathValue("token"),
+func (h *Handler) postJoinAccept(w http.ResponseWriter, r *http.Request, p invitationTokenPath, in acceptanceJSON) error {
+	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), p.Token,
 		sharefair.Acceptance{Name: in.Name, Handle: in.Handle, Password: in.Password})
 	if err != nil {
 		return err

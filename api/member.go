@@ -24,18 +24,18 @@ func memberRef(m *sharefair.MemberRef) *memberRefJSON {
 // email address.
 type memberJSON struct {
 	ID           int64     `json:"id"`
-	Handle       string    `json:"handle"`
+	Handle       string    `json:"handle" description:"Unique, lower-case; used for @mentions."`
 	Name         string    `json:"name"`
 	Organisation string    `json:"organisation"`
 	Title        string    `json:"title"`
 	City         string    `json:"city"`
-	Country      string    `json:"country"`
-	TimeZone     string    `json:"time_zone"`
-	Languages    []string  `json:"languages"`
-	Expertise    []string  `json:"expertise"`
-	Bio          string    `json:"bio"`
-	Role         string    `json:"role"`
-	CreatedAt    time.Time `json:"created_at"`
+	Country      string    `json:"country" description:"ISO 3166-1 alpha-2 code, or empty."`
+	TimeZone     string    `json:"time_zone" description:"IANA time zone name, or empty."`
+	Languages    []string  `json:"languages" description:"ISO 639-1 codes."`
+	Expertise    []string  `json:"expertise" description:"Expertise tags, normalised to lower case."`
+	Bio          string    `json:"bio" description:"Multi-line text."`
+	Role         string    `json:"role" enum:"admin,member"`
+	CreatedAt    time.Time `json:"created_at" description:"RFC 3339, UTC."`
 }
 
 func member(m *sharefair.Member) memberJSON {
@@ -48,7 +48,7 @@ func member(m *sharefair.Member) memberJSON {
 type hubMembershipJSON struct {
 	Slug string `json:"slug"`
 	Name string `json:"name"`
-	Role string `json:"role"`
+	Role string `json:"role" enum:"member,coordinator"`
 }
 
 func memberships(hms []sharefair.HubMembership) []hubMembershipJSON {
@@ -64,13 +64,13 @@ func memberships(hms []sharefair.HubMembership) []hubMembershipJSON {
 type profileJSON struct {
 	memberJSON
 	Hubs          []hubMembershipJSON `json:"hubs"`
-	RecentThreads []threadJSON        `json:"recent_threads"`
+	RecentThreads []threadJSON        `json:"recent_threads" description:"Recent threads the member posted in under their name that the viewer may see."`
 }
 
 // meJSON is the viewer's own profile, the one place their email appears.
 type meJSON struct {
 	memberJSON
-	Email string              `json:"email"`
+	Email string              `json:"email" description:"Shown only to the member themself."`
 	Hubs  []hubMembershipJSON `json:"hubs"`
 }
 
@@ -96,18 +96,14 @@ type memberPatch struct {
 	Organisation *string   `json:"organisation"`
 	Title        *string   `json:"title"`
 	City         *string   `json:"city"`
-	Country      *string   `json:"country"`
-	TimeZone     *string   `json:"time_zone"`
-	Languages    *[]string `json:"languages"`
-	Expertise    *[]string `json:"expertise"`
+	Country      *string   `json:"country" description:"ISO 3166-1 alpha-2 code, or empty."`
+	TimeZone     *string   `json:"time_zone" description:"IANA time zone name, or empty."`
+	Languages    *[]string `json:"languages" description:"ISO 639-1 codes; replaces the list."`
+	Expertise    *[]string `json:"expertise" description:"Tags; replaces the list."`
 	Bio          *string   `json:"bio"`
 }
 
-func (h *Handler) patchMe(w http.ResponseWriter, r *http.Request) error {
-	var in memberPatch
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) patchMe(w http.ResponseWriter, r *http.Request, in memberPatch) error {
 	m, err := h.svcs.Members.UpdateMember(r.Context(), sharefair.ViewerIDFromContext(r.Context()), sharefair.MemberUpdate{
 		Name: in.Name, Handle: in.Handle, Organisation: in.Organisation, Title: in.Title, City: in.City,
 		Country: in.Country, TimeZone: in.TimeZone, Languages: in.Languages, Expertise: in.Expertise, Bio: in.Bio,
@@ -118,20 +114,8 @@ func (h *Handler) patchMe(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusOK, me(m))
 }
 
-// memberFilter reads the directory's filters from the query string.
-func memberFilter(r *http.Request) (sharefair.MemberFilter, error) {
-	q := r.URL.Query()
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	return sharefair.MemberFilter{Hub: q.Get("hub"), Organisation: q.Get("organisation"), Language: q.Get("language"),
-		Expertise: q.Get("expertise"), Query: q.Get("q"), Page: page}, err
-}
-
-func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request) error {
-	f, err := memberFilter(r)
-	if err != nil {
-		return err
-	}
-	return h.renderMembers(w, r, f)
+func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, q memberQuery) error {
+	return h.renderMembers(w, r, q.filter(q.Hub))
 }
 
 func (h *Handler) renderMembers(w http.ResponseWriter, r *http.Request, f sharefair.MemberFilter) error {
@@ -142,9 +126,9 @@ func (h *Handler) renderMembers(w http.ResponseWriter, r *http.Request, f sharef
 	return render(w, http.StatusOK, mapList(ms, member, f.Page, total))
 }
 
-func (h *Handler) getMember(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) getMember(w http.ResponseWriter, r *http.Request, at HandlePath) error {
 	ctx := r.Context()
-	m, err := h.svcs.Members.FindMemberByHandle(ctx, r.PathValue("handle"))
+	m, err := h.svcs.Members.FindMemberByHandle(ctx, at.Handle)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 
 // healthJSON answers the health check.
 type healthJSON struct {
-	Status string `json:"status"`
+	Status string `json:"status" enum:"ok"`
 }
 
 // getHealth answers as /healthz does: the process is up. Readiness (the
@@ -22,7 +22,7 @@ func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) error {
 type networkJSON struct {
 	Name      string    `json:"name"`
 	SetUp     bool      `json:"set_up"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" description:"RFC 3339, UTC."`
 }
 
 func network(n *sharefair.Network) networkJSON {
@@ -39,14 +39,10 @@ func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
 
 // networkPatch is the body of PATCH /network.
 type networkPatch struct {
-	Name string `json:"name"`
+	Name string `json:"name" required:"true"`
 }
 
-func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request) error {
-	var in networkPatch
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request, in networkPatch) error {
 	n, err := h.svcs.Network.RenameNetwork(r.Context(), in.Name)
 	if err != nil {
 		return err

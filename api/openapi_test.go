@@ -179,3 +179,24 @@ func TestOpenAPIValidatorBites(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAPIGenerated checks that the committed document is the one the
+// code generates, so that every change of the contract shows in review.
+func TestOpenAPIGenerated(t *testing.T) {
+	generated, err := api.GenerateOpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(generated, api.OpenAPI) {
+		a, b := strings.Split(string(api.OpenAPI), "\n"), strings.Split(string(generated), "\n")
+		line := 0
+		for line < len(a) && line < len(b) && a[line] == b[line] {
+			line++
+		}
+		t.Fatalf("api/openapi.json is not what the code generates (first difference at line %d); "+
+			"regenerate with `go run ./cmd/sharefair openapi > api/openapi.json`", line+1)
+	}
+	if bytes.Contains(generated, []byte(`"$schema"`)) {
+		t.Errorf("the document mentions $schema")
+	}
+}

@@ -8,7 +8,7 @@ import (
 
 // setupStatusJSON says whether the network still needs setting up.
 type setupStatusJSON struct {
-	SetUp bool `json:"set_up"`
+	SetUp bool `json:"set_up" description:"Whether the network has been set up; POST /setup works only while it has not."`
 }
 
 func (h *Handler) getSetup(w http.ResponseWriter, r *http.Request) error {
@@ -21,19 +21,15 @@ func (h *Handler) getSetup(w http.ResponseWriter, r *http.Request) error {
 
 // setupJSON is the body of POST /setup.
 type setupJSON struct {
-	Code        string `json:"code"`
-	NetworkName string `json:"network_name"`
-	Email       string `json:"email"`
-	Handle      string `json:"handle"`
-	Name        string `json:"name"`
-	Password    string `json:"password"`
+	Code        string `json:"code" required:"true" description:"The one-time code printed in Sharefair's log."`
+	NetworkName string `json:"network_name" required:"true"`
+	Email       string `json:"email" required:"true"`
+	Handle      string `json:"handle" required:"true"`
+	Name        string `json:"name" required:"true"`
+	Password    string `json:"password" required:"true"`
 }
 
-func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request) error {
-	var in setupJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request, in setupJSON) error {
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{Code: in.Code, NetworkName: in.NetworkName,
 		Email: in.Email, Handle: in.Handle, Name: in.Name, Password: in.Password})
 	if err != nil {

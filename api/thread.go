@@ -10,7 +10,7 @@ import (
 
 // audienceJSON says who may read a thread.
 type audienceJSON struct {
-	Kind string      `json:"kind"`
+	Kind string      `json:"kind" enum:"network,hub"`
 	Hub  *hubRefJSON `json:"hub"`
 }
 
@@ -20,13 +20,13 @@ type threadJSON struct {
 	ID             int64          `json:"id"`
 	Title          string         `json:"title"`
 	Audience       audienceJSON   `json:"audience"`
-	Author         *memberRefJSON `json:"author"`
-	CreatedAt      time.Time      `json:"created_at"`
-	LastActivityAt time.Time      `json:"last_activity_at"`
+	Author         *memberRefJSON `json:"author" description:"Null when the opening post hides its author."`
+	CreatedAt      time.Time      `json:"created_at" description:"RFC 3339, UTC."`
+	LastActivityAt time.Time      `json:"last_activity_at" description:"RFC 3339, UTC."`
 	PostCount      int            `json:"post_count"`
 	ReplyCount     int            `json:"reply_count"`
 	// URL is the thread's web page.
-	URL string `json:"url"`
+	URL string `json:"url" format:"uri" description:"The thread's web page."`
 }
 
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
@@ -41,13 +41,13 @@ func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 type postJSON struct {
 	ID          int64          `json:"id"`
 	ThreadID    int64          `json:"thread_id"`
-	Author      *memberRefJSON `json:"author"`
-	Attribution string         `json:"attribution"`
-	Body        string         `json:"body"`
-	HTML        string         `json:"html"`
-	CreatedAt   time.Time      `json:"created_at"`
+	Author      *memberRefJSON `json:"author" description:"Null when the attribution hides the author from the viewer."`
+	Attribution string         `json:"attribution" enum:"named,chatham,anonymous"`
+	Body        string         `json:"body" description:"The Markdown source exactly as stored (line endings normalised to \\n)."`
+	HTML        string         `json:"html" description:"The sanitised HTML rendering."`
+	CreatedAt   time.Time      `json:"created_at" description:"RFC 3339, UTC."`
 	EditedAt    *time.Time     `json:"edited_at"`
-	Mine        bool           `json:"mine"`
+	Mine        bool           `json:"mine" description:"Whether the viewer wrote the post (and so may edit it)."`
 }
 
 func post(p *sharefair.Post) postJSON {
@@ -55,13 +55,10 @@ func post(p *sharefair.Post) postJSON {
 		Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine}
 }
 
-func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	if err != nil {
-		return err
-	}
+func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request, q threadQuery) error {
+	page := q.page()
 	f := sharefair.ThreadFilter{Page: page}
-	if slug := r.URL.Query().Get("hub"); slug != "" {
+	if slug := q.Hub; slug != "" {
 		hb, err := h.svcs.Hubs.FindHubBySlug(r.Context(), slug)
 		if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
 			// No such hub: no threads for it, as with any filter.
@@ -84,17 +81,13 @@ func (h *Handler) renderThreads(w http.ResponseWriter, r *http.Request, f sharef
 
 // newThreadJSON is the body of POST /threads.
 type newThreadJSON struct {
-	Title    string `json:"title"`
-	Audience string `json:"audience"`
-	Hub      string `json:"hub"`
-	Body     string `json:"body"`
+	Title    string `json:"title" required:"true"`
+	Audience string `json:"audience" enum:"network,hub" description:"Defaults to hub when hub is given, else network."`
+	Hub      string `json:"hub" description:"Slug of the hub, for a hub audience."`
+	Body     string `json:"body" required:"true" description:"The opening post, in Markdown."`
 }
 
-func (h *Handler) postThread(w http.ResponseWriter, r *http.Request) error {
-	var in newThreadJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postThread(w http.ResponseWriter, r *http.Request, in newThreadJSON) error {
 	t, err := h.svcs.Threads.CreateThread(r.Context(), sharefair.NewThread{Title: in.Title,
 		Audience: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Body: in.Body})
 	if err != nil {
@@ -104,12 +97,8 @@ func (h *Handler) postThread(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusCreated, h.thread(t))
 }
 
-func (h *Handler) getThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Thread")
-	if err != nil {
-		return err
-	}
-	t, err := h.svcs.Threads.FindThreadByID(r.Context(), id)
+func (h *Handler) getThread(w http.ResponseWriter, r *http.Request, at ThreadPath) error {
+	t, err := h.svcs.Threads.FindThreadByID(r.Context(), at.ID)
 	if err != nil {
 		return err
 	}
@@ -118,35 +107,20 @@ func (h *Handler) getThread(w http.ResponseWriter, r *http.Request) error {
 
 // threadPatch is the body of PATCH /threads/{id}.
 type threadPatch struct {
-	Title string `json:"title"`
+	Title string `json:"title" required:"true"`
 }
 
-func (h *Handler) patchThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Thread")
-	if err != nil {
-		return err
-	}
-	var in threadPatch
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	t, err := h.svcs.Threads.RenameThread(r.Context(), id, in.Title)
+func (h *Handler) patchThread(w http.ResponseWriter, r *http.Request, at ThreadPath, in threadPatch) error {
+	t, err := h.svcs.Threads.RenameThread(r.Context(), at.ID, in.Title)
 	if err != nil {
 		return err
 	}
 	return render(w, http.StatusOK, h.thread(t))
 }
 
-func (h *Handler) listPosts(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Thread")
-	if err != nil {
-		return err
-	}
-	page, err := pageParams(r, sharefair.PostsPerPage)
-	if err != nil {
-		return err
-	}
-	ps, total, err := h.svcs.Threads.FindPosts(r.Context(), id, page)
+func (h *Handler) listPosts(w http.ResponseWriter, r *http.Request, q threadPostsQuery) error {
+	page := q.page()
+	ps, total, err := h.svcs.Threads.FindPosts(r.Context(), q.ID, page)
 	if err != nil {
 		return err
 	}
@@ -155,19 +129,11 @@ func (h *Handler) listPosts(w http.ResponseWriter, r *http.Request) error {
 
 // postBodyJSON is the body of POST /threads/{id}/posts and PATCH /posts/{id}.
 type postBodyJSON struct {
-	Body string `json:"body"`
+	Body string `json:"body" required:"true" description:"Markdown."`
 }
 
-func (h *Handler) postPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Thread")
-	if err != nil {
-		return err
-	}
-	var in postBodyJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	p, err := h.svcs.Threads.CreatePost(r.Context(), id, in.Body)
+func (h *Handler) postPost(w http.ResponseWriter, r *http.Request, at ThreadPath, in postBodyJSON) error {
+	p, err := h.svcs.Threads.CreatePost(r.Context(), at.ID, in.Body)
 	if err != nil {
 		return err
 	}
@@ -175,28 +141,16 @@ func (h *Handler) postPost(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusCreated, post(p))
 }
 
-func (h *Handler) getPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Post")
-	if err != nil {
-		return err
-	}
-	p, err := h.svcs.Threads.FindPostByID(r.Context(), id)
+func (h *Handler) getPost(w http.ResponseWriter, r *http.Request, at postPath) error {
+	p, err := h.svcs.Threads.FindPostByID(r.Context(), at.ID)
 	if err != nil {
 		return err
 	}
 	return render(w, http.StatusOK, post(p))
 }
 
-func (h *Handler) patchPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Post")
-	if err != nil {
-		return err
-	}
-	var in postBodyJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	p, err := h.svcs.Threads.UpdatePost(r.Context(), id, in.Body)
+func (h *Handler) patchPost(w http.ResponseWriter, r *http.Request, at postPath, in postBodyJSON) error {
+	p, err := h.svcs.Threads.UpdatePost(r.Context(), at.ID, in.Body)
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 type tokenJSON struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
-	Hint       string     `json:"hint"`
-	CreatedAt  time.Time  `json:"created_at"`
+	Hint       string     `json:"hint" description:"The secret's last characters."`
+	CreatedAt  time.Time  `json:"created_at" description:"RFC 3339, UTC."`
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
@@ -25,21 +25,17 @@ func token(t *sharefair.Token) tokenJSON {
 // createdTokenJSON answers the creation of a token.
 type createdTokenJSON struct {
 	Token  tokenJSON `json:"token"`
-	Secret string    `json:"secret"`
+	Secret string    `json:"secret" description:"The token's secret, shown only now. Send it as Authorization: Bearer <secret>."`
 }
 
 // passwordTokenJSON is the body of POST /tokens/password.
 type passwordTokenJSON struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	Name     string `json:"name"`
+	Email    string `json:"email" required:"true"`
+	Password string `json:"password" required:"true"`
+	Name     string `json:"name" required:"true" description:"A name to tell the token apart, e.g. the script's."`
 }
 
-func (h *Handler) postPasswordToken(w http.ResponseWriter, r *http.Request) error {
-	var in passwordTokenJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postPasswordToken(w http.ResponseWriter, r *http.Request, in passwordTokenJSON) error {
 	// A bad name is refused before the attempt, so it costs no sign-in.
 	if _, err := sharefair.ValidateTokenName(in.Name); err != nil {
 		return err
@@ -61,11 +57,8 @@ func (h *Handler) postPasswordToken(w http.ResponseWriter, r *http.Request) erro
 	return render(w, http.StatusCreated, createdTokenJSON{Token: token(t), Secret: secret})
 }
 
-func (h *Handler) listTokens(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r, sharefair.DefaultPageSize)
-	if err != nil {
-		return err
-	}
+func (h *Handler) listTokens(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
 	ts, err := h.svcs.Auth.FindTokens(r.Context())
 	if err != nil {
 		return err
@@ -75,14 +68,10 @@ func (h *Handler) listTokens(w http.ResponseWriter, r *http.Request) error {
 
 // newTokenJSON is the body of POST /tokens.
 type newTokenJSON struct {
-	Name string `json:"name"`
+	Name string `json:"name" required:"true"`
 }
 
-func (h *Handler) postToken(w http.ResponseWriter, r *http.Request) error {
-	var in newTokenJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
+func (h *Handler) postToken(w http.ResponseWriter, r *http.Request, in newTokenJSON) error {
 	ctx := r.Context()
 	t, secret, err := h.svcs.Auth.CreateToken(ctx, sharefair.ViewerIDFromContext(ctx), in.Name)
 	if err != nil {
@@ -91,12 +80,8 @@ func (h *Handler) postToken(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusCreated, createdTokenJSON{Token: token(t), Secret: secret})
 }
 
-func (h *Handler) deleteToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "Token")
-	if err != nil {
-		return err
-	}
-	if err := h.svcs.Auth.RevokeToken(r.Context(), id); err != nil {
+func (h *Handler) deleteToken(w http.ResponseWriter, r *http.Request, at tokenPath) error {
+	if err := h.svcs.Auth.RevokeToken(r.Context(), at.ID); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -46,11 +46,11 @@ type ErrorBody struct {
 // ErrorDetail describes what went wrong. Field names the first field at
 // fault (alphabetically); Fields has a message for each.
 type ErrorDetail struct {
-	Status  int               `json:"status"`
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Field   string            `json:"field,omitempty"`
-	Fields  map[string]string `json:"fields,omitempty"`
+	Status  int               `json:"status" description:"The HTTP status, repeated."`
+	Code    string            `json:"code" enum:"invalid,bad_request,unauthorized,forbidden,not_found,conflict,too_large,rate_limited,method_not_allowed,internal"`
+	Message string            `json:"message" description:"Safe to show to a person."`
+	Field   string            `json:"field,omitempty" description:"The first field at fault, alphabetically."`
+	Fields  map[string]string `json:"fields,omitempty" description:"A message for each field at fault."`
 }
 
 // ErrorDetailOf describes err for a client, logging internal errors.

@@ -1,7 +1,7 @@
 // Command sharefair runs a Sharefair network: `sharefair serve` starts the
 // web app and API, `sharefair admin` manages members from the console,
-// `sharefair bench` measures a seeded network, `sharefair version` prints
-// the version.
+// `sharefair bench` measures a seeded network, `sharefair openapi` prints
+// the API's OpenAPI document, `sharefair version` prints the version.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // members' time zones work on hosts without tzdata
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/api"
 )
 
 func main() {
@@ -40,6 +41,7 @@ Usage:
                                    or in SHAREFAIR_ADMIN_PASSWORD)
   sharefair admin token [flags]    print a new personal access token for a member
   sharefair bench [flags]          seed a network and measure page throughput and latency
+  sharefair openapi                print the API's OpenAPI document, generated from the code
   sharefair version                print the version
 `
 
@@ -56,6 +58,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAdmin(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "openapi":
+		doc, err := api.GenerateOpenAPI()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(doc)
+		return err
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "sharefair", sharefair.Version)
 		return nil

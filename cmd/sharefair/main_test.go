@@ -19,10 +19,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sharefair/sharefair/api"
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/internal/testenv"
 )
+
+// TestOpenAPICommand checks `sharefair openapi` prints the document the API
+// serves.
+func TestOpenAPICommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"openapi"}, nil, &out, &errb); err != nil {
+		t.Fatalf("sharefair openapi: %v: %s", err, errb.String())
+	}
+	if !bytes.Equal(out.Bytes(), api.OpenAPI) {
+		t.Fatalf("sharefair openapi printed %d bytes that differ from api/openapi.json (%d bytes)", out.Len(), len(api.OpenAPI))
+	}
+}
 
 // cheap keeps password hashing fast in these tests, through the same
 // settings an operator would use.

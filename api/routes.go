@@ -1,0 +1,244 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Route is one method and path pattern the API answers, in net/http
+// ServeMux syntax (e.g. "/api/v1/threads/{id}").
+type Route struct {
+	Method  string // GET, POST, PUT, PATCH or DELETE
+	Pattern string // the full path, wildcards in braces
+}
+
+// route is an entry of the route table: how the operation is served and
+// what the OpenAPI document says about it. The document is generated from
+// these entries and the Go types they name (see openapi.go).
+type route struct {
+	method  string
+	pattern string
+	public  bool   // served without a signed-in viewer
+	id      string // operationId
+	tag     string
+	summary string
+	about   string // a longer description, when the summary is not enough
+	status  int    // the status of success
+	answer  any    // the body of success (a value of its type); nil for none
+	// errs are the error statuses the operation answers beyond those every
+	// operation may answer (see commonErrors).
+	errs []int
+	ep   endpoint
+}
+
+// commonErrors are the statuses every operation may answer: a query string
+// that is not valid UTF-8 text (400), a bad token or none where one is
+// needed (401), a declared body length over the limit (413). Operations
+// whose path has a wildcard also answer 404.
+var commonErrors = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge}
+
+// statuses lists every status rt answers, success first, errors in order.
+func (rt route) statuses() []int {
+	out := []int{rt.status}
+	errs := append(append([]int{}, commonErrors...), rt.errs...)
+	if strings.Contains(rt.pattern, "{") {
+		errs = append(errs, http.StatusNotFound)
+	}
+	seen := map[int]bool{}
+	for _, code := range []int{400, 401, 403, 404, 409, 413, 422, 429} {
+		for _, e := range errs {
+			if e == code && !seen[code] {
+				seen[code] = true
+				out = append(out, code)
+			}
+		}
+	}
+	return out
+}
+
+// endpoint is a handler with the types of what it reads: its path and
+// query parameters (a struct bound by bindParams) and its JSON body
+// (decoded strictly by decode). Built by plain, withParams, withBody and
+// withBoth, so that what is documented is what is read.
+type endpoint struct {
+	params any // a value of the parameters' struct type, or nil
+	body   any // a value of the body's type, or nil
+	handle func(w http.ResponseWriter, r *http.Request) error
+}
+
+// plain is a handler that reads neither parameters nor a body.
+func plain(fn func(w http.ResponseWriter, r *http.Request) error) endpoint {
+	return endpoint{handle: fn}
+}
+
+// withParams is a handler that reads path or query parameters P.
+func withParams[P any](fn func(w http.ResponseWriter, r *http.Request, p P) error) endpoint {
+	var zero P
+	return endpoint{params: zero, handle: func(w http.ResponseWriter, r *http.Request) error {
+		var p P
+		if err := bindParams(r, &p); err != nil {
+			return err
+		}
+		return fn(w, r, p)
+	}}
+}
+
+// withBody is a handler that reads a JSON body B.
+func withBody[B any](fn func(w http.ResponseWriter, r *http.Request, b B) error) endpoint {
+	var zero B
+	return endpoint{body: zero, handle: func(w http.ResponseWriter, r *http.Request) error {
+		var b B
+		if err := decode(r, &b); err != nil {
+			return err
+		}
+		return fn(w, r, b)
+	}}
+}
+
+// withBoth is a handler that reads parameters P and a JSON body B. The
+// parameters are read first: a path naming nothing is not found whatever
+// the body.
+func withBoth[P, B any](fn func(w http.ResponseWriter, r *http.Request, p P, b B) error) endpoint {
+	var zp P
+	var zb B
+	return endpoint{params: zp, body: zb, handle: func(w http.ResponseWriter, r *http.Request) error {
+		var p P
+		if err := bindParams(r, &p); err != nil {
+			return err
+		}
+		var b B
+		if err := decode(r, &b); err != nil {
+			return err
+		}
+		return fn(w, r, p, b)
+	}}
+}
+
+// Statuses beyond the common ones, by name, for the table below.
+const (
+	s403 = http.StatusForbidden
+	s409 = http.StatusConflict
+	s422 = http.StatusUnprocessableEntity
+	s429 = http.StatusTooManyRequests
+)
+
+// routeTable is the one list of the API's routes. It registers the
+// handlers and generates the OpenAPI document.
+func (h *Handler) routeTable() []route {
+	const p = Prefix
+	return []route{
+		{method: "GET", pattern: p + "/health", public: true, id: "getHealth", tag: "meta",
+			summary: "Health check (as /healthz)", status: 200, answer: healthJSON{}, ep: plain(h.getHealth)},
+		{method: "GET", pattern: p + "/openapi.json", public: true, id: "getOpenAPI", tag: "meta",
+			summary: "This document", status: 200, answer: documentJSON{}, ep: plain(h.getOpenAPI)},
+
+		{method: "GET", pattern: p + "/setup", public: true, id: "getSetup", tag: "network",
+			summary: "Whether the network still needs setting up", status: 200, answer: setupStatusJSON{},
+			ep: plain(h.getSetup)},
+		{method: "POST", pattern: p + "/setup", public: true, id: "postSetup", tag: "network",
+			summary: "Set up the network and its first admin",
+			about: "Works only while the network is not set up (409 afterwards). The code is the one printed in " +
+				"Sharefair's log (401 when wrong). The answer carries a personal access token for the new admin.",
+			status: 201, answer: newMemberJSON{}, errs: []int{s409, s422}, ep: withBody(h.postSetup)},
+		{method: "GET", pattern: p + "/network", id: "getNetwork", tag: "network",
+			summary: "The network", status: 200, answer: networkJSON{}, ep: plain(h.getNetwork)},
+		{method: "PATCH", pattern: p + "/network", id: "patchNetwork", tag: "network",
+			summary: "Rename the network (network admins)", status: 200, answer: networkJSON{},
+			errs: []int{s403, s422}, ep: withBody(h.patchNetwork)},
+
+		{method: "POST", pattern: p + "/tokens/password", public: true, id: "postPasswordToken", tag: "tokens",
+			summary: "Sign in with email and password for a new token",
+			about:   "Rate limited per account and per client address: 429 with Retry-After.",
+			status:  201, answer: createdTokenJSON{}, errs: []int{s422, s429}, ep: withBody(h.postPasswordToken)},
+		{method: "GET", pattern: p + "/tokens", id: "listTokens", tag: "tokens",
+			summary: "The viewer's personal access tokens", status: 200, answer: listJSON[tokenJSON]{},
+			ep: withParams(h.listTokens)},
+		{method: "POST", pattern: p + "/tokens", id: "postToken", tag: "tokens",
+			summary: "Create a personal access token", status: 201, answer: createdTokenJSON{},
+			errs: []int{s422}, ep: withBody(h.postToken)},
+		{method: "DELETE", pattern: p + "/tokens/{id}", id: "deleteToken", tag: "tokens",
+			summary: "Revoke one of the viewer's tokens", status: 204, ep: withParams(h.deleteToken)},
+
+		{method: "GET", pattern: p + "/me", id: "getMe", tag: "members",
+			summary: "The viewer's own profile", status: 200, answer: meJSON{}, ep: plain(h.getMe)},
+		{method: "PATCH", pattern: p + "/me", id: "patchMe", tag: "members",
+			summary: "Change the viewer's profile", status: 200, answer: meJSON{},
+			errs: []int{s409, s422}, ep: withBody(h.patchMe)},
+		{method: "GET", pattern: p + "/members", id: "listMembers", tag: "members",
+			summary: "The member directory",
+			about:   "A filter value no member could have (control characters, invalid text, over 200 characters) is refused with 422 naming it.",
+			status:  200, answer: listJSON[memberJSON]{}, errs: []int{s422}, ep: withParams(h.listMembers)},
+		{method: "GET", pattern: p + "/members/{handle}", id: "getMember", tag: "members",
+			summary: "A member's profile", status: 200, answer: profileJSON{}, ep: withParams(h.getMember)},
+		{method: "GET", pattern: p + "/directory/facets", id: "getFacets", tag: "members",
+			summary: "Values the directory can be filtered by", status: 200, answer: facetsJSON{},
+			ep: plain(h.getFacets)},
+
+		{method: "GET", pattern: p + "/hubs", id: "listHubs", tag: "hubs",
+			summary: "Every hub, by name", status: 200, answer: listJSON[hubJSON]{}, ep: withParams(h.listHubs)},
+		{method: "POST", pattern: p + "/hubs", id: "postHub", tag: "hubs",
+			summary: "Create a hub (network admins)", status: 201, answer: hubDetailJSON{},
+			errs: []int{s403, s409, s422}, ep: withBody(h.postHub)},
+		{method: "GET", pattern: p + "/hubs/{slug}", id: "getHub", tag: "hubs",
+			summary: "A hub with its coordinators", status: 200, answer: hubDetailJSON{}, ep: withParams(h.getHub)},
+		{method: "PATCH", pattern: p + "/hubs/{slug}", id: "patchHub", tag: "hubs",
+			summary: "Change a hub (its coordinators, network admins)", status: 200, answer: hubDetailJSON{},
+			errs: []int{s403, s422}, ep: withBoth(h.patchHub)},
+		{method: "PUT", pattern: p + "/hubs/{slug}/membership", id: "joinHub", tag: "hubs",
+			summary: "Join a hub", status: 204, ep: withParams(h.joinHub)},
+		{method: "DELETE", pattern: p + "/hubs/{slug}/membership", id: "leaveHub", tag: "hubs",
+			summary: "Leave a hub", status: 204, ep: withParams(h.leaveHub)},
+		{method: "GET", pattern: p + "/hubs/{slug}/members", id: "listHubMembers", tag: "hubs",
+			summary: "The hub's members (the directory filtered by hub)",
+			about:   "A filter value no member could have (control characters, invalid text, over 200 characters) is refused with 422 naming it.",
+			status:  200, answer: listJSON[memberJSON]{}, errs: []int{s422}, ep: withParams(h.listHubMembers)},
+		{method: "GET", pattern: p + "/hubs/{slug}/threads", id: "listHubThreads", tag: "hubs",
+			summary: "The hub's threads the viewer may see", status: 200, answer: listJSON[threadJSON]{},
+			ep: withParams(h.listHubThreads)},
+		{method: "PUT", pattern: p + "/hubs/{slug}/coordinators/{handle}", id: "putCoordinator", tag: "hubs",
+			summary: "Appoint a hub coordinator (network admins)", status: 204, errs: []int{s403},
+			ep: withParams(h.putCoordinator)},
+		{method: "DELETE", pattern: p + "/hubs/{slug}/coordinators/{handle}", id: "deleteCoordinator", tag: "hubs",
+			summary: "Stand down a hub coordinator (network admins)", status: 204, errs: []int{s403},
+			ep: withParams(h.deleteCoordinator)},
+
+		{method: "GET", pattern: p + "/invitations", id: "listInvitations", tag: "invitations",
+			summary: "Invitations the viewer may manage, newest first", status: 200,
+			answer: listJSON[invitationJSON]{}, ep: withParams(h.listInvitations)},
+		{method: "POST", pattern: p + "/invitations", id: "postInvitation", tag: "invitations",
+			summary: "Invite someone by email", status: 201, answer: createdInvitationJSON{},
+			errs: []int{s403, s409, s422}, ep: withBody(h.postInvitation)},
+		{method: "DELETE", pattern: p + "/invitations/{id}", id: "deleteInvitation", tag: "invitations",
+			summary: "Withdraw a pending invitation", status: 204, errs: []int{s409},
+			ep: withParams(h.deleteInvitation)},
+		{method: "GET", pattern: p + "/join/{token}", public: true, id: "getJoin", tag: "invitations",
+			summary: "What an invitation link offers", status: 200, answer: joinJSON{}, ep: withParams(h.getJoin)},
+		{method: "POST", pattern: p + "/join/{token}/accept", public: true, id: "postJoinAccept", tag: "invitations",
+			summary: "Accept an invitation and become a member",
+			about:   "Single use. The answer carries a personal access token for the new member.",
+			status:  201, answer: newMemberJSON{}, errs: []int{s409, s422}, ep: withBoth(h.postJoinAccept)},
+
+		{method: "GET", pattern: p + "/threads", id: "listThreads", tag: "threads",
+			summary: "Threads the viewer may see, latest activity first", status: 200,
+			answer: listJSON[threadJSON]{}, ep: withParams(h.listThreads)},
+		{method: "POST", pattern: p + "/threads", id: "postThread", tag: "threads",
+			summary: "Start a thread", status: 201, answer: threadJSON{}, errs: []int{s403, s422},
+			ep: withBody(h.postThread)},
+		{method: "GET", pattern: p + "/threads/{id}", id: "getThread", tag: "threads",
+			summary: "A thread", status: 200, answer: threadJSON{}, ep: withParams(h.getThread)},
+		{method: "PATCH", pattern: p + "/threads/{id}", id: "patchThread", tag: "threads",
+			summary: "Rename a thread (its author, network admins)", status: 200, answer: threadJSON{},
+			errs: []int{s403, s422}, ep: withBoth(h.patchThread)},
+		{method: "GET", pattern: p + "/threads/{id}/posts", id: "listPosts", tag: "threads",
+			summary: "A thread's posts, oldest first", status: 200, answer: listJSON[postJSON]{},
+			ep: withParams(h.listPosts)},
+		{method: "POST", pattern: p + "/threads/{id}/posts", id: "postPost", tag: "threads",
+			summary: "Reply to a thread", status: 201, answer: postJSON{}, errs: []int{s422},
+			ep: withBoth(h.postPost)},
+		{method: "GET", pattern: p + "/posts/{id}", id: "getPost", tag: "threads",
+			summary: "A post", status: 200, answer: postJSON{}, ep: withParams(h.getPost)},
+		{method: "PATCH", pattern: p + "/posts/{id}", id: "patchPost", tag: "threads",
+			summary: "Edit a post (its author)", status: 200, answer: postJSON{}, errs: []int{s403, s422},
+			ep: withBoth(h.patchPost)},
+	}
+}

@@ -26,7 +26,6 @@ type budget struct {
 	links      int
 	refBytes   int
 	scanned    int
-	mentions   int
 }
 
 // exceed stops the parse or render in progress: l has been passed.

@@ -4,6 +4,10 @@
 // into pages as trusted markup; the Markdown source is kept for editing.
 // Rendering is goldmark (CommonMark + GFM, raw HTML omitted) followed by a
 // bluemonday pass, so a bug in one layer alone does not open an XSS hole.
+//
+// What one text may render to is bounded (limits.go): a text past a bound is
+// refused with a *LimitError naming its field, found while parsing or
+// rendering, never by rendering in full and measuring.
 package markdown
 
 import (
@@ -12,6 +16,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -26,6 +31,7 @@ import (
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	bufs   sync.Pool // *bytes.Buffer for goldmark's output
 }
 
 // New returns a Renderer.
@@ -48,7 +54,7 @@ func newRenderer(opts ...parser.Option) *Renderer {
 		// No html.WithUnsafe: raw HTML in the source is omitted, not passed through.
 		// No html.WithHardWraps: a single newline stays a soft break.
 	)
-	return &Renderer{md: md, policy: newPolicy()}
+	return &Renderer{md: md, policy: newPolicy(), bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
 // newPolicy returns the bluemonday policy applied to goldmark's output.
@@ -125,13 +131,17 @@ func (d *Doc) Render(known map[string]bool) (html string, err error) {
 	w := walker{source: d.src, st: &mentionState{known: known}, b: d.b}
 	w.walk(d.root)
 
-	var raw bytes.Buffer
-	if err := d.r.md.Renderer().Render(&limitedWriter{buf: &raw, max: MaxHTMLBytes, b: d.b, panics: true}, d.src, d.root); err != nil {
+	raw := d.r.bufs.Get().(*bytes.Buffer)
+	defer func() {
+		raw.Reset()
+		d.r.bufs.Put(raw) // at most MaxHTMLBytes and a write
+	}()
+	if err := d.r.md.Renderer().Render(&limitedWriter{buf: raw, max: MaxHTMLBytes, b: d.b, panics: true}, d.src, d.root); err != nil {
 		return "", fmt.Errorf("markdown: render: %w", err)
 	}
 	var out bytes.Buffer
 	out.Grow(raw.Len())
-	if err := d.r.policy.SanitizeReaderToWriter(&raw, &limitedWriter{buf: &out, max: MaxHTMLBytes, b: d.b}); err != nil {
+	if err := d.r.policy.SanitizeReaderToWriter(raw, &limitedWriter{buf: &out, max: MaxHTMLBytes, b: d.b}); err != nil {
 		if errors.Is(err, errTooMuchHTML) {
 			return "", newLimitError(d.b.field, LimitHTMLBytes)
 		}

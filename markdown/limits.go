@@ -62,9 +62,11 @@ const (
 	// is looked up before rendering (and may later be notified).
 	MaxMentions = 50
 
-	// MaxHTMLBytes bounds the HTML one text renders to, after and before
-	// sanitising. Plain prose expands at most about six times (every
-	// character an entity such as &quot;), 120 KB at the input limit.
+	// MaxHTMLBytes bounds the HTML one text renders to, before and after
+	// sanitising. Within the other limits nothing we know of reaches it at
+	// the input limit: text expands at most about six times (each character
+	// an entity such as &quot;, or "`&`" a code span), 120 KB. It is the
+	// backstop for whatever expansion the others miss, and for longer fields.
 	MaxHTMLBytes = 160 << 10
 )
 

@@ -4,25 +4,30 @@
 // into pages as trusted markup; the Markdown source is kept for editing.
 // Rendering is goldmark (CommonMark + GFM, raw HTML omitted) followed by a
 // bluemonday pass, so a bug in one layer alone does not open an XSS hole.
+//
+// What one text may render to is bounded (limits.go): a text past a bound is
+// refused with a *LimitError naming its field, found while parsing or
+// rendering, never by rendering in full and measuring.
 package markdown
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 )
 
-// Renderer turns member-written Markdown into sanitised HTML. Safe for concurrent use.
+// Renderer turns member-written Markdown into sanitised HTML, within the
+// limits in limits.go. Safe for concurrent use.
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
@@ -30,7 +35,11 @@ type Renderer struct {
 }
 
 // New returns a Renderer.
-func New() *Renderer {
+func New() *Renderer { return newRenderer(guardOptions()...) }
+
+// newRenderer returns a Renderer whose parser has opts; tests compare one
+// without the guards.
+func newRenderer(opts ...parser.Option) *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			// extension.GFM, except that table alignment is rendered as
@@ -41,17 +50,11 @@ func New() *Renderer {
 			extension.Strikethrough,
 			extension.TaskList,
 		),
-		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(postProcessor{}, 100)),
-		),
+		goldmark.WithParserOptions(opts...),
 		// No html.WithUnsafe: raw HTML in the source is omitted, not passed through.
 		// No html.WithHardWraps: a single newline stays a soft break.
 	)
-	return &Renderer{
-		md:     md,
-		policy: newPolicy(),
-		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
-	}
+	return &Renderer{md: md, policy: newPolicy(), bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
 // newPolicy returns the bluemonday policy applied to goldmark's output.
@@ -83,37 +86,76 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// Render returns sanitised HTML for src. known is the set of lower-cased handles that name
-// real members; only those mentions become links. known may be nil (then no mention links).
-func (r *Renderer) Render(src string, known map[string]bool) (string, error) {
-	buf := r.bufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 { // don't keep a huge post's buffer alive
-			buf.Reset()
-			r.bufs.Put(buf)
-		}
-	}()
+// Doc is one parsed text, between Parse and Render.
+type Doc struct {
+	r        *Renderer
+	src      []byte
+	root     ast.Node
+	b        *budget
+	mentions []string
+	rendered bool
+}
 
-	pc := parser.NewContext()
-	pc.Set(mentionKey, &mentionState{known: known})
-	if err := r.md.Convert([]byte(src), buf, parser.WithContext(pc)); err != nil {
-		return "", fmt.Errorf("markdown: convert: %w", err)
+// Parse parses src, the content of field f, and finds its @mentions. It
+// returns a *LimitError, naming f, when src passes one of the limits that
+// parsing can tell (tables, nesting, emphasis marks, brackets, links,
+// reference links, mentions); parsing stops there.
+func (r *Renderer) Parse(f Field, src string) (doc *Doc, err error) {
+	b := &budget{field: f}
+	defer catch(&err)
+	source := []byte(src)
+	pc := &guardedContext{Context: parser.NewContext(), b: b}
+	root := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	st := &mentionState{collect: true}
+	w := walker{source: source, st: st, b: b, survey: true}
+	w.walk(root)
+	return &Doc{r: r, src: source, root: root, b: b, mentions: st.found}, nil
+}
+
+// Mentions returns the distinct lower-cased @handles the text mentions, in
+// order of first appearance (not counting ones inside code spans, code
+// blocks, or link text/autolinks). There are at most MaxMentions.
+func (d *Doc) Mentions() []string { return d.mentions }
+
+// Render returns the sanitised HTML of d. known is the set of lower-cased
+// handles that name real members; only those mentions become links. known
+// may be nil (then no mention links). It returns a *LimitError when the
+// links or the HTML would pass their limits; rendering stops there. A Doc
+// is rendered once.
+func (d *Doc) Render(known map[string]bool) (html string, err error) {
+	if d.rendered {
+		return "", errors.New("markdown: document rendered twice")
 	}
+	d.rendered = true
+	defer catch(&err)
+	w := walker{source: d.src, st: &mentionState{known: known}, b: d.b}
+	w.walk(d.root)
 
-	var out strings.Builder
-	out.Grow(buf.Len())
-	if err := r.policy.SanitizeReaderToWriter(buf, &out); err != nil {
+	raw := d.r.bufs.Get().(*bytes.Buffer)
+	defer func() {
+		raw.Reset()
+		d.r.bufs.Put(raw) // at most MaxHTMLBytes and a write
+	}()
+	if err := d.r.md.Renderer().Render(&limitedWriter{buf: raw, max: MaxHTMLBytes, b: d.b, panics: true}, d.src, d.root); err != nil {
+		return "", fmt.Errorf("markdown: render: %w", err)
+	}
+	var out bytes.Buffer
+	out.Grow(raw.Len())
+	if err := d.r.policy.SanitizeReaderToWriter(raw, &limitedWriter{buf: &out, max: MaxHTMLBytes, b: d.b}); err != nil {
+		if errors.Is(err, errTooMuchHTML) {
+			return "", newLimitError(d.b.field, LimitHTMLBytes)
+		}
 		return "", fmt.Errorf("markdown: sanitise: %w", err)
 	}
 	return out.String(), nil
 }
 
-// Mentions returns the distinct lower-cased @handles that src mentions, in order of first appearance
-// (not counting ones inside code spans, code blocks, or link text/autolinks).
-func (r *Renderer) Mentions(src string) []string {
-	st := &mentionState{collect: true}
-	pc := parser.NewContext()
-	pc.Set(mentionKey, st)
-	r.md.Parser().Parse(text.NewReader([]byte(src)), parser.WithContext(pc))
-	return st.found
+// Render parses and renders src, the content of field f, in one step; see
+// Parse and Doc.Render. known may be nil (then no mention links).
+func (r *Renderer) Render(f Field, src string, known map[string]bool) (string, error) {
+	d, err := r.Parse(f, src)
+	if err != nil {
+		return "", err
+	}
+	return d.Render(known)
 }

@@ -55,6 +55,9 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
+// postField is the field the tests' texts come from.
+var postField = Field{Name: "body", Label: "Post"}
+
 func TestRender(t *testing.T) {
 	r := New()
 	tests := []struct {
@@ -91,7 +94,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Render(tt.src, nil)
+			got, err := r.Render(postField, tt.src, nil)
 			if err != nil {
 				t.Fatalf("Render: %v", err)
 			}
@@ -122,7 +125,7 @@ func TestRenderNoScript(t *testing.T) {
 		"```\n</code></pre><script>alert(1)</script>\n```",
 		"`</code><script>alert(1)</script>`",
 	} {
-		got, err := r.Render(src, nil)
+		got, err := r.Render(postField, src, nil)
 		if err != nil {
 			t.Fatalf("Render(%q): %v", src, err)
 		}
@@ -147,7 +150,7 @@ func TestRenderNoJavaScriptURL(t *testing.T) {
 		"[x](vbscript:msgbox(1))",
 		"[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
 	} {
-		got, err := r.Render(src, nil)
+		got, err := r.Render(postField, src, nil)
 		if err != nil {
 			t.Fatalf("Render(%q): %v", src, err)
 		}
@@ -211,7 +214,7 @@ func TestRenderMentions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := r.Render(tt.src, tt.known)
+			out, err := r.Render(postField, tt.src, tt.known)
 			if err != nil {
 				t.Fatalf("Render: %v", err)
 			}
@@ -244,7 +247,7 @@ func TestRenderMentionMarkup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Render(tt.src, known)
+			got, err := r.Render(postField, tt.src, known)
 			if err != nil {
 				t.Fatalf("Render: %v", err)
 			}
@@ -271,7 +274,11 @@ func TestMentions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := r.Mentions(tt.src); !slices.Equal(got, tt.want) {
+			doc, err := r.Parse(postField, tt.src)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.src, err)
+			}
+			if got := doc.Mentions(); !slices.Equal(got, tt.want) {
 				t.Errorf("Mentions(%q) = %q, want %q", tt.src, got, tt.want)
 			}
 		})
@@ -311,7 +318,7 @@ func TestValidHandle(t *testing.T) {
 func TestRenderConcurrent(t *testing.T) {
 	r := New()
 	known := map[string]bool{"alice": true}
-	want, err := r.Render(post500, known)
+	want, err := r.Render(postField, post500, known)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -319,7 +326,7 @@ func TestRenderConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				got, err := r.Render(post500, known)
+				got, err := r.Render(postField, post500, known)
 				if err != nil || got != want {
 					t.Errorf("concurrent Render = %q, %v; want %q", got, err, want)
 					return
@@ -404,7 +411,7 @@ func TestRenderXSSCorpus(t *testing.T) {
 		lines++
 		// The payload on its own, and as a link and image destination.
 		for _, src := range []string{payload, "@alice " + payload, "[x](" + payload + ")", "![x](" + payload + ")"} {
-			out, err := r.Render(src, known)
+			out, err := r.Render(postField, src, known)
 			if err != nil {
 				t.Errorf("line %d: Render(%q): %v", lines, src, err)
 				continue
@@ -448,7 +455,7 @@ func BenchmarkRender500(b *testing.B) {
 	b.SetBytes(int64(len(post500)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(post500, known); err != nil {
+		if _, err := r.Render(postField, post500, known); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -463,7 +470,7 @@ func BenchmarkRender500Paragraph(b *testing.B) {
 	b.SetBytes(int64(len(paragraph500)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(paragraph500, known); err != nil {
+		if _, err := r.Render(postField, paragraph500, known); err != nil {
 			b.Fatal(err)
 		}
 	}

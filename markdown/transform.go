@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -14,9 +13,6 @@ import (
 // "nofollow" (and "noreferrer"), so the AST gets the whole value and the policy
 // accepts exactly this string.
 const linkRel = "nofollow noopener ugc"
-
-// mentionKey carries a *mentionState from Render/Mentions to postProcessor.
-var mentionKey = parser.NewContextKey()
 
 // mentionState is what one parse needs to know and learns about @mentions.
 type mentionState struct {
@@ -37,25 +33,16 @@ func (s *mentionState) add(handle string) {
 	s.found = append(s.found, handle)
 }
 
-// postProcessor is a goldmark AST transformer that links @mentions, puts rel
-// on links and lazy loading on images, and turns images whose source is not
-// http(s) into their alt text.
-type postProcessor struct{}
-
-// Transform implements parser.ASTTransformer.
-func (postProcessor) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	st, _ := pc.Get(mentionKey).(*mentionState)
-	if st == nil {
-		st = &mentionState{}
-	}
-	w := walker{source: reader.Source(), st: st}
-	w.walk(doc)
-}
-
-// walker holds the state of one postProcessor pass.
+// walker goes over a parsed document twice. The survey, in Parse, counts
+// links and images and collects @mentions; the second walk, in Doc.Render,
+// links the mentions of known members, puts rel on links and lazy loading on
+// images, and turns images whose source is not http(s) into their alt text.
+// Both merge adjacent text nodes the same way, so they see the same text.
 type walker struct {
 	source []byte
 	st     *mentionState
+	b      *budget
+	survey bool // count and collect only: change nothing a reader sees
 	inLink bool // inside link text: no mentions there
 }
 
@@ -66,15 +53,26 @@ func (w *walker) walk(n ast.Node) {
 		case *ast.Text:
 			next = w.text(c)
 		case *ast.Link:
+			if w.survey {
+				w.b.addLink()
+			}
 			c.SetAttributeString("rel", []byte(linkRel))
 			saved := w.inLink
 			w.inLink = true
 			w.walk(c)
 			w.inLink = saved
 		case *ast.AutoLink:
+			if w.survey {
+				w.b.addLink()
+			}
 			c.SetAttributeString("rel", []byte(linkRel))
 		case *ast.Image:
-			w.image(n, c)
+			// Its alt text is not searched for mentions.
+			if w.survey {
+				w.b.addLink()
+			} else {
+				w.image(n, c)
+			}
 		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML:
 			// Code and (omitted) raw HTML: leave alone.
 		default:
@@ -153,8 +151,12 @@ func (w *walker) text(t *ast.Text) ast.Node {
 		}
 		if w.st.collect {
 			w.st.add(string(lower))
+			if len(w.st.found) > MaxMentions {
+				w.b.exceed(LimitMentions)
+			}
 		}
-		if w.st.known[string(lower)] {
+		if !w.survey && w.st.known[string(lower)] {
+			w.b.addLink()
 			w.link(t, i, j, lower)
 		}
 		i = j - 1

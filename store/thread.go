@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/markdown"
 )
 
 // threadSelect returns the columns and joins that read threads as the
@@ -134,7 +135,7 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 	if err := nt.Validate(); err != nil {
 		return nil, err
 	}
-	html, err := db.render(ctx, nt.Body)
+	html, err := db.render(ctx, postBody, nt.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +372,7 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 	if err != nil {
 		return nil, err
 	}
-	html, err := db.render(ctx, body)
+	html, err := db.render(ctx, postBody, body)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +414,7 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, body string) (*sharefair
 	if err != nil {
 		return nil, err
 	}
-	html, err := db.render(ctx, body)
+	html, err := db.render(ctx, postBody, body)
 	if err != nil {
 		return nil, err
 	}
@@ -454,10 +455,18 @@ func bumpThread(ctx context.Context, tx *Tx, threadID int64) error {
 	return nil
 }
 
-// render turns a post body into sanitised HTML, linking @mentions of
-// members who exist.
-func (db *DB) render(ctx context.Context, body string) (string, error) {
-	handles := db.Markdown.Mentions(body)
+// postBody is the field a post's Markdown comes from, as forms and the API name it.
+var postBody = markdown.Field{Name: "body", Label: "Post"}
+
+// render turns the Markdown of field f into sanitised HTML, linking @mentions
+// of members who exist. Markdown that would render past one of the limits
+// in markdown/limits.go is refused as invalid, naming the field.
+func (db *DB) render(ctx context.Context, f markdown.Field, src string) (string, error) {
+	doc, err := db.Markdown.Parse(f, src)
+	if err != nil {
+		return "", markdownError(f, err)
+	}
+	handles := doc.Mentions()
 	known := map[string]bool{}
 	if len(handles) > 0 {
 		var q query
@@ -481,9 +490,20 @@ func (db *DB) render(ctx context.Context, body string) (string, error) {
 			return "", fmt.Errorf("resolve mentions: %w", err)
 		}
 	}
-	html, err := db.Markdown.Render(body, known)
+	html, err := doc.Render(known)
 	if err != nil {
-		return "", fmt.Errorf("render post: %w", err)
+		return "", markdownError(f, err)
 	}
 	return html, nil
+}
+
+// markdownError turns a rendering limit passed into the invalid-field error
+// forms and the API show; any other error is ours.
+func markdownError(f markdown.Field, err error) error {
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{le.Field.Name: le.Message}}
+	}
+	return fmt.Errorf("render %s: %w", f.Name, err)
 }

@@ -94,6 +94,8 @@ func (h *Handler) routeTable() []route {
 		{"GET", p + "/hubs/{slug}/threads", false, h.listHubThreads},
 		{"PUT", p + "/hubs/{slug}/coordinators/{handle}", false, h.putCoordinator},
 		{"DELETE", p + "/hubs/{slug}/coordinators/{handle}", false, h.deleteCoordinator},
+		{"GET", p + "/hubs/{slug}/requests", false, h.listJoinRequests},
+		{"POST", p + "/hubs/{slug}/requests/{handle}", false, h.decideJoinRequest},
 
 		{"GET", p + "/invitations", false, h.listInvitations},
 		{"POST", p + "/invitations", false, h.postInvitation},

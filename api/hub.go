@@ -22,10 +22,18 @@ func hubRef(h *sharefair.HubRef) *hubRefJSON {
 
 // hubJSON is a hub in a list.
 type hubJSON struct {
-	ID          int64     `json:"id"`
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
+	ID   int64  `json:"id"`
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	// Description is Markdown as written; DescriptionHTML is it rendered
+	// and sanitised.
+	Description     string `json:"description"`
+	DescriptionHTML string `json:"description_html"`
+	City            string `json:"city"`
+	// TimeZone is an IANA time zone name.
+	TimeZone string `json:"time_zone"`
+	// JoinPolicy is open, request or invitation.
+	JoinPolicy  string    `json:"join_policy"`
 	CreatedAt   time.Time `json:"created_at"`
 	MemberCount int       `json:"member_count"`
 	// ViewerRole is the viewer's role in the hub, null when not a member.
@@ -33,7 +41,8 @@ type hubJSON struct {
 }
 
 func hub(h *sharefair.Hub) hubJSON {
-	j := hubJSON{ID: h.ID, Slug: h.Slug, Name: h.Name, Description: h.Description, CreatedAt: utc(h.CreatedAt),
+	j := hubJSON{ID: h.ID, Slug: h.Slug, Name: h.Name, Description: h.Description, DescriptionHTML: h.DescriptionHTML,
+		City: h.City, TimeZone: h.TimeZone, JoinPolicy: string(h.JoinPolicy), CreatedAt: utc(h.CreatedAt),
 		MemberCount: h.MemberCount}
 	if h.ViewerRole != "" {
 		role := string(h.ViewerRole)
@@ -46,10 +55,21 @@ func hub(h *sharefair.Hub) hubJSON {
 type hubDetailJSON struct {
 	hubJSON
 	Coordinators []*memberRefJSON `json:"coordinators"`
+	// ViewerRequested tells whether the viewer asked to join and awaits a
+	// decision.
+	ViewerRequested bool `json:"viewer_requested"`
+	// PendingRequests counts the requests to join awaiting a decision;
+	// null unless the viewer may decide them.
+	PendingRequests *int `json:"pending_requests"`
 }
 
 func hubDetail(h *sharefair.Hub) hubDetailJSON {
-	d := hubDetailJSON{hubJSON: hub(h), Coordinators: make([]*memberRefJSON, len(h.Coordinators))}
+	d := hubDetailJSON{hubJSON: hub(h), Coordinators: make([]*memberRefJSON, len(h.Coordinators)),
+		ViewerRequested: h.ViewerRequested}
+	if h.ViewerMayAdmit {
+		n := h.PendingRequests
+		d.PendingRequests = &n
+	}
 	for i, c := range h.Coordinators {
 		d.Coordinators[i] = memberRef(c)
 	}
@@ -73,6 +93,11 @@ type newHubJSON struct {
 	Name        string `json:"name"`
 	Slug        string `json:"slug"`
 	Description string `json:"description"`
+	City        string `json:"city"`
+	// TimeZone is an IANA name; the network's zone when absent.
+	TimeZone string `json:"time_zone"`
+	// JoinPolicy is open (when absent), request or invitation.
+	JoinPolicy string `json:"join_policy"`
 }
 
 func (h *Handler) postHub(w http.ResponseWriter, r *http.Request) error {
@@ -80,7 +105,8 @@ func (h *Handler) postHub(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	hb, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: in.Name, Slug: in.Slug, Description: in.Description})
+	hb, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: in.Name, Slug: in.Slug, Description: in.Description,
+		City: in.City, TimeZone: in.TimeZone, JoinPolicy: sharefair.JoinPolicy(in.JoinPolicy)})
 	if err != nil {
 		return err
 	}
@@ -100,6 +126,12 @@ func (h *Handler) getHub(w http.ResponseWriter, r *http.Request) error {
 type hubPatch struct {
 	Name        *string `json:"name"`
 	Description *string `json:"description"`
+	City        *string `json:"city"`
+	TimeZone    *string `json:"time_zone"`
+	JoinPolicy  *string `json:"join_policy"`
+	// ConfirmOpen must be true to open a closed hub, whose past
+	// discussions become readable by whoever joins.
+	ConfirmOpen bool `json:"confirm_open"`
 }
 
 func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request) error {
@@ -107,17 +139,32 @@ func (h *Handler) patchHub(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var policy *sharefair.JoinPolicy
+	if in.JoinPolicy != nil {
+		p := sharefair.JoinPolicy(*in.JoinPolicy)
+		policy = &p
+	}
 	hb, err := h.svcs.Hubs.UpdateHub(r.Context(), r.PathValue("slug"), sharefair.HubUpdate{Name: in.Name,
-		Description: in.Description})
+		Description: in.Description, City: in.City, TimeZone: in.TimeZone, JoinPolicy: policy, ConfirmOpen: in.ConfirmOpen})
 	if err != nil {
 		return err
 	}
 	return render(w, http.StatusOK, hubDetail(hb))
 }
 
+// joinOutcomeJSON answers a request to join a hub that takes requests.
+type joinOutcomeJSON struct {
+	// Status is "requested": a coordinator will approve or decline.
+	Status string `json:"status"`
+}
+
 func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
-	if err := h.svcs.Hubs.JoinHub(r.Context(), r.PathValue("slug")); err != nil {
+	out, err := h.svcs.Hubs.JoinHub(r.Context(), r.PathValue("slug"))
+	if err != nil {
 		return err
+	}
+	if out == sharefair.Requested {
+		return render(w, http.StatusAccepted, joinOutcomeJSON{Status: string(out)})
 	}
 	return noContent(w)
 }
@@ -164,6 +211,50 @@ func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request) erro
 
 func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, on bool) error {
 	if err := h.svcs.Hubs.SetCoordinator(r.Context(), r.PathValue("slug"), r.PathValue("handle"), on); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// joinRequestJSON is a member's request to join a hub.
+type joinRequestJSON struct {
+	Member    *memberRefJSON `json:"member"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+func joinRequest(r *sharefair.JoinRequest) joinRequestJSON {
+	return joinRequestJSON{Member: memberRef(r.Member), CreatedAt: utc(r.CreatedAt)}
+}
+
+func (h *Handler) listJoinRequests(w http.ResponseWriter, r *http.Request) error {
+	page, err := pageParams(r, sharefair.DefaultPageSize)
+	if err != nil {
+		return err
+	}
+	reqs, total, err := h.svcs.Hubs.FindJoinRequests(r.Context(), r.PathValue("slug"), page)
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mapList(reqs, joinRequest, page, total))
+}
+
+// joinDecisionJSON is the body of POST /hubs/{slug}/requests/{handle}.
+type joinDecisionJSON struct {
+	// Decision is approve (the member joins) or decline.
+	Decision string `json:"decision"`
+}
+
+func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request) error {
+	var in joinDecisionJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Decision != "approve" && in.Decision != "decline" {
+		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"decision": "Give the decision: approve or decline."}}
+	}
+	if err := h.svcs.Hubs.DecideJoinRequest(r.Context(), r.PathValue("slug"), r.PathValue("handle"),
+		in.Decision == "approve"); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -109,10 +109,15 @@ func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
-	if err := h.svcs.Hubs.JoinHub(r.Context(), slug); err != nil {
+	out, err := h.svcs.Hubs.JoinHub(r.Context(), slug)
+	if err != nil {
 		return err
 	}
-	h.setFlash(w, "You joined the hub.")
+	if out == sharefair.Requested {
+		h.setFlash(w, "You asked to join the hub. A coordinator will decide.")
+	} else {
+		h.setFlash(w, "You joined the hub.")
+	}
 	redirect(w, r, hubURL(slug))
 	return nil
 }

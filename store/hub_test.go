@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/internal/testutil"
@@ -236,6 +237,45 @@ func TestJoinPolicies(t *testing.T) {
 		open := sharefair.JoinOpen
 		if _, err := db.UpdateHub(testutil.As(coord), hub.Slug, sharefair.HubUpdate{JoinPolicy: &open}); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestJoinWaitsForPolicy checks that joining reads the hub's policy as
+// committed by a change in progress: closing a hub while someone joins
+// either lets them in first or refuses them, never lets them in after.
+func TestJoinWaitsForPolicy(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		hub := testutil.MustCreateHub(t, db, admin, "Rome")
+		ctx := testutil.As(admin)
+		tx, err := db.BeginWrite(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `UPDATE hubs SET join_policy = 'invitation' WHERE id = $1`, hub.ID); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := db.JoinHub(testutil.As(ann), hub.Slug); done <- err }()
+		select {
+		case err := <-done:
+			t.Fatalf("the join did not wait for the change of policy (%v)", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the join never finished")
+		}
+		if h, _ := db.FindHubBySlug(testutil.As(ann), hub.Slug); h.ViewerRole != "" || h.MemberCount != 0 {
+			t.Fatalf("ann joined a closed hub: %+v", h)
 		}
 	})
 }

@@ -356,6 +356,13 @@ type (
 		MemberCount  int       `json:"member_count"`
 		ViewerRole   *string   `json:"viewer_role"`
 		Coordinators []refJSON `json:"coordinators"`
+		// Hub details and join policy.
+		DescriptionHTML string `json:"description_html"`
+		City            string `json:"city"`
+		TimeZone        string `json:"time_zone"`
+		JoinPolicy      string `json:"join_policy"`
+		ViewerRequested bool   `json:"viewer_requested"`
+		PendingRequests *int   `json:"pending_requests"`
 	}
 	tokenJSON struct {
 		ID   int64  `json:"id"`

@@ -183,6 +183,9 @@ func GenerateOpenAPI() ([]byte, error) {
 			}
 			oc.AddRespStructure(rt.answer, openapi.WithHTTPStatus(status))
 		}
+		for _, a := range rt.also {
+			oc.AddRespStructure(a.answer, openapi.WithHTTPStatus(a.status))
+		}
 		if err := r.AddOperation(oc); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.pattern, err)
 		}

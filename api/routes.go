@@ -22,13 +22,21 @@ type route struct {
 	id      string // operationId
 	tag     string
 	summary string
-	about   string // a longer description, when the summary is not enough
-	status  int    // the status of success
-	answer  any    // the body of success (a value of its type); nil for none
+	about   string     // a longer description, when the summary is not enough
+	status  int        // the status of success
+	answer  any        // the body of success (a value of its type); nil for none
+	also    []answerAt // other successes, when there are more than one
 	// errs are the error statuses the operation answers beyond those every
 	// operation may answer (see commonErrors).
 	errs []int
 	ep   endpoint
+}
+
+// answerAt is a success status and its body (a value of its type; nil
+// for none).
+type answerAt struct {
+	status int
+	answer any
 }
 
 // commonErrors are the statuses every operation may answer: a query string
@@ -185,7 +193,11 @@ func (h *Handler) routeTable() []route {
 			summary: "Change a hub (its coordinators, network admins)", status: 200, answer: hubDetailJSON{},
 			errs: []int{s403, s422}, ep: withBoth(h.patchHub)},
 		{method: "PUT", pattern: p + "/hubs/{slug}/membership", id: "joinHub", tag: "hubs",
-			summary: "Join a hub", status: 204, ep: withParams(h.joinHub)},
+			summary: "Join a hub, or ask to",
+			about: "An open hub is joined at once (204). A hub that takes requests records one for its coordinators " +
+				"(202, status requested). A hub joined by invitation only answers 403.",
+			status: 204, also: []answerAt{{http.StatusAccepted, joinOutcomeJSON{}}}, errs: []int{s403},
+			ep: withParams(h.joinHub)},
 		{method: "DELETE", pattern: p + "/hubs/{slug}/membership", id: "leaveHub", tag: "hubs",
 			summary: "Leave a hub", status: 204, ep: withParams(h.leaveHub)},
 		{method: "GET", pattern: p + "/hubs/{slug}/members", id: "listHubMembers", tag: "hubs",
@@ -201,6 +213,12 @@ func (h *Handler) routeTable() []route {
 		{method: "DELETE", pattern: p + "/hubs/{slug}/coordinators/{handle}", id: "deleteCoordinator", tag: "hubs",
 			summary: "Stand down a hub coordinator (network admins)", status: 204, errs: []int{s403},
 			ep: withParams(h.deleteCoordinator)},
+		{method: "GET", pattern: p + "/hubs/{slug}/requests", id: "listJoinRequests", tag: "hubs",
+			summary: "Requests to join the hub, oldest first (its coordinators, network admins)", status: 200,
+			answer: listJSON[joinRequestJSON]{}, errs: []int{s403}, ep: withParams(h.listJoinRequests)},
+		{method: "POST", pattern: p + "/hubs/{slug}/requests/{handle}", id: "decideJoinRequest", tag: "hubs",
+			summary: "Approve or decline a member's request to join (its coordinators, network admins)", status: 204,
+			errs: []int{s403, s422}, ep: withBoth(h.decideJoinRequest)},
 
 		{method: "GET", pattern: p + "/invitations", id: "listInvitations", tag: "invitations",
 			summary: "Invitations the viewer may manage, newest first", status: 200,

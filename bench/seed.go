@@ -191,7 +191,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 			}
 		}
 		for _, h := range joined {
-			if err := db.JoinHub(as(i), hubs[h].Slug); err != nil {
+			if _, err := db.JoinHub(as(i), hubs[h].Slug); err != nil {
 				return nil, fmt.Errorf("seed: %s joins %s: %w", members[i].Handle, hubs[h].Slug, err)
 			}
 			inHub[h] = append(inHub[h], i)

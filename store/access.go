@@ -116,6 +116,27 @@ func mayManageHub(v *sharefair.Member, role sharefair.HubRole) bool {
 	return v.IsAdmin() || role == sharefair.HubRoleCoordinator
 }
 
+// maySetJoinPolicy reports whether v, whose role in a hub is role, may
+// set how people join it.
+func maySetJoinPolicy(v *sharefair.Member, role sharefair.HubRole) bool { return mayManageHub(v, role) }
+
+// mayAdmit reports whether v, whose role in a hub is role, may approve and
+// decline requests to join it.
+func mayAdmit(v *sharefair.Member, role sharefair.HubRole) bool { return mayManageHub(v, role) }
+
+// mayJoinHub reports whether v, not a member, may join at once a hub whose
+// join policy is policy: anyone an open hub, network admins any hub, since
+// they read every hub's discussions already (threadVisible).
+func mayJoinHub(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
+	return policy == sharefair.JoinOpen || v.IsAdmin()
+}
+
+// mayRequestToJoin reports whether v, not a member, may ask to join a hub
+// whose join policy is policy.
+func mayRequestToJoin(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
+	return policy == sharefair.JoinByRequest && !mayJoinHub(v, policy)
+}
+
 // mayRename reports whether v may change the title of thread t, as read by v.
 func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 	return v.IsAdmin() || (v != nil && t.Author != nil && t.Author.ID == v.ID)
@@ -158,6 +179,9 @@ func hubRights(v *sharefair.Member, h *sharefair.Hub) {
 	h.ViewerMayEdit = mayManageHub(v, h.ViewerRole)
 	h.ViewerMayInvite = h.ViewerMayEdit
 	h.ViewerMayAppoint = mayAppointCoordinators(v)
+	h.ViewerMayAdmit = mayAdmit(v, h.ViewerRole)
+	h.ViewerMayJoin = h.ViewerRole == "" && mayJoinHub(v, h.JoinPolicy)
+	h.ViewerMayRequest = h.ViewerRole == "" && !h.ViewerRequested && mayRequestToJoin(v, h.JoinPolicy)
 }
 
 // requireViewer returns the signed-in viewer, or EUNAUTHORIZED.

@@ -22,3 +22,7 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
 	return db.write.conns.BeginTx(ctx, nil)
 }
+
+// RenderHubDescriptions renders hub descriptions stored unrendered, as
+// Open does.
+func (db *DB) RenderHubDescriptions(ctx context.Context) error { return db.renderHubDescriptions(ctx) }

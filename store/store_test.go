@@ -401,13 +401,14 @@ func TestHubs(t *testing.T) {
 			t.Fatalf("conflict fields = %v", f)
 		}
 
-		if err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
+		if _, err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
+		if _, err := db.JoinHub(testutil.As(bob), rome.Slug); err != nil {
 			t.Fatalf("joining twice: %v", err)
 		}
-		testutil.AssertCode(t, db.JoinHub(testutil.As(bob), "nowhere"), sharefair.ENOTFOUND)
+		_, err = db.JoinHub(testutil.As(bob), "nowhere")
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
 		h, err := db.FindHubBySlug(testutil.As(bob), rome.Slug)
 		if err != nil || h.MemberCount != 1 || h.ViewerRole != sharefair.HubRoleMember {
 			t.Fatalf("hub = %+v, %v", h, err)
@@ -533,7 +534,8 @@ func TestUnsearchableInput(t *testing.T) {
 			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
 			_, err = db.FindHubBySlug(ctx, bad)
 			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
-			testutil.AssertCode(t, db.JoinHub(ctx, bad), sharefair.ENOTFOUND)
+			_, err = db.JoinHub(ctx, bad)
+			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
 			testutil.AssertCode(t, db.SetCoordinator(ctx, "x", bad, true), sharefair.ENOTFOUND)
 			_, err = db.Authenticate(ctx, bad, "password")
 			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)

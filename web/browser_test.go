@@ -72,6 +72,25 @@ func journey(t *testing.T, b *browser.Browser) {
 	}
 	b.CheckAccessibility("the hub page (admin)")
 
+	// …gives it a city and a time zone, and takes new members by request.
+	if st := b.Open("/hubs/rome/edit"); st != http.StatusOK {
+		t.Fatalf("open /hubs/rome/edit = %d", st)
+	}
+	b.Type("#f-city", "Rome")
+	b.Choose("#f-time_zone", "Europe/Rome")
+	b.Do("choose by request", chromedp.Click(chromedp.CSS("#f-join_policy-request")))
+	b.CheckAccessibility("the hub's edit form")
+	if st := b.Click(`form[action="/hubs/rome/edit"] button[type="submit"]`); st != http.StatusOK || b.Path() != "/hubs/rome" {
+		t.Fatalf("save hub = %d at %s, want 200 at /hubs/rome", st, b.Path())
+	}
+	if got := b.Text(".policy"); !strings.Contains(got, "by request") {
+		t.Errorf("hub page says %q of its join policy", got)
+	}
+	if st := b.Open("/hubs/rome/coordinators"); st != http.StatusOK {
+		t.Fatalf("open /hubs/rome/coordinators = %d", st)
+	}
+	b.CheckAccessibility("the hub's coordinators page")
+
 	// …and invites a colleague to it from the invitations page.
 	if st := b.Open("/invitations"); st != http.StatusOK {
 		t.Fatalf("open /invitations = %d", st)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -11,11 +12,10 @@ import (
 
 // hubView is what the hub page shows.
 type hubView struct {
-	Hub       *sharefair.Hub
-	Threads   []*sharefair.Thread
-	Pager     pager
-	Members   []*sharefair.Member
-	CoordForm form
+	Hub     *sharefair.Hub
+	Threads []*sharefair.Thread
+	Pager   pager
+	Members []*sharefair.Member
 }
 
 // hubSideMembers is how many members the hub page lists beside its threads.
@@ -47,8 +47,7 @@ func (h *Handler) loadHub(r *http.Request) (hubView, error) {
 	}
 	return hubView{
 		Hub: hub, Threads: threads, Members: members,
-		Pager:     newPager(hubURL(hub.Slug), r.URL.Query(), n, total, sharefair.DefaultPageSize),
-		CoordForm: newForm(nil, nil),
+		Pager: newPager(hubURL(hub.Slug), r.URL.Query(), n, total, sharefair.DefaultPageSize),
 	}, nil
 }
 
@@ -60,9 +59,16 @@ func (h *Handler) hub(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, hubPage(h.base(w, r, v.Hub.Name), v))
 }
 
-// hubForm shows the form that creates a hub (action /hubs) or edits one.
-func hubForm(action string, creating bool) formPage {
-	return func(p page, f form) (templ.Component, error) { return hubFormPage(p, f, action, creating), nil }
+// hubFormView is what the hub form needs beside its values: where it is
+// sent, and the hub it edits (nil when creating one).
+type hubFormView struct {
+	Action string
+	Hub    *sharefair.Hub
+}
+
+// hubForm shows the form that creates a hub (hub nil) or edits one.
+func hubForm(v hubFormView) formPage {
+	return func(p page, f form) (templ.Component, error) { return hubFormPage(p, f, v), nil }
 }
 
 func (h *Handler) newHubForm(w http.ResponseWriter, r *http.Request) error {
@@ -70,38 +76,71 @@ func (h *Handler) newHubForm(w http.ResponseWriter, r *http.Request) error {
 	if !p.Rights.CreateHubs {
 		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may create hubs.")
 	}
-	return h.render(w, r, http.StatusOK, hubFormPage(p, newForm(nil, nil), "/hubs", true))
+	values := url.Values{"join_policy": {string(sharefair.JoinOpen)}}
+	return h.render(w, r, http.StatusOK, hubFormPage(p, newForm(values, nil), hubFormView{Action: "/hubs"}))
 }
 
 func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	hub, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: f.Get("name"), Slug: f.Get("slug"), Description: f.Get("description")})
+	hub, err := h.svcs.Hubs.CreateHub(r.Context(), sharefair.NewHub{Name: f.Get("name"), Slug: f.Get("slug"),
+		Description: f.Get("description"), City: f.Get("city"), TimeZone: f.Get("time_zone"),
+		JoinPolicy: sharefair.JoinPolicy(f.Get("join_policy"))})
 	if err != nil {
-		return refused(err, "Create a hub", hubForm("/hubs", true))
+		return refused(err, "Create a hub", hubForm(hubFormView{Action: "/hubs"}))
 	}
 	redirect(w, r, hubURL(hub.Slug))
 	return nil
 }
 
-func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) error {
+// editableHub returns the hub of the request when the viewer may edit it.
+func (h *Handler) editableHub(r *http.Request) (*sharefair.Hub, error) {
 	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if !hub.ViewerMayEdit {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it.")
+	}
+	return hub, nil
+}
+
+func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) error {
+	hub, err := h.editableHub(r)
 	if err != nil {
 		return err
 	}
-	if !hub.ViewerMayEdit {
-		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins may change it.")
-	}
-	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
-	return h.render(w, r, http.StatusOK, hubFormPage(h.base(w, r, "Edit "+hub.Name), newForm(values, nil), hubURL(hub.Slug)+"/edit", false))
+	values := url.Values{"name": {hub.Name}, "description": {hub.Description}, "city": {hub.City},
+		"time_zone": {hub.TimeZone}, "join_policy": {string(hub.JoinPolicy)}}
+	return h.render(w, r, http.StatusOK, hubFormPage(h.base(w, r, "Edit "+hub.Name), newForm(values, nil),
+		hubFormView{Action: hubURL(hub.Slug) + "/edit", Hub: hub}))
 }
 
 func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	name, desc := f.Get("name"), f.Get("description")
+	// A field the form did not send is left as it is.
+	given := func(name string) *string {
+		if _, ok := f[name]; !ok {
+			return nil
+		}
+		v := f.Get(name)
+		return &v
+	}
+	u := sharefair.HubUpdate{Name: given("name"), Description: given("description"), City: given("city"),
+		TimeZone: given("time_zone"), ConfirmOpen: f.Get("confirm_open") == "yes"}
+	if jp := given("join_policy"); jp != nil {
+		policy := sharefair.JoinPolicy(*jp)
+		u.JoinPolicy = &policy
+	}
 	slug := r.PathValue("slug")
-	hub, err := h.svcs.Hubs.UpdateHub(r.Context(), slug, sharefair.HubUpdate{Name: &name, Description: &desc})
+	hub, err := h.svcs.Hubs.UpdateHub(r.Context(), slug, u)
 	if err != nil {
-		return refused(err, "Edit hub", hubForm(hubURL(slug)+"/edit", false))
+		return refused(err, "Edit hub", func(p page, fm form) (templ.Component, error) {
+			hub, err := h.editableHub(r)
+			if err != nil {
+				return nil, err
+			}
+			return hubFormPage(p, fm, hubFormView{Action: hubURL(slug) + "/edit", Hub: hub}), nil
+		})
 	}
 	redirect(w, r, hubURL(hub.Slug))
 	return nil
@@ -109,10 +148,15 @@ func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
-	if err := h.svcs.Hubs.JoinHub(r.Context(), slug); err != nil {
+	out, err := h.svcs.Hubs.JoinHub(r.Context(), slug)
+	if err != nil {
 		return err
 	}
-	h.setFlash(w, "You joined the hub.")
+	if out == sharefair.Requested {
+		h.setFlash(w, "You asked to join the hub. A coordinator will decide.")
+	} else {
+		h.setFlash(w, "You joined the hub.")
+	}
 	redirect(w, r, hubURL(slug))
 	return nil
 }
@@ -122,9 +166,55 @@ func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) error {
 	if err := h.svcs.Hubs.LeaveHub(r.Context(), slug); err != nil {
 		return err
 	}
-	h.setFlash(w, "You left the hub.")
+	if r.PostForm.Get("withdraw") == "yes" {
+		h.setFlash(w, "You withdrew your request to join the hub.")
+	} else {
+		h.setFlash(w, "You left the hub.")
+	}
 	redirect(w, r, hubURL(slug))
 	return nil
+}
+
+// coordinatorsView is the page that appoints and stands down a hub's
+// coordinators, choosing among the hub's members a page at a time.
+type coordinatorsView struct {
+	Hub     *sharefair.Hub
+	Members []*sharefair.Member
+	Query   string
+	Pager   pager
+	Form    form
+}
+
+// coordinatorChoices is how many of the hub's members the coordinators
+// page lists at a time.
+const coordinatorChoices = 50
+
+func (h *Handler) loadCoordinators(r *http.Request) (coordinatorsView, error) {
+	ctx := r.Context()
+	hub, err := h.svcs.Hubs.FindHubBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return coordinatorsView{}, err
+	}
+	if !hub.ViewerMayAppoint {
+		return coordinatorsView{}, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may appoint hub coordinators.")
+	}
+	q := r.URL.Query().Get("q")
+	n := pageNumber(r)
+	members, total, err := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{Hub: hub.Slug, Query: q,
+		Page: sharefair.Page{Number: n, Size: coordinatorChoices}})
+	if err != nil {
+		return coordinatorsView{}, err
+	}
+	return coordinatorsView{Hub: hub, Members: members, Query: q, Form: newForm(nil, nil),
+		Pager: newPager(hubURL(hub.Slug)+"/coordinators", r.URL.Query(), n, total, coordinatorChoices)}, nil
+}
+
+func (h *Handler) coordinators(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.loadCoordinators(r)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, coordinatorsPage(h.base(w, r, "Coordinators of "+v.Hub.Name), v))
 }
 
 func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) error {
@@ -133,12 +223,12 @@ func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) error {
 	appoint := r.PostForm.Get("coordinator") != "no"
 	if err := h.svcs.Hubs.SetCoordinator(r.Context(), slug, handle, appoint); err != nil {
 		return refused(err, "", func(p page, f form) (templ.Component, error) {
-			v, err := h.loadHub(r)
+			v, err := h.loadCoordinators(r)
 			if err != nil {
 				return nil, err
 			}
-			p.Title, v.CoordForm = v.Hub.Name, f
-			return hubPage(p, v), nil
+			p.Title, v.Form = "Coordinators of "+v.Hub.Name, f
+			return coordinatorsPage(p, v), nil
 		})
 	}
 	if appoint {
@@ -148,4 +238,102 @@ func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, hubURL(slug))
 	return nil
+}
+
+// joinRequestsView is the page where those who may admit people to a hub
+// answer the requests to join it.
+type joinRequestsView struct {
+	Hub      *sharefair.Hub
+	Requests []*sharefair.JoinRequest
+	Pager    pager
+}
+
+func (h *Handler) joinRequests(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	hub, err := h.svcs.Hubs.FindHubBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	n := pageNumber(r)
+	reqs, total, err := h.svcs.Hubs.FindJoinRequests(ctx, hub.Slug, sharefair.Page{Number: n})
+	if err != nil {
+		return err
+	}
+	v := joinRequestsView{Hub: hub, Requests: reqs,
+		Pager: newPager(hubURL(hub.Slug)+"/requests", r.URL.Query(), n, total, sharefair.DefaultPageSize)}
+	return h.render(w, r, http.StatusOK, joinRequestsPage(h.base(w, r, "Requests to join "+hub.Name), v))
+}
+
+func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request) error {
+	slug, handle := r.PathValue("slug"), r.PathValue("handle")
+	var approve bool
+	switch r.PostForm.Get("decision") {
+	case "approve":
+		approve = true
+	case "decline":
+	default:
+		return sharefair.Errorf(sharefair.EINVALID, "Choose to approve or decline the request.")
+	}
+	if err := h.svcs.Hubs.DecideJoinRequest(r.Context(), slug, handle, approve); err != nil {
+		return err
+	}
+	if approve {
+		h.setFlash(w, "@"+handle+" is now a member of the hub.")
+	} else {
+		h.setFlash(w, "You declined @"+handle+"'s request to join.")
+	}
+	redirect(w, r, hubURL(slug)+"/requests")
+	return nil
+}
+
+// zoneGroup is one region of time zones in a select.
+type zoneGroup struct {
+	Region string
+	Zones  []sharefair.Option
+}
+
+// timeZoneGroups are the time zones grouped by region (Africa, America…),
+// so that a long list is quick to scan on a phone without JavaScript.
+var timeZoneGroups = func() []zoneGroup {
+	var groups []zoneGroup
+	index := map[string]int{}
+	for _, z := range sharefair.TimeZones {
+		region, place, ok := strings.Cut(z, "/")
+		if !ok {
+			region, place = "Other", z
+		}
+		i, seen := index[region]
+		if !seen {
+			i = len(groups)
+			index[region] = i
+			groups = append(groups, zoneGroup{Region: region})
+		}
+		groups[i].Zones = append(groups[i].Zones, sharefair.Option{Code: z,
+			Name: strings.ReplaceAll(strings.ReplaceAll(place, "_", " "), "/", " / ")})
+	}
+	return groups
+}()
+
+// joinPolicyText says in plain words how people join a hub with policy jp.
+func joinPolicyText(jp sharefair.JoinPolicy) string {
+	switch jp {
+	case sharefair.JoinByRequest:
+		return "People join this hub by request: they ask, and a coordinator approves or declines."
+	case sharefair.JoinByInvitation:
+		return "People join this hub by invitation only, from its coordinators."
+	default:
+		return "This hub is open: anyone in the network can join at once."
+	}
+}
+
+// joinPolicyChoice is a join policy as the hub form offers it.
+type joinPolicyChoice struct {
+	Policy      sharefair.JoinPolicy
+	Label, Hint string
+}
+
+var joinPolicyChoices = []joinPolicyChoice{
+	{sharefair.JoinOpen, "Open", "Anyone in the network joins at once, and reads the hub's discussions, past ones too."},
+	{sharefair.JoinByRequest, "By request", "Members ask to join; a coordinator approves or declines each request."},
+	{sharefair.JoinByInvitation, "By invitation only", "People join only through an invitation from a coordinator."},
 }

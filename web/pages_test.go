@@ -29,6 +29,13 @@ func TestEveryPageRenders(t *testing.T) {
 			member := testutil.MustCreateMember(t, s.DB, "member", sharefair.RoleMember)
 			testutil.MustJoin(t, s.DB, member, rome)
 			outsider := testutil.MustCreateMember(t, s.DB, "outsider", sharefair.RoleMember)
+			byRequest := sharefair.JoinByRequest
+			if _, err := s.DB.UpdateHub(testutil.As(s.Admin), rome.Slug, sharefair.HubUpdate{JoinPolicy: &byRequest}); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := s.DB.JoinHub(testutil.As(outsider), rome.Slug); err != nil || out != sharefair.Requested {
+				t.Fatalf("outsider asks to join: %q, %v", out, err)
+			}
 			th := testutil.MustCreateThread(t, s.DB, coord, rome, "Monthly topic", "Let us *vote*.")
 			_, token, err := s.DB.CreateInvitation(testutil.As(coord), sharefair.NewInvitation{Email: "new@example.org", Hub: "rome"})
 			if err != nil {
@@ -45,8 +52,9 @@ func TestEveryPageRenders(t *testing.T) {
 				"guest": {"/signin", "/join/" + token},
 				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
-					"/members/coord", "/members/admin", "/settings", "/invitations", "/invitations?hub=rome"},
-				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network"},
+					"/members/coord", "/members/admin", "/settings", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests"},
+				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network",
+					"/hubs/rome/coordinators", "/hubs/rome/coordinators?q=co&page=2", "/hubs/rome/requests"},
 			}
 			clients := map[string]*http.Client{"guest": s.Browser(t, nil), "coordinator": s.Browser(t, coord), "admin": s.Browser(t, s.Admin),
 				"member": s.Browser(t, member), "outsider": s.Browser(t, outsider)}
@@ -98,8 +106,10 @@ func TestEveryPageRenders(t *testing.T) {
 					url.Values{"email": {"x@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
 				{"InviteToHub", "/hubs/rome", `a[href="/invitations?hub=rome"]`, "/invitations?hub=rome", "/invitations",
 					url.Values{"email": {"y@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
-				{"AppointCoordinator", "/hubs/rome", `form[action="/hubs/rome/coordinators"]`, "", "/hubs/rome/coordinators",
+				{"AppointCoordinator", "/hubs/rome", `a[href="/hubs/rome/coordinators"]`, "/hubs/rome/coordinators", "/hubs/rome/coordinators",
 					url.Values{"handle": {"member"}, "coordinator": {"yes"}}, []string{"admin"}, nil},
+				{"AnswerJoinRequests", "/hubs/rome", `a[href="/hubs/rome/requests"]`, "/hubs/rome/requests", "/hubs/rome/requests/outsider",
+					url.Values{"decision": {"decline"}}, []string{"coordinator", "admin"}, nil},
 				{"StartHubThread", "/hubs/rome", `a[href="/threads/new?hub=rome"]`, "", "/threads",
 					url.Values{"title": {"t"}, "body": {"b"}, "audience": {"hub:rome"}}, []string{"coordinator", "admin", "member"}, nil},
 			} {

@@ -103,7 +103,10 @@ func (h *Handler) routes() {
 	submit("POST /hubs/{slug}/edit", h.editHub)
 	submit("POST /hubs/{slug}/join", h.joinHub)
 	submit("POST /hubs/{slug}/leave", h.leaveHub)
+	page("GET /hubs/{slug}/coordinators", h.coordinators)
 	submit("POST /hubs/{slug}/coordinators", h.setCoordinator)
+	page("GET /hubs/{slug}/requests", h.joinRequests)
+	submit("POST /hubs/{slug}/requests/{handle}", h.decideJoinRequest)
 
 	page("GET /members", h.members)
 	page("GET /members/{handle}", h.memberProfile)

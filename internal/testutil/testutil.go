@@ -174,7 +174,7 @@ func MustCreateHub(t testing.TB, db *store.DB, admin *sharefair.Member, name str
 // MustJoin puts m in a hub.
 func MustJoin(t testing.TB, db *store.DB, m *sharefair.Member, h *sharefair.Hub) {
 	t.Helper()
-	if err := db.JoinHub(As(m), h.Slug); err != nil {
+	if _, err := db.JoinHub(As(m), h.Slug); err != nil {
 		t.Fatalf("join %s: %v", h.Slug, err)
 	}
 }

@@ -98,6 +98,8 @@ func (h *Handler) routeTable() []route {
 		{"GET", p + "/invitations", false, h.listInvitations},
 		{"POST", p + "/invitations", false, h.postInvitation},
 		{"DELETE", p + "/invitations/{id}", false, h.deleteInvitation},
+		{"POST", p + "/invitations/{id}/link", false, h.postInvitationLink},
+		{"POST", p + "/invitations/{id}/resend", false, h.postInvitationResend},
 		{"GET", p + "/join/{token}", true, h.getJoin},
 		{"POST", p + "/join/{token}/accept", true, h.postJoinAccept},
 

@@ -87,6 +87,23 @@ func mayRenameNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
 // without placing them in a hub; others invite to a hub they coordinate.
 func mayInviteToNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
 
+// mayInvite reports whether v, whose role in the hub is role, may invite
+// people to a hub (toHub) or to the network alone. It is asked of the
+// viewer when an invitation is made or renewed, and again of its inviter,
+// as they are then, when it is accepted.
+func mayInvite(v *sharefair.Member, toHub bool, role sharefair.HubRole) bool {
+	if !toHub {
+		return mayInviteToNetwork(v)
+	}
+	return mayManageHub(v, role)
+}
+
+// mayAcceptAs reports whether the signed-in member v may accept, as
+// themselves, an invitation addressed to email: only its addressee.
+func mayAcceptAs(v *sharefair.Member, email string) bool {
+	return v != nil && sharefair.NormalizeEmail(v.Email) == email
+}
+
 // mayManageMembers reports whether ctx may add members directly and change
 // anyone's profile: the operator at the command line and network admins.
 func mayManageMembers(ctx context.Context, v *sharefair.Member) bool {

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
 )
 
 // Exec runs a statement directly, for tests that set up states the
@@ -21,4 +24,27 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // change uncommitted while a store method runs beside it.
 func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
 	return db.write.conns.BeginTx(ctx, nil)
+}
+
+// MigrateTo applies engine's migrations ("sqlite" or "postgres") on conn
+// up to version, for tests of a migration over what older versions left.
+func MigrateTo(ctx context.Context, conn *sql.DB, engine string, version int64) error {
+	var d dialect = sqlite{}
+	if engine == "postgres" {
+		d = postgres{}
+	}
+	fsys, err := fs.Sub(migrations, "migrations/"+d.name())
+	if err != nil {
+		return err
+	}
+	opts, err := d.migrationOptions()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(d.gooseDialect(), conn, fsys, opts...)
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
 }

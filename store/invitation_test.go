@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -362,4 +363,75 @@ func TestInviteExistingMember(t *testing.T) {
 			t.Fatalf("member count = %d after accepting twice, want 2 (the coordinator and bob)", hub.MemberCount)
 		}
 	})
+}
+
+// TestInvitationMigration: where earlier versions made several open
+// invitations of one address to one hub, migration 00007 keeps the newest
+// open and withdraws the others as of when the newest was made.
+func TestInvitationMigration(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			u := testutil.DatabaseURL(t, e)
+			driver := "sqlite"
+			if e == testutil.Postgres {
+				driver = "pgx"
+			}
+			conn, err := sql.Open(driver, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if err := store.MigrateTo(ctx, conn, string(e), 5); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{
+				`INSERT INTO members (id, email, handle, name, role, password_hash, created_at, updated_at)
+					VALUES (1, 'admin@example.org', 'admin', 'Admin', 'admin', 'x', '2026-11-01 09:00:00+00:00', '2026-11-01 09:00:00+00:00')`,
+				`INSERT INTO hubs (id, slug, name, description, created_at) VALUES (1, 'rome', 'Rome', '', '2026-11-01 09:00:00+00:00')`,
+				`INSERT INTO invitations (id, email, hub_id, invited_by, token_hash, created_at, expires_at) VALUES
+					(1, 'a@example.org', 1, 1, 'h1', '2026-11-01 09:00:00+00:00', '2026-11-15 09:00:00+00:00'),
+					(2, 'a@example.org', 1, 1, 'h2', '2026-11-02 09:00:00+00:00', '2026-11-16 09:00:00+00:00'),
+					(3, 'a@example.org', 1, 1, 'h3', '2026-11-03 09:00:00+00:00', '2026-11-17 09:00:00+00:00'),
+					(4, 'a@example.org', NULL, 1, 'h4', '2026-11-01 09:00:00+00:00', '2026-11-15 09:00:00+00:00'),
+					(5, 'a@example.org', NULL, 1, 'h5', '2026-11-02 09:00:00+00:00', '2026-11-16 09:00:00+00:00'),
+					(6, 'b@example.org', 1, 1, 'h6', '2026-11-01 09:00:00+00:00', '2026-11-15 09:00:00+00:00')`,
+			} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if err := store.MigrateTo(ctx, conn, string(e), 7); err != nil {
+				t.Fatal(err)
+			}
+			db, err := store.Open(ctx, store.Options{URL: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			admin := &sharefair.Member{ID: 1, Role: sharefair.RoleAdmin}
+			db.Now = func() time.Time { return time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC) }
+			invs, _, err := db.FindInvitations(testutil.As(admin), sharefair.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			revoked := map[int64]string{}
+			for _, inv := range invs {
+				if inv.RevokedAt != nil {
+					revoked[inv.ID] = inv.RevokedAt.Format("2 Jan")
+				} else {
+					revoked[inv.ID] = "open"
+				}
+			}
+			want := map[int64]string{1: "3 Nov", 2: "3 Nov", 3: "open", 4: "2 Nov", 5: "open", 6: "open"}
+			if len(revoked) != len(want) {
+				t.Fatalf("invitations after migrating: %v, want %v", revoked, want)
+			}
+			for id, w := range want {
+				if revoked[id] != w {
+					t.Fatalf("invitations after migrating: %v, want %v", revoked, want)
+				}
+			}
+		})
+	}
 }

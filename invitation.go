@@ -30,6 +30,10 @@ type Invitation struct {
 	RenewedAt  *time.Time // when its link was last replaced, if ever
 	AcceptedAt *time.Time
 	RevokedAt  *time.Time
+	// ViewerMayRenew is set by FindInvitations: the viewer may still
+	// invite people where it leads, so may give it a new link or re-send
+	// it (while it is open).
+	ViewerMayRenew bool
 	// ForViewer is set by FindInvitationByToken when the signed-in viewer
 	// is the member the invitation is addressed to: they accept it as
 	// themselves, without making a new account.

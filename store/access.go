@@ -61,6 +61,24 @@ func mayManageInvitations(ctx context.Context, q *query, i string) string {
 	return i + ".invited_by = " + q.arg(sharefair.ViewerIDFromContext(ctx))
 }
 
+// mayRenewInvitation returns an expression, over the invitations row
+// aliased i, that is true when the viewer may still invite people where
+// the invitation leads (mayInvite), and so may give it a new link or
+// re-send it: network admins anywhere, coordinators to the hubs they
+// coordinate now.
+func mayRenewInvitation(ctx context.Context, q *query, i string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
+		return "1 = 0"
+	}
+	if mayInvite(v, false, "") && mayInvite(v, true, "") {
+		return "1 = 1"
+	}
+	return fmt.Sprintf(`(%[1]s.hub_id IS NOT NULL AND %[1]s.hub_id IN (
+		SELECT rn_hm.hub_id FROM hub_members rn_hm WHERE rn_hm.member_id = %[2]s AND rn_hm.role = %[3]s))`,
+		i, q.arg(v.ID), q.arg(string(sharefair.HubRoleCoordinator)))
+}
+
 // maySeeEmails reports whether ctx may look members up by email address,
 // which members never see of each other.
 func maySeeEmails(ctx context.Context) bool {

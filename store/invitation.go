@@ -16,14 +16,16 @@ const invitationFrom = `FROM invitations i
 	LEFT JOIN hubs h ON h.id = i.hub_id
 	JOIN members b ON b.id = i.invited_by`
 
-func scanInvitation(s interface{ Scan(...any) error }) (*sharefair.Invitation, error) {
+// scanInvitation scans invitationColumns, then any extra columns into extra.
+func scanInvitation(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Invitation, error) {
 	var inv sharefair.Invitation
 	var renewed, accepted, revoked sql.NullTime
 	var hubID sql.NullInt64
 	var hubSlug, hubName sql.NullString
 	var by sharefair.MemberRef
-	if err := s.Scan(&inv.ID, &inv.Email, &inv.Name, &inv.Message, &inv.CreatedAt, &inv.ExpiresAt, &renewed,
-		&accepted, &revoked, &hubID, &hubSlug, &hubName, &by.ID, &by.Handle, &by.Name); err != nil {
+	dest := []any{&inv.ID, &inv.Email, &inv.Name, &inv.Message, &inv.CreatedAt, &inv.ExpiresAt, &renewed,
+		&accepted, &revoked, &hubID, &hubSlug, &hubName, &by.ID, &by.Handle, &by.Name}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
@@ -185,7 +187,8 @@ func (db *DB) FindInvitations(ctx context.Context, page sharefair.Page) ([]*shar
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations i `+q.whereSQL(), q.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count invitations: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+invitationColumns+` `+invitationFrom+` `+q.whereSQL()+
+	renew := mayRenewInvitation(ctx, &q, "i")
+	rows, err := db.read.QueryContext(ctx, `SELECT `+invitationColumns+`, `+renew+` `+invitationFrom+` `+q.whereSQL()+
 		` ORDER BY i.created_at DESC, i.id DESC LIMIT `+q.arg(page.Size)+` OFFSET `+q.arg(page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find invitations: %w", err)
@@ -193,10 +196,12 @@ func (db *DB) FindInvitations(ctx context.Context, page sharefair.Page) ([]*shar
 	defer rows.Close()
 	invs := []*sharefair.Invitation{}
 	for rows.Next() {
-		inv, err := scanInvitation(rows)
+		var mayRenew bool
+		inv, err := scanInvitation(rows, &mayRenew)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find invitations: %w", err)
 		}
+		inv.ViewerMayRenew = mayRenew
 		invs = append(invs, inv)
 	}
 	return invs, total, rows.Err()

@@ -229,6 +229,10 @@ func TestInvitationRenewal(t *testing.T) {
 		})
 		t.Run("ErrMayNoLongerInvite", func(t *testing.T) {
 			other, _ := mustInvite(t, db, w.coord, sharefair.NewInvitation{Email: "fay@example.org", Hub: "rome"})
+			list, _, err := db.FindInvitations(testutil.As(w.coord), sharefair.Page{})
+			if err != nil || len(list) == 0 || !list[0].ViewerMayRenew {
+				t.Fatalf("coordinator's invitations = %+v, %v; want them renewable", list, err)
+			}
 			if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", false); err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +241,24 @@ func TestInvitationRenewal(t *testing.T) {
 					t.Fatal(err)
 				}
 			}()
-			_, _, err := db.NewInvitationLink(testutil.As(w.coord), other.ID)
+			mayRenew := func(m *sharefair.Member) bool {
+				t.Helper()
+				list, _, err := db.FindInvitations(testutil.As(m), sharefair.Page{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, inv := range list {
+					if inv.ID == other.ID {
+						return inv.ViewerMayRenew
+					}
+				}
+				t.Fatalf("invitation %d not listed for %s", other.ID, m.Handle)
+				return false
+			}
+			if mayRenew(w.coord) || !mayRenew(w.admin) {
+				t.Fatalf("reported rights to renew: coordinator stood down %v, admin %v", mayRenew(w.coord), mayRenew(w.admin))
+			}
+			_, _, err = db.NewInvitationLink(testutil.As(w.coord), other.ID)
 			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
 			_, _, err = db.ResendInvitation(testutil.As(w.coord), other.ID)
 			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)

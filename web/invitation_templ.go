@@ -187,7 +187,7 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if inv.Status(v.Now) == "pending" {
+					if inv.ViewerMayRenew && inv.Status(v.Now) == "pending" {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<form method=\"post\" action=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -219,7 +219,7 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					}
-					if st := inv.Status(v.Now); st == "pending" || st == "expired" {
+					if st := inv.Status(v.Now); inv.ViewerMayRenew && (st == "pending" || st == "expired") {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<form method=\"post\" action=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

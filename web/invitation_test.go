@@ -214,6 +214,12 @@ func TestInvitationRenewalPage(t *testing.T) {
 			if err := v.s.DB.SetCoordinator(testutil.As(v.s.Admin), "rome", "coord", false); err != nil {
 				t.Fatal(err)
 			}
+			// What they may no longer do is not offered; withdrawing is.
+			row = rowFor(get(t, v.c, v.s, "/invitations"), "mo@example.org")
+			if row.Find(`form[action$="/link"], form[action$="/resend"]`).Length() != 0 || row.Find(`form[action$="/revoke"]`).Length() != 1 {
+				t.Fatalf("a stood-down coordinator's row offers: %s", row.Text())
+			}
+			wantStatus(t, post(t, v.c, v.s, resendAction, nil), http.StatusForbidden)
 			r = post(t, guest, v.s, link4, url.Values{"name": {"Mo"}, "handle": {"mo"}, "password": {"long enough pw"}})
 			wantStatus(t, r, http.StatusForbidden)
 			if !strings.Contains(r.Doc.Find("main").Text(), "can no longer invite people to the Rome hub") {

@@ -314,13 +314,14 @@ func (db *DB) AcceptInvitation(ctx context.Context, token string, a sharefair.Ac
 }
 
 // inviterMayStillInvite reads the inviter's rights inside tx, as they are
-// now: an admin who stepped down or a coordinator who stood down since
-// cannot bring people in with the links they handed out before.
+// now, and keeps them as read until tx ends: an admin who stepped down or
+// a coordinator who stood down since cannot bring people in with the links
+// they handed out before.
 func inviterMayStillInvite(ctx context.Context, tx *Tx, inv *sharefair.Invitation) error {
 	inviter := sharefair.Member{}
 	var hubID sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT m.id, m.role, i.hub_id FROM invitations i JOIN members m ON m.id = i.invited_by
-		WHERE i.id = $1`, inv.ID).Scan(&inviter.ID, &inviter.Role, &hubID)
+		WHERE i.id = $1`+tx.db.dialect.lockShared(), inv.ID).Scan(&inviter.ID, &inviter.Role, &hubID)
 	if err != nil {
 		return fmt.Errorf("load inviter: %w", err)
 	}

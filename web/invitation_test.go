@@ -138,7 +138,8 @@ func TestInviteMemberPageAsAny(t *testing.T) {
 			other := v.s.Browser(t, v.s.Admin)
 			r := get(t, other, v.s, links["bob@example.org"])
 			wantStatus(t, r, http.StatusOK)
-			if r.Doc.Find("main form").Length() != 0 || !strings.Contains(r.Doc.Find("main").Text(), "another email address") {
+			if r.Doc.Find(`main form[action^="/join/"]`).Length() != 0 || r.Doc.Find(`main form[action="/signout"]`).Length() != 1 ||
+				!strings.Contains(r.Doc.Find("main").Text(), "another email address") {
 				t.Fatalf("join page for another member: %s", r.Doc.Find("main").Text())
 			}
 			wantStatus(t, post(t, other, v.s, links["bob@example.org"], url.Values{}), http.StatusForbidden)

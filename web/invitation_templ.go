@@ -70,11 +70,11 @@ func invitationsPage(p page, v invitationsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formField(v.Form, field{Name: "name", Label: "Their name", Type: "text", Hint: "Optional. Shown when they accept, and offered as their name."}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formField(v.Form, field{Name: "name", Label: "Their name", Type: "text", Hint: "Shown when they accept, and offered as their name."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formField(v.Form, field{Name: "message", Label: "Personal message", Type: "textarea", Rows: 4, Hint: "Optional, up to 1,000 characters. Shown when they open the link."}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formField(v.Form, field{Name: "message", Label: "Personal message", Type: "textarea", Rows: 4, Hint: "Up to 1,000 characters. Shown when they open the link."}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

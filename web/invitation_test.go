@@ -272,6 +272,7 @@ func TestBrowserInvitationsOnAPhone(t *testing.T) {
 				b.Screenshot("invitations-phone")
 				t.Fatalf("at 390 px, sideways scrolling: %v", wide)
 			}
+			b.Screenshot("invitations-phone")
 			b.CheckAccessibility("the invitations page on a phone")
 		})
 	}

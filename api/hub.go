@@ -33,7 +33,7 @@ type hubJSON struct {
 	TimeZone        string    `json:"time_zone" description:"An IANA time zone name."`
 	JoinPolicy      string    `json:"join_policy" enum:"open,request,invitation" description:"How members join: at once (open), by asking a coordinator (request), or by invitation only."`
 	CreatedAt       time.Time `json:"created_at" description:"RFC 3339, UTC."`
-	MemberCount int       `json:"member_count"`
+	MemberCount     int       `json:"member_count"`
 	// ViewerRole is the viewer's role in the hub, null when not a member.
 	ViewerRole *string `json:"viewer_role" enum:"member,coordinator" description:"The viewer's role in the hub; null when not a member."`
 }

@@ -14,18 +14,22 @@ import (
 type invitationJSON struct {
 	ID         int64          `json:"id"`
 	Email      *string        `json:"email" description:"The address invited; null once accepted, when it belongs to a member."`
+	Name       string         `json:"name" description:"The invitee's name, as the inviter gave it; may be empty."`
+	Message    string         `json:"message" description:"The inviter's personal message; may be empty."`
 	Hub        *hubRefJSON    `json:"hub"`
 	InvitedBy  *memberRefJSON `json:"invited_by"`
 	Status     string         `json:"status" enum:"pending,accepted,revoked,expired"`
 	CreatedAt  time.Time      `json:"created_at" description:"RFC 3339, UTC."`
 	ExpiresAt  time.Time      `json:"expires_at" description:"RFC 3339, UTC."`
+	RenewedAt  *time.Time     `json:"renewed_at" description:"When the link was last replaced or the invitation re-sent; RFC 3339, UTC."`
 	AcceptedAt *time.Time     `json:"accepted_at"`
 	RevokedAt  *time.Time     `json:"revoked_at"`
 }
 
 func invitation(inv *sharefair.Invitation, now time.Time) invitationJSON {
-	j := invitationJSON{ID: inv.ID, Hub: hubRef(inv.Hub), InvitedBy: memberRef(inv.InvitedBy),
-		Status: inv.Status(now), CreatedAt: utc(inv.CreatedAt), ExpiresAt: utc(inv.ExpiresAt),
+	j := invitationJSON{ID: inv.ID, Name: inv.Name, Message: inv.Message, Hub: hubRef(inv.Hub),
+		InvitedBy: memberRef(inv.InvitedBy), Status: inv.Status(now), CreatedAt: utc(inv.CreatedAt),
+		ExpiresAt: utc(inv.ExpiresAt), RenewedAt: utcPtr(inv.RenewedAt),
 		AcceptedAt: utcPtr(inv.AcceptedAt), RevokedAt: utcPtr(inv.RevokedAt)}
 	if inv.AcceptedAt == nil {
 		email := inv.Email
@@ -39,26 +43,55 @@ func (h *Handler) now() time.Time { return h.cfg.Now.Now() }
 
 // newInvitationJSON is the body of POST /invitations.
 type newInvitationJSON struct {
-	Email string `json:"email" required:"true"`
-	Hub   string `json:"hub" description:"Slug of the hub to invite to; required for hub coordinators."`
+	Email   string `json:"email" required:"true"`
+	Hub     string `json:"hub" description:"Slug of the hub to invite to; required for hub coordinators."`
+	Name    string `json:"name" maxLength:"100" description:"The invitee's name, shown on the invitation and put in the join form."`
+	Message string `json:"message" maxLength:"1000" description:"A personal message shown with the invitation."`
 }
 
-// createdInvitationJSON answers POST /invitations: the invitation and the
-// link to send, which holds its secret token and is shown only now.
+// createdInvitationJSON answers POST /invitations and the renewals of an
+// invitation: the invitation and its live link, whose secret token is
+// shown only now (a later renewal replaces it).
 type createdInvitationJSON struct {
 	Invitation invitationJSON `json:"invitation"`
 	URL        string         `json:"url" format:"uri" description:"The link to send; it holds the secret token and is shown only now."`
+	Token      string         `json:"token" description:"The invitation's secret token, shown only now."`
+	AcceptPath string         `json:"accept_path" description:"The API path that accepts the invitation: POST it."`
+}
+
+// answerInvitationLink logs the link for the admin (mail cannot be sent
+// yet) and answers with it.
+func (h *Handler) answerInvitationLink(w http.ResponseWriter, r *http.Request, status int, event string,
+	inv *sharefair.Invitation, token string) error {
+	link := h.cfg.Absolute("/join/" + token)
+	server.LogInvitationLink(r.Context(), event, inv, link)
+	return render(w, status, createdInvitationJSON{Invitation: invitation(inv, h.now()), URL: link,
+		Token: token, AcceptPath: Prefix + "/join/" + token + "/accept"})
 }
 
 func (h *Handler) postInvitation(w http.ResponseWriter, r *http.Request, in newInvitationJSON) error {
-	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(), sharefair.NewInvitation{Email: in.Email, Hub: in.Hub})
+	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(),
+		sharefair.NewInvitation{Email: in.Email, Hub: in.Hub, Name: in.Name, Message: in.Message})
 	if err != nil {
 		return err
 	}
-	link := h.cfg.Absolute("/join/" + token)
-	server.LoggerFrom(r.Context()).Info("invitation created; outgoing mail is not configured, so pass the link on yourself",
-		"email", inv.Email, "url", link, "expires_at", inv.ExpiresAt)
-	return render(w, http.StatusCreated, createdInvitationJSON{Invitation: invitation(inv, h.now()), URL: link})
+	return h.answerInvitationLink(w, r, http.StatusCreated, "created", inv, token)
+}
+
+func (h *Handler) postInvitationLink(w http.ResponseWriter, r *http.Request, p invitationPath) error {
+	inv, token, err := h.svcs.Invitations.NewInvitationLink(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return h.answerInvitationLink(w, r, http.StatusOK, "new link", inv, token)
+}
+
+func (h *Handler) postInvitationResend(w http.ResponseWriter, r *http.Request, p invitationPath) error {
+	inv, token, err := h.svcs.Invitations.ResendInvitation(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return h.answerInvitationLink(w, r, http.StatusOK, "re-sent", inv, token)
 }
 
 func (h *Handler) listInvitations(w http.ResponseWriter, r *http.Request, q PageQuery) error {
@@ -83,6 +116,8 @@ func (h *Handler) deleteInvitation(w http.ResponseWriter, r *http.Request, at in
 // joinJSON is what an invitation link shows the person invited.
 type joinJSON struct {
 	Email     string      `json:"email"`
+	Name      string      `json:"name" description:"The invitee's name, as the inviter gave it; may be empty."`
+	Message   string      `json:"message" description:"The inviter's personal message; may be empty."`
 	Hub       *hubRefJSON `json:"hub"`
 	InvitedBy string      `json:"invited_by" description:"The inviter's name."`
 	ExpiresAt time.Time   `json:"expires_at" description:"RFC 3339, UTC."`
@@ -93,7 +128,7 @@ func (h *Handler) getJoin(w http.ResponseWriter, r *http.Request, p invitationTo
 	if err != nil {
 		return err
 	}
-	j := joinJSON{Email: inv.Email, Hub: hubRef(inv.Hub), ExpiresAt: utc(inv.ExpiresAt)}
+	j := joinJSON{Email: inv.Email, Name: inv.Name, Message: inv.Message, Hub: hubRef(inv.Hub), ExpiresAt: utc(inv.ExpiresAt)}
 	if inv.InvitedBy != nil {
 		j.InvitedBy = inv.InvitedBy.Name
 	}
@@ -102,9 +137,9 @@ func (h *Handler) getJoin(w http.ResponseWriter, r *http.Request, p invitationTo
 
 // acceptanceJSON is the body of POST /join/{token}/accept.
 type acceptanceJSON struct {
-	Name     string `json:"name" required:"true"`
-	Handle   string `json:"handle" required:"true"`
-	Password string `json:"password" required:"true"`
+	Name     string `json:"name" description:"Required when signed out."`
+	Handle   string `json:"handle" description:"Required when signed out."`
+	Password string `json:"password" description:"Required when signed out."`
 }
 
 // newMemberJSON answers setup and an accepted invitation: the new member
@@ -115,8 +150,28 @@ type newMemberJSON struct {
 	Secret string    `json:"secret" description:"A personal access token for the new member, shown only now."`
 }
 
+// joinedJSON answers an invitation accepted by the member it is addressed
+// to, signed in as themselves: they are now in its hub.
+type joinedJSON struct {
+	Member meJSON      `json:"member"`
+	Hub    *hubRefJSON `json:"hub"`
+}
+
 func (h *Handler) postJoinAccept(w http.ResponseWriter, r *http.Request, p invitationTokenPath, in acceptanceJSON) error {
-	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), p.Token,
+	ctx, token := r.Context(), p.Token
+	if sharefair.ViewerFromContext(ctx) != nil {
+		// A member accepts as themselves; the body's fields are not used.
+		inv, err := h.svcs.Invitations.FindInvitationByToken(ctx, token)
+		if err != nil {
+			return err
+		}
+		m, err := h.svcs.Invitations.AcceptInvitation(ctx, token, sharefair.Acceptance{})
+		if err != nil {
+			return err
+		}
+		return render(w, http.StatusOK, joinedJSON{Member: me(m), Hub: hubRef(inv.Hub)})
+	}
+	m, err := h.svcs.Invitations.AcceptInvitation(ctx, token,
 		sharefair.Acceptance{Name: in.Name, Handle: in.Handle, Password: in.Password})
 	if err != nil {
 		return err

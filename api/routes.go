@@ -229,12 +229,26 @@ func (h *Handler) routeTable() []route {
 		{method: "DELETE", pattern: p + "/invitations/{id}", id: "deleteInvitation", tag: "invitations",
 			summary: "Withdraw a pending invitation", status: 204, errs: []int{s409},
 			ep: withParams(h.deleteInvitation)},
+		{method: "POST", pattern: p + "/invitations/{id}/link", id: "postInvitationLink", tag: "invitations",
+			summary: "A new link for a pending invitation",
+			about: "Only a hash of the token is kept, so the link cannot be shown again: this makes a new one, " +
+				"and the old link stops working. The expiry stays as it was.",
+			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409}, ep: withParams(h.postInvitationLink)},
+		{method: "POST", pattern: p + "/invitations/{id}/resend", id: "postInvitationResend", tag: "invitations",
+			summary: "Re-send an invitation, pending or expired",
+			about: "A new link with a new expiry; the viewer becomes the inviter. Mail cannot be sent yet, so the " +
+				"link is in the answer (and in the log, for the admin) to pass on.",
+			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409}, ep: withParams(h.postInvitationResend)},
 		{method: "GET", pattern: p + "/join/{token}", public: true, id: "getJoin", tag: "invitations",
 			summary: "What an invitation link offers", status: 200, answer: joinJSON{}, ep: withParams(h.getJoin)},
 		{method: "POST", pattern: p + "/join/{token}/accept", public: true, id: "postJoinAccept", tag: "invitations",
-			summary: "Accept an invitation and become a member",
-			about:   "Single use. The answer carries a personal access token for the new member.",
-			status:  201, answer: newMemberJSON{}, errs: []int{s409, s422}, ep: withBoth(h.postJoinAccept)},
+			summary: "Accept an invitation and become a member, or join its hub as one",
+			about: "Single use. Signed out, the body makes a new member (name, handle, password) and the answer " +
+				"(201) carries a personal access token for them. Signed in with a token as the member the invitation " +
+				"is addressed to, the body is {} and the answer (200) says the hub they joined; signed in as anyone " +
+				"else, 403.",
+			status: 201, answer: newMemberJSON{}, also: []answerAt{{http.StatusOK, joinedJSON{}}},
+			errs: []int{s403, s409, s422}, ep: withBoth(h.postJoinAccept)},
 
 		{method: "GET", pattern: p + "/threads", id: "listThreads", tag: "threads",
 			summary: "Threads the viewer may see, latest activity first", status: 200,

@@ -61,6 +61,24 @@ func mayManageInvitations(ctx context.Context, q *query, i string) string {
 	return i + ".invited_by = " + q.arg(sharefair.ViewerIDFromContext(ctx))
 }
 
+// mayRenewInvitation returns an expression, over the invitations row
+// aliased i, that is true when the viewer may still invite people where
+// the invitation leads (mayInvite), and so may give it a new link or
+// re-send it: network admins anywhere, coordinators to the hubs they
+// coordinate now.
+func mayRenewInvitation(ctx context.Context, q *query, i string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
+		return "1 = 0"
+	}
+	if mayInvite(v, false, "") && mayInvite(v, true, "") {
+		return "1 = 1"
+	}
+	return fmt.Sprintf(`(%[1]s.hub_id IS NOT NULL AND %[1]s.hub_id IN (
+		SELECT rn_hm.hub_id FROM hub_members rn_hm WHERE rn_hm.member_id = %[2]s AND rn_hm.role = %[3]s))`,
+		i, q.arg(v.ID), q.arg(string(sharefair.HubRoleCoordinator)))
+}
+
 // maySeeEmails reports whether ctx may look members up by email address,
 // which members never see of each other.
 func maySeeEmails(ctx context.Context) bool {
@@ -86,6 +104,23 @@ func mayRenameNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
 // mayInviteToNetwork reports whether v may invite someone to the network
 // without placing them in a hub; others invite to a hub they coordinate.
 func mayInviteToNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayInvite reports whether v, whose role in the hub is role, may invite
+// people to a hub (toHub) or to the network alone. It is asked of the
+// viewer when an invitation is made or renewed, and again of its inviter,
+// as they are then, when it is accepted.
+func mayInvite(v *sharefair.Member, toHub bool, role sharefair.HubRole) bool {
+	if !toHub {
+		return mayInviteToNetwork(v)
+	}
+	return mayManageHub(v, role)
+}
+
+// mayAcceptAs reports whether the signed-in member v may accept, as
+// themselves, an invitation addressed to email: only its addressee.
+func mayAcceptAs(v *sharefair.Member, email string) bool {
+	return v != nil && sharefair.NormalizeEmail(v.Email) == email
+}
 
 // mayManageMembers reports whether ctx may add members directly and change
 // anyone's profile: the operator at the command line and network admins.

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
 )
 
 // Exec runs a statement directly, for tests that set up states the
@@ -26,3 +29,25 @@ func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
 // RenderHubDescriptions renders hub descriptions stored unrendered, as
 // Open does.
 func (db *DB) RenderHubDescriptions(ctx context.Context) error { return db.renderHubDescriptions(ctx) }
+// MigrateTo applies engine's migrations ("sqlite" or "postgres") on conn
+// up to version, for tests of a migration over what older versions left.
+func MigrateTo(ctx context.Context, conn *sql.DB, engine string, version int64) error {
+	var d dialect = sqlite{}
+	if engine == "postgres" {
+		d = postgres{}
+	}
+	fsys, err := fs.Sub(migrations, "migrations/"+d.name())
+	if err != nil {
+		return err
+	}
+	opts, err := d.migrationOptions()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(d.gooseDialect(), conn, fsys, opts...)
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}

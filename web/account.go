@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -14,9 +15,13 @@ import (
 // invitationView is what the join page shows of an invitation.
 type invitationView struct {
 	Email     string
+	Name      string // the invitee's name as the inviter gave it
+	Message   string // the inviter's personal message
 	Hub       string
+	HubSlug   string
 	InvitedBy string
 	Action    string
+	ForViewer bool // the signed-in viewer is the member it is addressed to
 }
 
 func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
@@ -122,9 +127,10 @@ func (h *Handler) invitationView(r *http.Request) (invitationView, error) {
 	if err != nil {
 		return invitationView{}, err
 	}
-	v := invitationView{Email: inv.Email, InvitedBy: inv.InvitedBy.Name, Action: "/join/" + token}
+	v := invitationView{Email: inv.Email, Name: inv.Name, Message: inv.Message, InvitedBy: inv.InvitedBy.Name,
+		Action: "/join/" + token, ForViewer: inv.ForViewer}
 	if inv.Hub != nil {
-		v.Hub = inv.Hub.Name
+		v.Hub, v.HubSlug = inv.Hub.Name, inv.Hub.Slug
 	}
 	return v, nil
 }
@@ -134,13 +140,17 @@ func (h *Handler) joinForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, joinPage(h.base(w, r, "Join"), newForm(nil, nil), inv))
+	// The name the inviter gave is a starting point the invitee may change.
+	return h.render(w, r, http.StatusOK, joinPage(h.base(w, r, "Join"), newForm(url.Values{"name": {inv.Name}}, nil), inv))
 }
 
 func (h *Handler) join(w http.ResponseWriter, r *http.Request) error {
 	inv, err := h.invitationView(r)
 	if err != nil {
 		return err
+	}
+	if sharefair.ViewerFromContext(r.Context()) != nil {
+		return h.joinAsMember(w, r, inv)
 	}
 	f := r.PostForm
 	m, err := h.svcs.Invitations.AcceptInvitation(r.Context(), r.PathValue("token"), sharefair.Acceptance{
@@ -151,4 +161,20 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.setFlash(w, "Welcome, "+m.Name+"! Tell others what you work on: complete your profile below.")
 	return h.startSession(w, r, m, "/settings")
+}
+
+// joinAsMember accepts an invitation for the signed-in member it is
+// addressed to: they join its hub, in the session they have.
+func (h *Handler) joinAsMember(w http.ResponseWriter, r *http.Request, inv invitationView) error {
+	if _, err := h.svcs.Invitations.AcceptInvitation(r.Context(), r.PathValue("token"), sharefair.Acceptance{}); err != nil {
+		return refused(err, "Join", func(p page, f form) (templ.Component, error) { return joinPage(p, f, inv), nil })
+	}
+	if inv.HubSlug == "" {
+		h.setFlash(w, "Invitation accepted.")
+		redirect(w, r, "/")
+		return nil
+	}
+	h.setFlash(w, "Welcome to the "+inv.Hub+" hub.")
+	redirect(w, r, "/hubs/"+inv.HubSlug)
+	return nil
 }

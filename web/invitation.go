@@ -70,16 +70,51 @@ func (h *Handler) invitations(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(), sharefair.NewInvitation{Email: f.Get("email"), Hub: f.Get("hub")})
+	inv, token, err := h.svcs.Invitations.CreateInvitation(r.Context(), sharefair.NewInvitation{
+		Email: f.Get("email"), Hub: f.Get("hub"), Name: f.Get("name"), Message: f.Get("message")})
 	if err != nil {
 		return refused(err, "Invite people", h.invitationsPage(r))
 	}
+	// The same words whether the address is new, already invited or
+	// already a member's: the page tells the inviter nothing about who is
+	// a member.
+	h.showInvitationLink(w, r, "created", inv, token, "Invitation ready for "+inv.Email+".")
+	return nil
+}
+
+// showInvitationLink logs a fresh link for the admin (mail cannot be sent
+// yet) and shows it to the inviter on the invitations page.
+func (h *Handler) showInvitationLink(w http.ResponseWriter, r *http.Request, event string, inv *sharefair.Invitation, token, lead string) {
 	link := h.cfg.Absolute("/join/" + token)
-	server.LoggerFrom(r.Context()).Info("invitation created; outgoing mail is not configured, so pass the link on yourself",
-		"email", inv.Email, "url", link, "expires_at", inv.ExpiresAt)
-	h.setFlash(w, "Invitation created for "+inv.Email+". Send them this link (valid until "+
+	server.LogInvitationLink(r.Context(), event, inv, link)
+	h.setFlash(w, lead+" This network cannot send mail yet: send them this link yourself (valid until "+
 		inv.ExpiresAt.Format("2 Jan 2006")+"): "+link)
 	redirect(w, r, "/invitations")
+}
+
+func (h *Handler) newInvitationLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	inv, token, err := h.svcs.Invitations.NewInvitationLink(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	h.showInvitationLink(w, r, "new link", inv, token, "A new link for "+inv.Email+"; the previous link no longer works.")
+	return nil
+}
+
+func (h *Handler) resendInvitation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	inv, token, err := h.svcs.Invitations.ResendInvitation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	h.showInvitationLink(w, r, "re-sent", inv, token, "Invitation for "+inv.Email+" renewed; the previous link no longer works.")
 	return nil
 }
 
@@ -105,5 +140,9 @@ func invitationStatus(p page, inv *sharefair.Invitation, now time.Time) string {
 	case "expired":
 		return "expired"
 	}
-	return "pending until " + p.when(inv.ExpiresAt)
+	s := "pending until " + p.when(inv.ExpiresAt)
+	if inv.RenewedAt != nil {
+		s += "; link renewed " + p.when(*inv.RenewedAt)
+	}
+	return s
 }

@@ -121,6 +121,8 @@ func (h *Handler) routes() {
 	page("GET /invitations", h.invitations)
 	submit("POST /invitations", h.createInvitation)
 	submit("POST /invitations/{id}/revoke", h.revokeInvitation)
+	submit("POST /invitations/{id}/link", h.newInvitationLink)
+	submit("POST /invitations/{id}/resend", h.resendInvitation)
 }
 
 // member lets only signed-in members through; others are sent to sign in.

@@ -105,6 +105,19 @@ func mayCreateToken(ctx context.Context, v *sharefair.Member, memberID int64) bo
 	return sharefair.IsOperator(ctx) || (v != nil && v.ID == memberID)
 }
 
+// mayEndSession reports whether v may see and end member memberID's
+// sessions: their own only, not even a network admin's, since a session
+// list shows where a member signs in from.
+func mayEndSession(v *sharefair.Member, memberID int64) bool {
+	return v != nil && v.ID == memberID
+}
+
+// mayChangePassword reports whether v may change member memberID's
+// password: only their own, knowing the current one.
+func mayChangePassword(v *sharefair.Member, memberID int64) bool {
+	return v != nil && v.ID == memberID
+}
+
 // mayPostIn reports whether v, whose role in a hub is role ("" for none),
 // may start discussions for it.
 func mayPostIn(v *sharefair.Member, role sharefair.HubRole) bool {

@@ -48,7 +48,8 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharef
 	if c, err := r.Cookie(server.SessionCookie); err == nil {
 		_ = h.svcs.Auth.DeleteSession(r.Context(), c.Value)
 	}
-	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID)
+	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID, sharefair.SessionClient{
+		Address: server.ClientAddr(r.Context()), Agent: r.UserAgent()})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -28,13 +29,15 @@ func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, "/signin")
 		return nil
 	}
-	return h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"), newForm(nil, nil)))
+	return h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"),
+		newForm(url.Values{"time_zone": {sharefair.DefaultTimeZone}}, nil)))
 }
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{
-		Code: f.Get("code"), NetworkName: f.Get("network_name"), Email: f.Get("email"),
+		Code: f.Get("code"), NetworkName: f.Get("network_name"), NetworkDescription: f.Get("network_description"),
+		TimeZone: f.Get("time_zone"), Email: f.Get("email"),
 		Handle: f.Get("handle"), Name: f.Get("name"), Password: f.Get("password"),
 	})
 	if err != nil {

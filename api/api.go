@@ -80,6 +80,9 @@ func (h *Handler) routeTable() []route {
 
 		{"GET", p + "/me", false, h.getMe},
 		{"PATCH", p + "/me", false, h.patchMe},
+		{"POST", p + "/me/password", false, h.postPassword},
+		{"GET", p + "/me/sessions", false, h.listSessions},
+		{"DELETE", p + "/me/sessions/{ref}", false, h.deleteSession},
 		{"GET", p + "/members", false, h.listMembers},
 		{"GET", p + "/members/{handle}", false, h.getMember},
 		{"GET", p + "/directory/facets", false, h.getFacets},

@@ -20,13 +20,16 @@ func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) error {
 
 // networkJSON is the network's settings.
 type networkJSON struct {
-	Name      string    `json:"name"`
-	SetUp     bool      `json:"set_up"`
-	CreatedAt time.Time `json:"created_at"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	TimeZone    string    `json:"time_zone"`
+	SetUp       bool      `json:"set_up"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 func network(n *sharefair.Network) networkJSON {
-	return networkJSON{Name: n.Name, SetUp: n.SetUp, CreatedAt: utc(n.CreatedAt)}
+	return networkJSON{Name: n.Name, Description: n.Description, TimeZone: n.TimeZone, SetUp: n.SetUp,
+		CreatedAt: utc(n.CreatedAt)}
 }
 
 func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -37,9 +40,12 @@ func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusOK, network(n))
 }
 
-// networkPatch is the body of PATCH /network.
+// networkPatch is the body of PATCH /network; fields left out stay as
+// they are.
 type networkPatch struct {
-	Name string `json:"name"`
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	TimeZone    *string `json:"time_zone"`
 }
 
 func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -47,7 +53,8 @@ func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	n, err := h.svcs.Network.RenameNetwork(r.Context(), in.Name)
+	n, err := h.svcs.Network.UpdateNetwork(r.Context(), sharefair.NetworkUpdate{Name: in.Name,
+		Description: in.Description, TimeZone: in.TimeZone})
 	if err != nil {
 		return err
 	}

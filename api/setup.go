@@ -21,12 +21,14 @@ func (h *Handler) getSetup(w http.ResponseWriter, r *http.Request) error {
 
 // setupJSON is the body of POST /setup.
 type setupJSON struct {
-	Code        string `json:"code"`
-	NetworkName string `json:"network_name"`
-	Email       string `json:"email"`
-	Handle      string `json:"handle"`
-	Name        string `json:"name"`
-	Password    string `json:"password"`
+	Code               string `json:"code"`
+	NetworkName        string `json:"network_name"`
+	NetworkDescription string `json:"network_description"`
+	TimeZone           string `json:"time_zone"`
+	Email              string `json:"email"`
+	Handle             string `json:"handle"`
+	Name               string `json:"name"`
+	Password           string `json:"password"`
 }
 
 func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request) error {
@@ -35,7 +37,7 @@ func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{Code: in.Code, NetworkName: in.NetworkName,
-		Email: in.Email, Handle: in.Handle, Name: in.Name, Password: in.Password})
+		NetworkDescription: in.NetworkDescription, TimeZone: in.TimeZone, Email: in.Email, Handle: in.Handle, Name: in.Name, Password: in.Password})
 	if err != nil {
 		return err
 	}

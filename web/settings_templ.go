@@ -623,7 +623,7 @@ func securityPage(p page, f form, sessions []*sharefair.Session) templ.Component
 					return templ_7745c5c3_Err
 				}
 				if s.Current {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<button type=\"submit\" class=\"secondary\" aria-label=\"End this session (sign out here)\">Sign out here</button>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<button type=\"submit\" class=\"secondary\" aria-label=\"Sign out here (end this session)\">Sign out here</button>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -226,3 +226,38 @@ func TestNetworkDescriptionAndTimeZone(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestSetupAsksForZoneAndDescription(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e, testutil.WithoutAdmin())
+			if ok, err := s.DB.PrepareSetup(testutil.As(nil), "ABCD-EFGH-JKLM"); err != nil || !ok {
+				t.Fatalf("PrepareSetup = %v, %v", ok, err)
+			}
+			c := s.Browser(t, nil)
+			r := get(t, c, s, "/setup")
+			if v := r.Doc.Find("#f-time_zone option[selected]").AttrOr("value", ""); v != "UTC" {
+				t.Fatalf("setup offers time zone %q first, want UTC", v)
+			}
+			if r.Doc.Find("textarea#f-network_description").Length() != 1 {
+				t.Fatal("setup asks for no description")
+			}
+			form := url.Values{"code": {"ABCD-EFGH-JKLM"}, "network_name": {"KM Rome"}, "network_description": {"For KM people."},
+				"time_zone": {"Rome"}, "name": {"Ada"}, "handle": {"ada"}, "email": {"ada@example.org"}, "password": {"a long password"}}
+			r = post(t, c, s, "/setup", form)
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "time_zone") == "" {
+				t.Fatal("no error beside the time zone")
+			}
+			if got := r.Doc.Find("#f-network_description").Text(); got != "For KM people." {
+				t.Fatalf("description not kept: %q", got)
+			}
+			form.Set("time_zone", "Europe/Rome")
+			wantRedirect(t, post(t, c, s, "/setup", form), "/hubs/new")
+			n, err := s.DB.Network(testutil.As(nil))
+			if err != nil || n.TimeZone != "Europe/Rome" || n.Description != "For KM people." {
+				t.Fatalf("network = %+v, %v", n, err)
+			}
+		})
+	}
+}

@@ -61,6 +61,15 @@ func mayManageInvitations(ctx context.Context, q *query, i string) string {
 	return i + ".invited_by = " + q.arg(sharefair.ViewerIDFromContext(ctx))
 }
 
+// ownSessions returns a condition, over the sessions row aliased s, that
+// is true for the sessions the viewer may see and end: their own only, not
+// even a network admin's others', since the list shows where a member
+// signs in from. (A password, likewise, only its member changes, knowing
+// the current one: ChangePassword acts on the viewer alone.)
+func ownSessions(ctx context.Context, q *query, s string) string {
+	return s + ".member_id = " + q.arg(sharefair.ViewerIDFromContext(ctx))
+}
+
 // maySeeEmails reports whether ctx may look members up by email address,
 // which members never see of each other.
 func maySeeEmails(ctx context.Context) bool {
@@ -103,19 +112,6 @@ func mayUpdateMember(ctx context.Context, v *sharefair.Member, id int64) bool {
 // admins: a token acts as its member, in their name.
 func mayCreateToken(ctx context.Context, v *sharefair.Member, memberID int64) bool {
 	return sharefair.IsOperator(ctx) || (v != nil && v.ID == memberID)
-}
-
-// mayEndSession reports whether v may see and end member memberID's
-// sessions: their own only, not even a network admin's, since a session
-// list shows where a member signs in from.
-func mayEndSession(v *sharefair.Member, memberID int64) bool {
-	return v != nil && v.ID == memberID
-}
-
-// mayChangePassword reports whether v may change member memberID's
-// password: only their own, knowing the current one.
-func mayChangePassword(v *sharefair.Member, memberID int64) bool {
-	return v != nil && v.ID == memberID
 }
 
 // mayPostIn reports whether v, whose role in a hub is role ("" for none),

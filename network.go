@@ -100,13 +100,6 @@ func (s *Setup) Validate() error {
 	return p.Err()
 }
 
-// ValidateNetworkName checks and normalises a network's name.
-func ValidateNetworkName(name string) (string, error) {
-	p := Problems{}
-	name = line(p, "name", "Network name", name, true, MaxNetworkNameLen)
-	return name, p.Err()
-}
-
 // NetworkService reads and sets up the network.
 type NetworkService interface {
 	// Network returns the network's settings.

@@ -26,19 +26,88 @@ func ValidateTokenName(name string) (string, error) {
 	return name, p.Err()
 }
 
+// Session is one browser a member is signed in on. Its secret is never
+// shown again; Ref names it in lists.
+type Session struct {
+	Ref        string
+	CreatedAt  time.Time
+	LastSeenAt time.Time // to within an hour: sessions are touched at most hourly
+	ExpiresAt  time.Time
+	Client     SessionClient
+	Current    bool // the session the list was asked from
+}
+
+// SessionClient is what a session records of the browser it began on, for
+// its member to recognise it by.
+type SessionClient struct {
+	Address string // the client's network address, as the server saw it
+	Agent   string // its User-Agent, cut to MaxUserAgentLen bytes
+}
+
+// MaxUserAgentLen bounds the User-Agent a session keeps. It is a label for
+// the member, not input they typed, so a longer one is cut, not refused.
+const MaxUserAgentLen = 256
+
+// Bounds on what one member holds, so that no member can fill the
+// database: creating a token past MaxTokens is refused; a session past
+// MaxSessions ends the member's oldest.
+const (
+	MaxTokens   = 50
+	MaxSessions = 20
+)
+
+// PasswordChange is a member's change of their own password.
+type PasswordChange struct {
+	Current string // their password now, required
+	New     string
+	// KeepSession is the secret of the session the change is made from,
+	// which stays signed in ("" when made with a token); every other
+	// session of the member ends.
+	KeepSession string
+}
+
+// ErrWrongCurrentPassword refuses a password change whose current
+// password is not the member's.
+func ErrWrongCurrentPassword() error {
+	return &Error{Code: EINVALID, Message: "Please correct the highlighted fields.",
+		Fields: map[string]string{"current_password": "That is not your current password."}}
+}
+
+// Validate checks that both passwords are given and the new one is
+// acceptable; the store checks the current one.
+func (c *PasswordChange) Validate() error {
+	p := Problems{}
+	if c.Current == "" {
+		p.Add("current_password", "Enter your current password.")
+	}
+	password(p, "new_password", c.New)
+	return p.Err()
+}
+
 // AuthService keeps sessions and personal access tokens.
 type AuthService interface {
 	// CreateSession starts a browser session for a member and returns its
-	// secret id.
-	CreateSession(ctx context.Context, memberID int64) (string, error)
+	// secret id. Past MaxSessions, the member's oldest sessions end.
+	CreateSession(ctx context.Context, memberID int64, client SessionClient) (string, error)
 	// MemberBySession returns the member a live session belongs to.
 	// EUNAUTHORIZED.
 	MemberBySession(ctx context.Context, secret string) (*Member, error)
 	// DeleteSession ends a session.
 	DeleteSession(ctx context.Context, secret string) error
+	// FindSessions lists the viewer's live sessions, newest first;
+	// current is the secret of the one asking ("" for none), marked
+	// Current. EUNAUTHORIZED.
+	FindSessions(ctx context.Context, current string) ([]*Session, error)
+	// EndSession ends one of the viewer's sessions by its Ref. ENOTFOUND.
+	EndSession(ctx context.Context, ref string) error
+	// ChangePassword changes the viewer's password and ends their other
+	// sessions. EINVALID (the current password wrong, or the new one not
+	// acceptable), EUNAUTHORIZED.
+	ChangePassword(ctx context.Context, c PasswordChange) error
 
 	// CreateToken creates a token for member memberID, who must be the
-	// viewer unless ctx is the operator's. EINVALID, EFORBIDDEN.
+	// viewer unless ctx is the operator's. EINVALID, EFORBIDDEN,
+	// ECONFLICT (the member holds MaxTokens already).
 	CreateToken(ctx context.Context, memberID int64, name string) (*Token, string, error)
 	// FindTokens lists the viewer's tokens.
 	FindTokens(ctx context.Context) ([]*Token, error)

@@ -146,7 +146,7 @@ func (u *MemberUpdate) Validate() error {
 		*u.Expertise = tags(p, "expertise", *u.Expertise)
 	}
 	if u.Bio != nil {
-		*u.Bio = text(p, "bio", "Bio", *u.Bio, false, MaxBioLen)
+		*u.Bio = text(p, "bio", "“Ask me about…”", *u.Bio, false, MaxBioLen)
 	}
 	return p.Err()
 }

@@ -2,14 +2,66 @@ package sharefair
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
 // Network is the installation's one network.
 type Network struct {
-	Name      string
+	Name string
+	// Description says what the network is for, in plain text (blank
+	// lines part paragraphs); members see it on the home page and
+	// everyone on the sign-in page.
+	Description string
+	// TimeZone is the IANA zone times are shown in to members who chose
+	// none of their own.
+	TimeZone  string
 	SetUp     bool
 	CreatedAt time.Time
+}
+
+// DefaultTimeZone is the network's time zone until its admin sets one.
+const DefaultTimeZone = "UTC"
+
+// NetworkUpdate changes the network's settings. Nil fields are left as
+// they are.
+type NetworkUpdate struct {
+	Name        *string
+	Description *string
+	TimeZone    *string
+}
+
+// Validate checks and normalises u.
+func (u *NetworkUpdate) Validate() error {
+	p := Problems{}
+	if u.Name != nil {
+		*u.Name = line(p, "name", "Network name", *u.Name, true, MaxNetworkNameLen)
+	}
+	if u.Description != nil {
+		*u.Description = networkDescription(p, "description", *u.Description)
+	}
+	if u.TimeZone != nil {
+		*u.TimeZone = networkTimeZone(p, "time_zone", *u.TimeZone)
+	}
+	return p.Err()
+}
+
+// networkDescription cleans a network's description.
+func networkDescription(p Problems, field, v string) string {
+	return strings.TrimSpace(text(p, field, "Description", v, false, MaxNetworkDescLen))
+}
+
+// networkTimeZone cleans a network's time zone: one of TimeZones, UTC
+// when not given.
+func networkTimeZone(p Problems, field, v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return DefaultTimeZone
+	}
+	if !ValidTimeZone(v) {
+		p.Add(field, "Choose the network's time zone from the list.")
+	}
+	return v
 }
 
 // NetworkRights says what the viewer may do across the network, as the
@@ -25,30 +77,27 @@ type NetworkRights struct {
 
 // Setup is what the first network admin gives on the setup page.
 type Setup struct {
-	Code        string // the one-time code printed in the log
-	NetworkName string
-	Email       string
-	Handle      string
-	Name        string
-	Password    string
+	Code               string // the one-time code printed in the log
+	NetworkName        string
+	NetworkDescription string // optional
+	TimeZone           string // the network's; UTC when not given
+	Email              string
+	Handle             string
+	Name               string
+	Password           string
 }
 
 // Validate checks and normalises s (not the code: the store checks it).
 func (s *Setup) Validate() error {
 	p := Problems{}
 	s.NetworkName = line(p, "network_name", "Network name", s.NetworkName, true, MaxNetworkNameLen)
+	s.NetworkDescription = networkDescription(p, "network_description", s.NetworkDescription)
+	s.TimeZone = networkTimeZone(p, "time_zone", s.TimeZone)
 	s.Email = email(p, "email", s.Email)
 	s.Handle = handle(p, "handle", s.Handle)
 	s.Name = line(p, "name", "Name", s.Name, true, MaxNameLen)
 	password(p, "password", s.Password)
 	return p.Err()
-}
-
-// ValidateNetworkName checks and normalises a network's name.
-func ValidateNetworkName(name string) (string, error) {
-	p := Problems{}
-	name = line(p, "name", "Network name", name, true, MaxNetworkNameLen)
-	return name, p.Err()
 }
 
 // NetworkService reads and sets up the network.
@@ -65,6 +114,9 @@ type NetworkService interface {
 	// RenameNetwork renames the network; network admins only. EINVALID,
 	// EFORBIDDEN.
 	RenameNetwork(ctx context.Context, name string) (*Network, error)
+	// UpdateNetwork changes the network's settings; network admins only.
+	// EINVALID, EFORBIDDEN.
+	UpdateNetwork(ctx context.Context, u NetworkUpdate) (*Network, error)
 	// Rights reports what the viewer may do across the network; a context
 	// without a viewer may do nothing.
 	Rights(ctx context.Context) (NetworkRights, error)

@@ -29,6 +29,7 @@ const (
 	MaxThreadTitleLen  = 200
 	MaxPostLen         = 20000
 	MaxNetworkNameLen  = 100
+	MaxNetworkDescLen  = 1000
 	MaxTokenNameLen    = 80
 )
 

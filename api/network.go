@@ -20,13 +20,16 @@ func (h *Handler) getHealth(w http.ResponseWriter, r *http.Request) error {
 
 // networkJSON is the network's settings.
 type networkJSON struct {
-	Name      string    `json:"name"`
-	SetUp     bool      `json:"set_up"`
-	CreatedAt time.Time `json:"created_at" description:"RFC 3339, UTC."`
+	Name        string    `json:"name"`
+	Description string    `json:"description" description:"Shown to members and on the sign-in page; plain text."`
+	TimeZone    string    `json:"time_zone" description:"An IANA time zone name: the zone times are shown in for members who chose none."`
+	SetUp       bool      `json:"set_up"`
+	CreatedAt   time.Time `json:"created_at" description:"RFC 3339, UTC."`
 }
 
 func network(n *sharefair.Network) networkJSON {
-	return networkJSON{Name: n.Name, SetUp: n.SetUp, CreatedAt: utc(n.CreatedAt)}
+	return networkJSON{Name: n.Name, Description: n.Description, TimeZone: n.TimeZone, SetUp: n.SetUp,
+		CreatedAt: utc(n.CreatedAt)}
 }
 
 func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -37,13 +40,17 @@ func (h *Handler) getNetwork(w http.ResponseWriter, r *http.Request) error {
 	return render(w, http.StatusOK, network(n))
 }
 
-// networkPatch is the body of PATCH /network.
+// networkPatch is the body of PATCH /network; fields left out stay as
+// they are.
 type networkPatch struct {
-	Name string `json:"name" required:"true"`
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	TimeZone    *string `json:"time_zone" description:"An IANA time zone name."`
 }
 
 func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request, in networkPatch) error {
-	n, err := h.svcs.Network.RenameNetwork(r.Context(), in.Name)
+	n, err := h.svcs.Network.UpdateNetwork(r.Context(), sharefair.NetworkUpdate{Name: in.Name,
+		Description: in.Description, TimeZone: in.TimeZone})
 	if err != nil {
 		return err
 	}

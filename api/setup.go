@@ -21,17 +21,19 @@ func (h *Handler) getSetup(w http.ResponseWriter, r *http.Request) error {
 
 // setupJSON is the body of POST /setup.
 type setupJSON struct {
-	Code        string `json:"code" required:"true" description:"The one-time code printed in Sharefair's log."`
-	NetworkName string `json:"network_name" required:"true"`
-	Email       string `json:"email" required:"true"`
-	Handle      string `json:"handle" required:"true"`
-	Name        string `json:"name" required:"true"`
-	Password    string `json:"password" required:"true"`
+	Code               string `json:"code" required:"true" description:"The one-time code printed in Sharefair's log."`
+	NetworkName        string `json:"network_name" required:"true"`
+	NetworkDescription string `json:"network_description" description:"Shown to members and on the sign-in page."`
+	TimeZone           string `json:"time_zone" description:"An IANA time zone name; UTC when absent."`
+	Email              string `json:"email" required:"true"`
+	Handle             string `json:"handle" required:"true"`
+	Name               string `json:"name" required:"true"`
+	Password           string `json:"password" required:"true"`
 }
 
 func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request, in setupJSON) error {
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{Code: in.Code, NetworkName: in.NetworkName,
-		Email: in.Email, Handle: in.Handle, Name: in.Name, Password: in.Password})
+		NetworkDescription: in.NetworkDescription, TimeZone: in.TimeZone, Email: in.Email, Handle: in.Handle, Name: in.Name, Password: in.Password})
 	if err != nil {
 		return err
 	}

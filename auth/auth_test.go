@@ -289,3 +289,29 @@ func TestDefaultLimits(t *testing.T) {
 		t.Fatalf("DefaultLimits = %v, want %v", got, want)
 	}
 }
+
+// TestCheckCurrentPassword checks that the current password a member gives
+// to change it is told apart from a wrong one beside its field, and that
+// guessing it is held by the sign-in limits, sharing them with sign-in.
+func TestCheckCurrentPassword(t *testing.T) {
+	e := newSignIn(t, "key")
+	ctx := context.Background()
+	if err := e.CheckCurrent(ctx, "ann@example.org", "right", "192.0.2.1", ""); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+	for i := 0; i < testLimits.AccountAddress.Events; i++ {
+		err := e.CheckCurrent(ctx, "ann@example.org", "guess", "192.0.2.1", "")
+		if sharefair.ErrorCode(err) != sharefair.EINVALID || sharefair.ErrorFields(err)["current_password"] == "" {
+			t.Fatalf("wrong password %d: %v", i+1, err)
+		}
+	}
+	checks := e.members.checks.Load()
+	if err := e.CheckCurrent(ctx, "ann@example.org", "guess", "192.0.2.1", ""); sharefair.ErrorCode(err) != sharefair.ERATELIMITED {
+		t.Fatalf("guess past the limit: %v", err)
+	}
+	if e.members.checks.Load() != checks {
+		t.Fatal("a guess past the limit was checked")
+	}
+	// The same allowance as signing in from there.
+	e.want(t, "sign in after the guesses", "ann@example.org", "right", "192.0.2.1", "", sharefair.ERATELIMITED)
+}

@@ -148,6 +148,22 @@ func (s *SignIn) AttemptOnDevice(ctx context.Context, email, password, addr, dev
 	return m, nil
 }
 
+// CheckCurrent checks the password a signed-in member gives as their
+// current one (to change it), within the same allowances as signing in,
+// so that a stolen session cannot be used to guess the password faster.
+// It returns ERATELIMITED, or EINVALID naming the field current_password
+// when the password is wrong.
+func (s *SignIn) CheckCurrent(ctx context.Context, email, password, addr, device string) error {
+	if password == "" {
+		return nil // the service asks for it, beside the other fields
+	}
+	_, err := s.AttemptOnDevice(ctx, email, password, addr, device)
+	if sharefair.ErrorCode(err) == sharefair.EUNAUTHORIZED {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	return err
+}
+
 // NewDevice returns a fresh device cookie value for the account with this
 // email: a random nonce and an HMAC binding it to the account. The cookie
 // names its account only through the MAC, so it does not show whose it is.

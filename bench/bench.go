@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/server"
@@ -239,15 +240,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("bench: start sharefair on %s: %w", db.engine, err)
 	}
 	defer a.Close()
-	viewerSession, err := a.DB.CreateSession(ctx, seeded.Viewer.ID)
+	viewerSession, err := a.DB.CreateSession(ctx, seeded.Viewer.ID, sharefair.SessionClient{})
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
 	}
-	readerSession, err := a.DB.CreateSession(ctx, seeded.Reader.ID)
+	readerSession, err := a.DB.CreateSession(ctx, seeded.Reader.ID, sharefair.SessionClient{})
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
 	}
-	outsiderSession, err := a.DB.CreateSession(ctx, seeded.Outsider.ID)
+	outsiderSession, err := a.DB.CreateSession(ctx, seeded.Outsider.ID, sharefair.SessionClient{})
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
 	}

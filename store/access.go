@@ -79,6 +79,15 @@ func mayRenewInvitation(ctx context.Context, q *query, i string) string {
 		i, q.arg(v.ID), q.arg(string(sharefair.HubRoleCoordinator)))
 }
 
+// ownSessions returns a condition, over the sessions row aliased s, that
+// is true for the sessions the viewer may see and end: their own only, not
+// even a network admin's others', since the list shows where a member
+// signs in from. (A password, likewise, only its member changes, knowing
+// the current one: ChangePassword acts on the viewer alone.)
+func ownSessions(ctx context.Context, q *query, s string) string {
+	return s + ".member_id = " + q.arg(sharefair.ViewerIDFromContext(ctx))
+}
+
 // maySeeEmails reports whether ctx may look members up by email address,
 // which members never see of each other.
 func maySeeEmails(ctx context.Context) bool {

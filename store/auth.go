@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sharefair/sharefair"
 )
@@ -16,23 +20,173 @@ import (
 // last-used time, so that browsing stays read-only most of the time.
 const touchEvery = time.Hour
 
-// CreateSession starts a session and returns its secret.
-func (db *DB) CreateSession(ctx context.Context, memberID int64) (string, error) {
+// CreateSession starts a session and returns its secret. Past
+// MaxSessions, the member's oldest sessions end.
+func (db *DB) CreateSession(ctx context.Context, memberID int64, client sharefair.SessionClient) (string, error) {
 	secret := newSecret()
+	agent := strings.ToValidUTF8(client.Agent, "")
+	if len(agent) > sharefair.MaxUserAgentLen {
+		agent = strings.ToValidUTF8(agent[:sharefair.MaxUserAgentLen], "")
+	}
+	agent = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, agent)
 	err := db.inTx(ctx, func(tx *Tx) error {
+		// Two sign-ins of one member at once take turns, so that the bound
+		// holds.
+		if err := tx.lockMember(ctx, memberID); err != nil {
+			return err
+		}
 		// Sweep this member's expired sessions while we are here.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND expires_at <= $2`,
 			memberID, tx.now); err != nil {
 			return fmt.Errorf("sweep sessions: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, member_id, created_at, last_seen_at, expires_at)
-			VALUES ($1, $2, $3, $3, $4)`, hashSecret(secret), memberID, tx.now, tx.now.Add(sharefair.SessionTTL))
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, ref, member_id, client_addr, user_agent,
+			created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+			hashSecret(secret), newRef(), memberID, client.Address, agent, tx.now, tx.now.Add(sharefair.SessionTTL))
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
+		}
+		// The bound is a literal: it never changes, and SQLite would
+		// otherwise prepare the statement anew for every binding.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND secret_hash NOT IN (
+			SELECT secret_hash FROM sessions WHERE member_id = $1
+			ORDER BY created_at DESC, last_seen_at DESC LIMIT `+strconv.Itoa(sharefair.MaxSessions)+`)`, memberID); err != nil {
+			return fmt.Errorf("bound sessions: %w", err)
 		}
 		return nil
 	})
 	return secret, err
+}
+
+// newRef returns a fresh public reference for a session.
+func newRef() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// lockMember locks member id's row until tx ends, so that what is counted
+// per member stays counted. A member who does not exist is not found.
+func (tx *Tx) lockMember(ctx context.Context, id int64) error {
+	var one int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE id = $1`+tx.db.dialect.lockExclusive(), id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sharefair.ErrNotFound("Member")
+	} else if err != nil {
+		return fmt.Errorf("lock member: %w", err)
+	}
+	return nil
+}
+
+// FindSessions lists the viewer's live sessions, newest first.
+func (db *DB) FindSessions(ctx context.Context, current string) ([]*sharefair.Session, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, err
+	}
+	currentHash := ""
+	if current != "" {
+		currentHash = hashSecret(current)
+	}
+	q := &query{}
+	q.and(ownSessions(ctx, q, "s"))
+	q.and("s.expires_at > " + q.arg(db.Now.Now()))
+	rows, err := db.read.QueryContext(ctx, `SELECT s.secret_hash, s.ref, s.client_addr, s.user_agent, s.created_at,
+		s.last_seen_at, s.expires_at FROM sessions s `+q.whereSQL()+` ORDER BY s.created_at DESC, s.ref`, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("find sessions: %w", err)
+	}
+	defer rows.Close()
+	out := []*sharefair.Session{}
+	for rows.Next() {
+		var s sharefair.Session
+		var h string
+		if err := rows.Scan(&h, &s.Ref, &s.Client.Address, &s.Client.Agent, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt); err != nil {
+			return nil, fmt.Errorf("find sessions: %w", err)
+		}
+		s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
+		s.Current = currentHash != "" && constantTimeEqual(h, currentHash)
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+// EndSession ends one of the viewer's sessions.
+func (db *DB) EndSession(ctx context.Context, ref string) error {
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, _ *sharefair.Member) error {
+		if !sharefair.Searchable(ref) {
+			return sharefair.ErrNotFound("Session")
+		}
+		q := &query{}
+		q.and("s.ref = " + q.arg(ref))
+		q.and(ownSessions(ctx, q, "s"))
+		// Another's session is not found, as if it did not exist.
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash IN (
+			SELECT s.secret_hash FROM sessions s `+q.whereSQL()+`)`, q.args...)
+		if err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sharefair.ErrNotFound("Session")
+		}
+		return nil
+	})
+}
+
+// ChangePassword changes the viewer's password and ends their other
+// sessions. The passwords are checked and hashed before the transaction,
+// which then changes the password only if it is still the one checked.
+func (db *DB) ChangePassword(ctx context.Context, c sharefair.PasswordChange) error {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if db.Hasher == nil {
+		return errors.New("store: no password hasher configured")
+	}
+	var old string
+	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = $1`, v.ID).Scan(&old); errors.Is(err, sql.ErrNoRows) {
+		return sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in.")
+	} else if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	wrong := sharefair.ErrWrongCurrentPassword()
+	if ok, err := db.Hasher.Verify(c.Current, old); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	} else if !ok {
+		return wrong
+	}
+	hash, err := db.hashPassword(c.New)
+	if err != nil {
+		return err
+	}
+	keep := ""
+	if c.KeepSession != "" {
+		keep = hashSecret(c.KeepSession)
+	}
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		res, err := tx.ExecContext(ctx, `UPDATE members SET password_hash = $1, updated_at = $2
+			WHERE id = $3 AND password_hash = $4`, hash, tx.now, v.ID, old)
+		if err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			// Changed meanwhile, from another session: the one checked is
+			// no longer current.
+			return wrong
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND secret_hash <> $2`, v.ID, keep); err != nil {
+			return fmt.Errorf("end other sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 // MemberBySession returns the member of a live session, extending it when
@@ -87,6 +241,18 @@ func (db *DB) CreateToken(ctx context.Context, memberID int64, name string) (*sh
 		var err error
 		if name, err = sharefair.ValidateTokenName(name); err != nil {
 			return err
+		}
+		// Locked, so that two creations at once cannot both pass the bound.
+		if err := tx.lockMember(ctx, memberID); err != nil {
+			return err
+		}
+		var held int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tokens WHERE member_id = $1`, memberID).Scan(&held); err != nil {
+			return fmt.Errorf("count tokens: %w", err)
+		}
+		if held >= sharefair.MaxTokens {
+			msg := "You hold " + strconv.Itoa(sharefair.MaxTokens) + " access tokens, the most a member may; revoke one you no longer use first."
+			return &sharefair.Error{Code: sharefair.ECONFLICT, Message: msg, Fields: map[string]string{"name": msg}}
 		}
 		t.Name, t.CreatedAt = name, tx.now
 		err = tx.QueryRowContext(ctx, `INSERT INTO tokens (member_id, name, hint, secret_hash, created_at)

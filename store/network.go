@@ -29,8 +29,8 @@ func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
 	}
 	var n sharefair.Network
 	var setUp sql.NullTime
-	if err := db.read.QueryRowContext(ctx, `SELECT name, set_up_at, created_at FROM network WHERE id = 1`).
-		Scan(&n.Name, &setUp, &n.CreatedAt); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT name, description, time_zone, set_up_at, created_at FROM network WHERE id = 1`).
+		Scan(&n.Name, &n.Description, &n.TimeZone, &setUp, &n.CreatedAt); err != nil {
 		return nil, fmt.Errorf("load network: %w", err)
 	}
 	n.SetUp = setUp.Valid
@@ -122,8 +122,9 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 		if err := checkSetupCode(ctx, tx, s.Code); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE network SET name = $1, set_up_at = $2, setup_code_hash = NULL
-			WHERE id = 1 AND set_up_at IS NULL`, s.NetworkName, tx.now)
+		res, err := tx.ExecContext(ctx, `UPDATE network SET name = $1, description = $2, time_zone = $3,
+			set_up_at = $4, setup_code_hash = NULL WHERE id = 1 AND set_up_at IS NULL`,
+			s.NetworkName, s.NetworkDescription, s.TimeZone, tx.now)
 		if err != nil {
 			return fmt.Errorf("set up network: %w", err)
 		}
@@ -143,16 +144,33 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 
 // RenameNetwork renames the network; network admins only.
 func (db *DB) RenameNetwork(ctx context.Context, name string) (*sharefair.Network, error) {
+	return db.UpdateNetwork(ctx, sharefair.NetworkUpdate{Name: &name})
+}
+
+// UpdateNetwork changes the network's settings; network admins only.
+func (db *DB) UpdateNetwork(ctx context.Context, u sharefair.NetworkUpdate) (*sharefair.Network, error) {
 	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		if !mayRenameNetwork(v) {
-			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may rename the network.")
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may change the network's settings.")
 		}
-		var err error
-		if name, err = sharefair.ValidateNetworkName(name); err != nil {
+		if err := u.Validate(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE network SET name = $1 WHERE id = 1`, name); err != nil {
-			return fmt.Errorf("rename network: %w", err)
+		q := &query{}
+		var set []string
+		for _, c := range []struct {
+			column string
+			value  *string
+		}{{"name", u.Name}, {"description", u.Description}, {"time_zone", u.TimeZone}} {
+			if c.value != nil {
+				set = append(set, c.column+" = "+q.arg(*c.value))
+			}
+		}
+		if len(set) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE network SET `+strings.Join(set, ", ")+` WHERE id = 1`, q.args...); err != nil {
+			return fmt.Errorf("update network: %w", err)
 		}
 		return nil
 	})

@@ -329,7 +329,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
 		ctx := context.Background()
 
-		secret, err := db.CreateSession(ctx, bob.ID)
+		secret, err := db.CreateSession(ctx, bob.ID, sharefair.SessionClient{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +348,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		_, err = db.MemberBySession(ctx, secret)
 		testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
 
-		secret, _ = db.CreateSession(ctx, bob.ID)
+		secret, _ = db.CreateSession(ctx, bob.ID, sharefair.SessionClient{})
 		if err := db.DeleteSession(ctx, secret); err != nil {
 			t.Fatal(err)
 		}

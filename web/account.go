@@ -33,13 +33,15 @@ func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, "/signin")
 		return nil
 	}
-	return h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"), newForm(nil, nil)))
+	return h.render(w, r, http.StatusOK, setupPage(h.base(w, r, "Set up"),
+		newForm(url.Values{"time_zone": {sharefair.DefaultTimeZone}}, nil)))
 }
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	m, err := h.svcs.Network.Setup(r.Context(), sharefair.Setup{
-		Code: f.Get("code"), NetworkName: f.Get("network_name"), Email: f.Get("email"),
+		Code: f.Get("code"), NetworkName: f.Get("network_name"), NetworkDescription: f.Get("network_description"),
+		TimeZone: f.Get("time_zone"), Email: f.Get("email"),
 		Handle: f.Get("handle"), Name: f.Get("name"), Password: f.Get("password"),
 	})
 	if err != nil {
@@ -53,7 +55,8 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, m *sharef
 	if c, err := r.Cookie(server.SessionCookie); err == nil {
 		_ = h.svcs.Auth.DeleteSession(r.Context(), c.Value)
 	}
-	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID)
+	secret, err := h.svcs.Auth.CreateSession(r.Context(), m.ID, sharefair.SessionClient{
+		Address: server.ClientAddr(r.Context()), Agent: r.UserAgent()})
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,9 @@ type directoryView struct {
 
 // profileView is what a profile page shows.
 type profileView struct {
-	Member    *sharefair.Member
-	Threads   []*sharefair.Thread
-	Own       bool
-	Tokens    []*sharefair.Token
-	TokenForm form
+	Member  *sharefair.Member
+	Threads []*sharefair.Thread
+	Own     bool
 }
 
 // profileThreads is how many discussions a profile lists.
@@ -93,7 +91,7 @@ func (h *Handler) memberProfile(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, memberPage(h.base(w, r, pv.Member.Name), pv))
 }
 
-// loadProfile gathers a profile page; the viewer's own includes tokens.
+// loadProfile gathers a profile page.
 func (h *Handler) loadProfile(r *http.Request, handle string) (profileView, error) {
 	ctx := r.Context()
 	m, err := h.svcs.Members.FindMemberByHandle(ctx, handle)
@@ -104,13 +102,7 @@ func (h *Handler) loadProfile(r *http.Request, handle string) (profileView, erro
 	if err != nil {
 		return profileView{}, err
 	}
-	pv := profileView{Member: m, Threads: threads, Own: sharefair.ViewerIDFromContext(ctx) == m.ID, TokenForm: newForm(nil, nil)}
-	if pv.Own {
-		if pv.Tokens, err = h.svcs.Auth.FindTokens(ctx); err != nil {
-			return profileView{}, err
-		}
-	}
-	return pv, nil
+	return profileView{Member: m, Threads: threads, Own: sharefair.ViewerIDFromContext(ctx) == m.ID}, nil
 }
 
 func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
@@ -124,7 +116,7 @@ func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		"city": {m.City}, "country": {m.Country}, "time_zone": {m.TimeZone}, "languages": m.Languages,
 		"expertise": {strings.Join(m.Expertise, ", ")}, "bio": {m.Bio},
 	}
-	return h.render(w, r, http.StatusOK, settingsPage(h.base(w, r, "Your profile"), newForm(values, nil)))
+	return h.render(w, r, http.StatusOK, settingsPage(h.base(w, r, "Your settings"), newForm(values, nil)))
 }
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
@@ -142,42 +134,10 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 		Expertise: &tags, Bio: str("bio"),
 	})
 	if err != nil {
-		return refused(err, "Your profile", func(p page, f form) (templ.Component, error) { return settingsPage(p, f), nil })
+		return refused(err, "Your settings", func(p page, f form) (templ.Component, error) { return settingsPage(p, f), nil })
 	}
 	h.setFlash(w, "Your profile is saved.")
 	redirect(w, r, memberURL(m.Handle))
-	return nil
-}
-
-func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) error {
-	v := sharefair.ViewerFromContext(r.Context())
-	_, secret, err := h.svcs.Auth.CreateToken(r.Context(), v.ID, r.PostForm.Get("name"))
-	if err != nil {
-		return refused(err, v.Name, func(p page, f form) (templ.Component, error) {
-			pv, err := h.loadProfile(r, v.Handle)
-			if err != nil {
-				return nil, err
-			}
-			pv.TokenForm = f
-			return memberPage(p, pv), nil
-		})
-	}
-	h.setFlash(w, "Your new token (copy it now; it will not be shown again): "+secret)
-	redirect(w, r, memberURL(v.Handle)+"#tokens-h")
-	return nil
-}
-
-func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	v := sharefair.ViewerFromContext(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.svcs.Auth.RevokeToken(r.Context(), id); err != nil {
-		return err
-	}
-	h.setFlash(w, "The token is revoked.")
-	redirect(w, r, memberURL(v.Handle)+"#tokens-h")
 	return nil
 }
 

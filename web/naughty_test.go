@@ -626,8 +626,8 @@ func TestUnsafeMarkupFindsScript(t *testing.T) {
 
 // controlValue returns what the control #f-NAME shows: an input's value
 // attribute, a text area's text (the parser drops the one newline the page
-// writes first to protect the content's own), or a select's selected
-// option values joined by "|".
+// writes first to protect the content's own), a select's selected option
+// values or a fieldset's ticked checkboxes' values, joined by "|".
 func controlValue(doc *goquery.Document, name string) (string, bool) {
 	sel := doc.Find("#f-" + name)
 	if sel.Length() != 1 {
@@ -641,6 +641,13 @@ func controlValue(doc *goquery.Document, name string) (string, bool) {
 	case "select":
 		var vals []string
 		sel.Find("option[selected]").Each(func(_ int, o *goquery.Selection) {
+			v, _ := o.Attr("value")
+			vals = append(vals, v)
+		})
+		return strings.Join(vals, "|"), true
+	case "fieldset":
+		var vals []string
+		sel.Find("input[type=checkbox][checked]").Each(func(_ int, o *goquery.Selection) {
 			v, _ := o.Attr("value")
 			vals = append(vals, v)
 		})
@@ -1335,9 +1342,14 @@ func checkDistinctLabels(sw *sweep, b *formClient) {
 	}
 	for _, field := range []string{"country", "time_zone", "languages"} {
 		codes := map[string][]string{}
-		doc.Find("#f-" + field + " option").Each(func(_ int, o *goquery.Selection) {
-			code, _ := o.Attr("value")
-			codes[o.Text()] = append(codes[o.Text()], code)
+		// Options of a select, or checkboxes in their labels.
+		doc.Find("#f-" + field + " option, #f-" + field + " label:has(input)").Each(func(_ int, o *goquery.Selection) {
+			code, ok := o.Attr("value")
+			if !ok {
+				code, _ = o.Find("input").Attr("value")
+			}
+			label := strings.TrimSpace(o.Text())
+			codes[label] = append(codes[label], code)
 		})
 		labels := slices.Sorted(maps.Keys(codes))
 		for _, label := range labels {
@@ -1345,7 +1357,7 @@ func checkDistinctLabels(sw *sweep, b *formClient) {
 				sw.errorf("the profile form's %s list offers %q %d times, as %q: a person cannot tell them apart", field, label, len(cs), cs)
 			}
 		}
-		sw.t.Logf("%s: %d options, %d distinct labels", field, doc.Find("#f-"+field+" option").Length(), len(labels))
+		sw.t.Logf("%s: %d options, %d distinct labels", field, doc.Find("#f-"+field+" option, #f-"+field+" label:has(input)").Length(), len(labels))
 	}
 }
 

@@ -14,14 +14,27 @@ func (h *Handler) networkForm(w http.ResponseWriter, r *http.Request) error {
 	if !p.Rights.RenameNetwork {
 		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may change the network's settings.")
 	}
-	return h.render(w, r, http.StatusOK, networkPage(p, newForm(url.Values{"name": {p.Network}}, nil)))
+	return h.render(w, r, http.StatusOK, networkPage(p, newForm(url.Values{"name": {p.Network},
+		"description": {p.About}, "time_zone": {p.NetworkZone}}, nil)))
 }
 
 func (h *Handler) renameNetwork(w http.ResponseWriter, r *http.Request) error {
-	if _, err := h.svcs.Network.RenameNetwork(r.Context(), r.PostForm.Get("name")); err != nil {
+	f := r.PostForm
+	u := sharefair.NetworkUpdate{}
+	for _, v := range []struct {
+		name string
+		dst  **string
+	}{{"name", &u.Name}, {"description", &u.Description}, {"time_zone", &u.TimeZone}} {
+		// A field the form did not send is left as it is.
+		if _, ok := f[v.name]; ok {
+			s := f.Get(v.name)
+			*v.dst = &s
+		}
+	}
+	if _, err := h.svcs.Network.UpdateNetwork(r.Context(), u); err != nil {
 		return refused(err, "Network settings", func(p page, f form) (templ.Component, error) { return networkPage(p, f), nil })
 	}
-	h.setFlash(w, "The network's name is saved.")
+	h.setFlash(w, "The network's settings are saved.")
 	redirect(w, r, "/network")
 	return nil
 }

@@ -8,7 +8,7 @@ package web
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-// networkPage lets a network admin rename the network.
+// networkPage lets a network admin change the network's settings.
 func networkPage(p page, f form) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -51,6 +51,14 @@ func networkPage(p page, f form) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = formField(f, field{Name: "name", Label: "Network name", Type: "text", Required: true, Hint: "Shown at the top of every page."}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = formField(f, field{Name: "description", Label: "What the network is for", Type: "textarea", Rows: 4, Hint: "Shown to members on the home page and to everyone on the sign-in page. Plain text; a blank line starts a new paragraph."}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = formField(f, field{Name: "time_zone", Label: "Time zone", Type: "select", Required: true, Options: timeZoneOptions(), Hint: "Times are shown in it to members who have not chosen their own."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

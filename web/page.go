@@ -18,6 +18,10 @@ type page struct {
 	Path    string
 	Flash   string
 	Viewer  *sharefair.Member
+	// About is the network's description; NetworkZone its time zone,
+	// which times are shown in to a viewer who chose none.
+	About       string
+	NetworkZone string
 	// Rights is what the viewer may do across the network, so that the
 	// page offers only what will be allowed.
 	Rights sharefair.NetworkRights
@@ -62,13 +66,19 @@ func location(zone string) *time.Location {
 	return loc
 }
 
-// when formats a time in the viewer's time zone.
-func (p page) when(t time.Time) string {
-	zone := ""
-	if p.Viewer != nil {
-		zone = p.Viewer.TimeZone
+// zone returns the time zone the page shows times in: the viewer's, or
+// the network's for a viewer who chose none.
+func (p page) zone() *time.Location {
+	if p.Viewer != nil && p.Viewer.TimeZone != "" {
+		return location(p.Viewer.TimeZone)
 	}
-	return t.In(location(zone)).Format("2 Jan 2006, 15:04")
+	return location(p.NetworkZone)
+}
+
+// when formats a time in the page's time zone, saying which ("14:05 CET";
+// a zone without a common abbreviation shows its offset, "+03").
+func (p page) when(t time.Time) string {
+	return t.In(p.zone()).Format("2 Jan 2006, 15:04 MST")
 }
 
 // machineTime formats a time for a <time datetime> attribute.

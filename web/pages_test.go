@@ -52,7 +52,7 @@ func TestEveryPageRenders(t *testing.T) {
 				"guest": {"/signin", "/join/" + token},
 				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
-					"/members/coord", "/members/admin", "/settings", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests"},
+					"/members/coord", "/members/admin", "/settings", "/settings/security", "/settings/tokens", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests"},
 				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network",
 					"/hubs/rome/coordinators", "/hubs/rome/coordinators?q=co&page=2", "/hubs/rome/requests"},
 			}
@@ -69,8 +69,9 @@ func TestEveryPageRenders(t *testing.T) {
 						t.Errorf("%s as %s: no lang or title", p, who)
 					}
 					r.Doc.Find("input:not([type=hidden]), select, textarea").Each(func(_ int, c *goquery.Selection) {
+						// Labelled by a label naming it, or by the label it is in.
 						id, _ := c.Attr("id")
-						if id == "" || r.Doc.Find(`label[for="`+id+`"]`).Length() != 1 {
+						if (id == "" || r.Doc.Find(`label[for="`+id+`"]`).Length() != 1) && c.ParentsFiltered("label").Length() != 1 {
 							t.Errorf("%s as %s: control %s has no label", p, who, id)
 						}
 					})
@@ -239,14 +240,14 @@ func TestHubsAndProfiles(t *testing.T) {
 				}
 			}
 
-			// Tokens on the member's own profile page.
+			// Tokens in the member's settings, not on their profile.
 			r = post(t, b, s, "/settings/tokens", url.Values{"name": {""}})
 			wantStatus(t, r, http.StatusUnprocessableEntity)
 			if fieldError(r, "name") == "" {
 				t.Fatal("token name error not beside the field")
 			}
-			wantRedirect(t, post(t, b, s, "/settings/tokens", url.Values{"name": {"report script"}}), "/members/bob")
-			r = get(t, b, s, "/members/bob")
+			wantRedirect(t, post(t, b, s, "/settings/tokens", url.Values{"name": {"report script"}}), "/settings/tokens")
+			r = get(t, b, s, "/settings/tokens")
 			flash := r.Doc.Find(".flash").Text()
 			i := strings.Index(flash, sharefair.TokenPrefix)
 			if i < 0 {
@@ -259,8 +260,11 @@ func TestHubsAndProfiles(t *testing.T) {
 			if !strings.Contains(r.Doc.Find(".tokens table").Text(), "report script") {
 				t.Fatal("token not listed")
 			}
+			if get(t, b, s, "/members/bob").Doc.Find("#tokens-h, .tokens").Length() != 0 {
+				t.Error("the member's own profile page shows their tokens")
+			}
 			action, _ := r.Doc.Find(".tokens table form").Attr("action")
-			wantRedirect(t, post(t, b, s, action, nil), "/members/bob")
+			wantRedirect(t, post(t, b, s, action, nil), "/settings/tokens")
 			if _, err := s.DB.MemberByToken(testutil.As(nil), secret); err == nil {
 				t.Fatal("revoked token still works")
 			}

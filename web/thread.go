@@ -125,13 +125,12 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	if n > pages {
 		return threadView{}, sharefair.Errorf(sharefair.ENOTFOUND, "This discussion has only %d pages.", pages)
 	}
-	v := sharefair.ViewerFromContext(ctx)
 	tv := threadView{
 		Thread: t,
 		Pager:  newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
 		Form:   newForm(nil, nil),
 	}
-	key := postsKey{thread: id, page: n, zone: location(v.TimeZone).String()}
+	key := postsKey{thread: id, page: n, zone: p.zone().String()}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
 	if shared, ok := h.posts.get(key, t.Version); ok {
 		var own []renderedPost

@@ -112,6 +112,10 @@ func (h *Handler) routes() {
 	page("GET /members/{handle}", h.memberProfile)
 	page("GET /settings", h.settingsForm)
 	submit("POST /settings", h.settings)
+	page("GET /settings/security", h.securityForm)
+	submit("POST /settings/password", h.changePassword)
+	submit("POST /settings/sessions/{ref}/end", h.endSession)
+	page("GET /settings/tokens", h.tokensForm)
 	submit("POST /settings/tokens", h.createToken)
 	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
 
@@ -157,7 +161,7 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, title string) pag
 	p := page{Title: title, Viewer: sharefair.ViewerFromContext(r.Context()), CSS: stylesheetURL, Path: r.URL.Path,
 		Flash: h.takeFlash(w, r)}
 	if n, err := h.svcs.Network.Network(r.Context()); err == nil {
-		p.Network = n.Name
+		p.Network, p.About, p.NetworkZone = n.Name, n.Description, n.TimeZone
 	}
 	// Without its rights a page offers less, never more; the services
 	// refuse what the viewer may not do in any case.

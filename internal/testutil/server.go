@@ -115,7 +115,7 @@ func (s *Server) Browser(t testing.TB, m *sharefair.Member) *http.Client {
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if m != nil {
-		secret, err := s.DB.CreateSession(context.Background(), m.ID)
+		secret, err := s.DB.CreateSession(context.Background(), m.ID, sharefair.SessionClient{})
 		if err != nil {
 			t.Fatalf("session: %v", err)
 		}

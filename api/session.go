@@ -1,0 +1,82 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
+)
+
+// sessionJSON is one browser the viewer is signed in on.
+type sessionJSON struct {
+	Ref           string    `json:"ref" description:"Names the session, to end it; not its secret."`
+	CreatedAt     time.Time `json:"created_at" description:"When it signed in; RFC 3339, UTC."`
+	LastSeenAt    time.Time `json:"last_seen_at" description:"RFC 3339, UTC."`
+	ExpiresAt     time.Time `json:"expires_at" description:"RFC 3339, UTC."`
+	ClientAddress string    `json:"client_address" description:"The address it signed in from."`
+	UserAgent     string    `json:"user_agent" description:"A summary of the browser it signed in with."`
+	Current       bool      `json:"current" description:"Whether the request came with this session."`
+}
+
+func session(s *sharefair.Session) sessionJSON {
+	return sessionJSON{Ref: s.Ref, CreatedAt: utc(s.CreatedAt), LastSeenAt: utc(s.LastSeenAt), ExpiresAt: utc(s.ExpiresAt),
+		ClientAddress: s.Client.Address, UserAgent: s.Client.Agent, Current: s.Current}
+}
+
+// requestSession is the secret of the browser session a request was
+// authenticated by, "" when it came with a token.
+func requestSession(r *http.Request) string {
+	if r.Header.Get("Authorization") != "" {
+		return ""
+	}
+	if c, err := r.Cookie(server.SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
+	ss, err := h.svcs.Auth.FindSessions(r.Context(), requestSession(r))
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mapList(slicePage(ss, page), session, page, len(ss)))
+}
+
+// sessionPath names one of the viewer's sessions.
+type sessionPath struct {
+	Ref string `path:"ref" description:"The session's ref, from GET /me/sessions."`
+}
+
+func (h *Handler) deleteSession(w http.ResponseWriter, r *http.Request, p sessionPath) error {
+	if err := h.svcs.Auth.EndSession(r.Context(), p.Ref); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// passwordJSON is the body of POST /me/password.
+type passwordJSON struct {
+	CurrentPassword string `json:"current_password" required:"true"`
+	NewPassword     string `json:"new_password" required:"true" description:"At least 10 characters."`
+}
+
+// postPassword changes the viewer's password. Every browser session ends
+// but the one the request came with, if any; tokens stay.
+func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request, in passwordJSON) error {
+	ctx := r.Context()
+	v := sharefair.ViewerFromContext(ctx)
+	if !cleanText(in.CurrentPassword) {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+		return err
+	}
+	if err := h.svcs.Auth.ChangePassword(ctx, sharefair.PasswordChange{Current: in.CurrentPassword,
+		New: in.NewPassword, KeepSession: requestSession(r)}); err != nil {
+		return err
+	}
+	return noContent(w)
+}

@@ -115,9 +115,16 @@ func (db *DB) renderDescription(ctx context.Context, desc string) (string, error
 }
 
 // networkTimeZone is the time zone a hub gets when none is chosen: the
-// network's, once the network has one, else UTC.
+// network's (UTC until the admin sets one).
 func networkTimeZone(ctx context.Context, tx *Tx) (string, error) {
-	return "UTC", nil
+	var tz string
+	if err := tx.QueryRowContext(ctx, `SELECT time_zone FROM network WHERE id = 1`).Scan(&tz); err != nil {
+		return "", fmt.Errorf("the network's time zone: %w", err)
+	}
+	if tz == "" {
+		tz = "UTC"
+	}
+	return tz, nil
 }
 
 // renderHubDescriptions renders the descriptions of hubs written before

@@ -35,6 +35,27 @@ func TestHubDetails(t *testing.T) {
 			}
 		})
 
+		t.Run("NetworkZone", func(t *testing.T) {
+			// A hub given no zone takes the network's, once it has one.
+			zone := "Africa/Nairobi"
+			if _, err := db.UpdateNetwork(ctx, sharefair.NetworkUpdate{TimeZone: &zone}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				utc := "UTC"
+				if _, err := db.UpdateNetwork(ctx, sharefair.NetworkUpdate{TimeZone: &utc}); err != nil {
+					t.Fatal(err)
+				}
+			})
+			h, err := db.CreateHub(ctx, sharefair.NewHub{Name: "Nairobi", Slug: "nairobi"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.TimeZone != zone {
+				t.Fatalf("a hub given no zone has %q, want the network's %q", h.TimeZone, zone)
+			}
+		})
+
 		t.Run("OK", func(t *testing.T) {
 			h, err := db.CreateHub(ctx, sharefair.NewHub{Name: "Rome", City: " Rome ", TimeZone: "Europe/Rome",
 				Description: "We meet **monthly**, ask @admin.\n\n<script>alert(1)</script>", JoinPolicy: sharefair.JoinByRequest})

@@ -146,10 +146,12 @@ func (b *Browser) Axe() AxeResult {
 
 // CheckAccessibility runs axe on the page shown now and fails the test
 // (without stopping it) listing every WCAG 2.1 A/AA violation: rule,
-// impact, what it asks and each element it found. name says which page.
+// impact, what it asks and each element it found; and it checks the page
+// at phone width (CheckPhone). name says which page.
 func (b *Browser) CheckAccessibility(name string) AxeResult {
 	b.t.Helper()
 	b.Screenshot(name)
+	b.CheckPhone(name, true)
 	res := b.Axe()
 	b.t.Logf("axe on %s: %d rules passed, %d violated, %d need a person to check", name, res.Passes, len(res.Violations), len(res.Incomplete))
 	if res.Passes == 0 {

@@ -21,8 +21,8 @@ import (
 )
 
 // ScreenshotsEnv names the variable that, when set to a directory, makes
-// CheckAccessibility save a screenshot of each page it checks there, so a
-// developer can look at what the test saw.
+// CheckAccessibility save screenshots of each page it checks there, at
+// desktop and at phone width, so a developer can look at what the test saw.
 const ScreenshotsEnv = "SHAREFAIR_SCREENSHOTS"
 
 // ChromiumEnv names the variable that may point at another Chromium binary.
@@ -79,7 +79,7 @@ func Start(t testing.TB, base string) *Browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(DesktopWidth, DesktopHeight),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
@@ -136,6 +136,7 @@ func Run[T any](b *Browser, what string, action chromedp.Action[T]) T {
 
 // Open loads path (relative to the base URL, or absolute) and waits until
 // the page has loaded. It returns the final HTTP status after redirects.
+// Every page opened is checked at phone width (CheckPhone).
 func (b *Browser) Open(path string) int {
 	b.t.Helper()
 	u := path
@@ -143,12 +144,14 @@ func (b *Browser) Open(path string) int {
 		u = b.base + path
 	}
 	resp := Run(b, "open "+u, chromedp.NavigateResponse(u))
+	b.CheckPhone("open "+path, false)
 	return int(resp.Status)
 }
 
 // Click clicks the element sel (a CSS selector) with the mouse, as a person
 // would, and waits for the page it leads to (following redirects). It
 // returns that page's HTTP status. Use it for links and submit buttons.
+// The page it leads to is checked at phone width (CheckPhone).
 func (b *Browser) Click(sel string) int {
 	b.t.Helper()
 	ctx, cancel := b.step()
@@ -160,6 +163,7 @@ func (b *Browser) Click(sel string) int {
 	if resp == nil {
 		b.fatal("click "+sel, errors.New("no page loaded"))
 	}
+	b.CheckPhone("after clicking "+sel, false)
 	return int(resp.Status)
 }
 

@@ -159,7 +159,56 @@ func loadNaughtyStrings(t *testing.T) []string {
 // Never a 500.
 func TestNaughtyStrings(t *testing.T) {
 	strs := loadNaughtyStrings(t)
+	sweepFreeText(t, func(testutil.Engine) []string { return strs })
+}
+
+// TestXSSPayloadsThroughAPI sends payloadbox's XSS list through the same
+// fields: the API must store each payload as text and give it back
+// unchanged, as JSON (which the client helpers check every answer is),
+// never rendered. SQLite takes the whole corpus, PostgreSQL one payload
+// in xssPostgresShare, spread out: what is checked here is the round trip.
+func TestXSSPayloadsThroughAPI(t *testing.T) {
+	all := loadXSSPayloads(t)
+	sweepFreeText(t, func(e testutil.Engine) []string {
+		if e != testutil.Postgres {
+			return all
+		}
+		var share []string
+		for i := 0; i < len(all); i += xssPostgresShare {
+			share = append(share, all[i])
+		}
+		return share
+	})
+}
+
+// xssPostgresShare: the PostgreSQL sweep posts one XSS payload in so many.
+const xssPostgresShare = 8
+
+// loadXSSPayloads reads payloadbox's XSS list, one payload a line.
+func loadXSSPayloads(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(testutil.CorpusPath(t, "xss-payloadbox.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if line = strings.TrimSuffix(line, "\r"); line != "" {
+			out = append(out, line)
+		}
+	}
+	if len(out) < 6000 {
+		t.Fatalf("xss-payloadbox.txt holds %d payloads; expected the full list (6,600+)", len(out))
+	}
+	return out
+}
+
+// sweepFreeText sends every string that strsFor gives an engine through
+// the API's free-text fields, on each engine: the profile's, a hub's (new
+// and edited), a thread's title and a post's body.
+func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		strs := strsFor(e)
 		v := newEnv(t, e)
 		quiet := func(c *client, t *testing.T) *client {
 			c = c.as(t)

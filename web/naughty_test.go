@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -49,6 +50,10 @@ type textRule struct {
 	multiline bool // multi-line fields keep inner white space; single-line ones are trimmed
 	required  bool
 	max       int // in characters
+	// trimmed multi-line fields are trimmed of surrounding white space
+	// too (the network's description); blankIsEmpty ones store a blank
+	// value as empty (an invitation's message).
+	trimmed, blankIsEmpty bool
 }
 
 // verdict is what the rules predict for one submitted value.
@@ -74,6 +79,14 @@ func (r textRule) judge(v string) verdict {
 		v = strings.TrimSpace(v)
 		blank = v == ""
 	}
+	// A trimmed multi-line field is checked as sent, then trimmed.
+	stored := v
+	if r.multiline && r.trimmed {
+		stored = strings.TrimSpace(v)
+	}
+	if blank && r.blankIsEmpty {
+		stored = ""
+	}
 	var why []string
 	if !utf8.ValidString(v) {
 		why = append(why, reasonUTF8)
@@ -90,7 +103,7 @@ func (r textRule) judge(v string) verdict {
 			break
 		}
 	}
-	return verdict{stored: v, reasons: why}
+	return verdict{stored: stored, reasons: why}
 }
 
 // explains reports whether a refusal message states one of the reasons.
@@ -133,6 +146,14 @@ var (
 		{"name", textRule{required: true, max: sharefair.MaxHubNameLen}},
 		{"description", textRule{multiline: true, max: sharefair.MaxHubDescLen}},
 		{"city", textRule{max: sharefair.MaxCityLen}},
+	}
+	invitationFields = []textField{
+		{"name", textRule{max: sharefair.MaxNameLen}},
+		{"message", textRule{multiline: true, blankIsEmpty: true, max: sharefair.MaxInvitationMessageLen}},
+	}
+	networkFields = []textField{
+		{"name", textRule{required: true, max: sharefair.MaxNetworkNameLen}},
+		{"description", textRule{multiline: true, trimmed: true, max: sharefair.MaxNetworkDescLen}},
 	}
 	threadFields = []textField{
 		{"title", textRule{required: true, max: sharefair.MaxThreadTitleLen}},
@@ -1025,6 +1046,81 @@ func hubEditForm(slug string) *formUnder {
 	return f
 }
 
+// invitationForm is the invitations page's form (POST /invitations),
+// each submission to a new address, read back from the link it shows the
+// inviter: the join page, as the person invited sees it (signed out),
+// shows the message and offers the name.
+func invitationForm(guest *formClient) *formUnder {
+	n := 0
+	f := &formUnder{tally: "invitation", action: "/invitations", fields: invitationFields,
+		base: func() url.Values {
+			n++
+			return url.Values{"email": {"invitee" + strconv.Itoa(n) + "@example.org"}, "hub": {""},
+				"name": {"A colleague"}, "message": {"Join us."}}
+		}}
+	f.readBack = func(sw *sweep, b *formClient, what string, r served, sent url.Values) bool {
+		if loc, _ := r.location(); loc != "/invitations" {
+			sw.errorf("%s: the new invitation redirects to %q, want /invitations", what, loc)
+			return false
+		}
+		doc, ok := b.page(sw, "/invitations", what)
+		if doc == nil {
+			return false
+		}
+		m := joinPath.FindString(doc.Find(".flash").Text())
+		if m == "" {
+			sw.errorf("%s: the invitations page shows no link in %q", what, doc.Find(".flash").Text())
+			return false
+		}
+		join, jok := guest.page(sw, m, what)
+		if join == nil {
+			return false
+		}
+		got, _ := controlValue(join, "name")
+		ok = sameShown(sw, what, "the join form's #f-name", got, f.stored(sent, "name")) && ok && jok
+		msg := join.Find(".invitation-message blockquote")
+		if want := f.stored(sent, "message"); want == "" && msg.Length() > 0 {
+			sw.errorf("%s: the join page shows a message %q, want none", what, msg.Text())
+			ok = false
+		} else if want != "" {
+			ok = sameShown(sw, what, "the join page's message", msg.Text(), want) && ok
+		}
+		return ok
+	}
+	return f
+}
+
+// joinPath finds the path of an invitation link.
+var joinPath = regexp.MustCompile(`/join/[A-Za-z0-9_-]+`)
+
+// networkForm is the network's settings form (POST /network), read back
+// from the form, the home page (whose header names the network) and the
+// sign-in page, which shows the description to everyone.
+func networkForm(guest *formClient) *formUnder {
+	f := &formUnder{tally: "network", action: "/network", fields: networkFields,
+		base: func() url.Values {
+			return url.Values{"name": {"A network"}, "description": {"What we are for."}, "time_zone": {"UTC"}}
+		}}
+	f.readBack = func(sw *sweep, b *formClient, what string, r served, sent url.Values) bool {
+		if loc, _ := r.location(); loc != "/network" {
+			sw.errorf("%s: the saved settings redirect to %q, want /network", what, loc)
+			return false
+		}
+		form, ok := b.page(sw, "/network", what)
+		if form == nil {
+			return false
+		}
+		for _, fl := range networkFields {
+			got, _ := controlValue(form, fl.name)
+			ok = sameShown(sw, what, "/network #f-"+fl.name, got, f.stored(sent, fl.name)) && ok
+		}
+		_, hok := b.page(sw, "/", what)
+		_, sok := guest.page(sw, "/signin", what)
+		return ok && hok && sok
+	}
+	return f
+}
+
 // threadForm is the new-thread form (POST /threads), read back from the
 // thread page (title), the title's edit form, and the opening post's edit
 // form (the Markdown source; the page shows its rendering).
@@ -1212,6 +1308,34 @@ func sweepEveryForm(t *testing.T, s *testutil.Server, in []naughtyString, slugs 
 			}
 			f.submit(sw, admin, x)
 			checkSlugRefused(sw, admin, x)
+		}
+		sw.log()
+	})
+	guest := newFormClient(t, s, nil)
+	t.Run("Invitation", func(t *testing.T) {
+		t.Parallel()
+		sw := newSweep(t)
+		// A client of its own: the link is in a flash message, which
+		// another form's flash on the same client could replace.
+		inviter := newFormClient(t, s, s.Admin)
+		f := invitationForm(guest)
+		for _, x := range in {
+			if sw.done() {
+				break
+			}
+			f.submit(sw, inviter, x)
+		}
+		sw.log()
+	})
+	t.Run("Network", func(t *testing.T) {
+		t.Parallel()
+		sw := newSweep(t)
+		f := networkForm(guest)
+		for _, x := range in {
+			if sw.done() {
+				break
+			}
+			f.submit(sw, admin, x)
 		}
 		sw.log()
 	})

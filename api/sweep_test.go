@@ -19,22 +19,45 @@ type textField struct {
 	max       int  // characters
 	required  bool // refused when empty after trimming
 	multiLine bool // kept as sent but for line endings; else trimmed
+	// trimmed multi-line fields are checked as sent, then trimmed (the
+	// network's description); blankIsEmpty ones store a blank value as
+	// empty (an invitation's message).
+	trimmed, blankIsEmpty bool
 }
 
 var (
-	fieldName         = textField{"name", sharefair.MaxNameLen, true, false}
-	fieldOrganisation = textField{"organisation", sharefair.MaxOrganisationLen, false, false}
-	fieldTitle        = textField{"title", sharefair.MaxTitleLen, false, false}
-	fieldCity         = textField{"city", sharefair.MaxCityLen, false, false}
-	fieldBio          = textField{"bio", sharefair.MaxBioLen, false, true}
-	fieldHubName      = textField{"name", sharefair.MaxHubNameLen, true, false}
-	fieldHubDesc      = textField{"description", sharefair.MaxHubDescLen, false, true}
-	fieldThreadTitle  = textField{"title", sharefair.MaxThreadTitleLen, true, false}
-	fieldPostBody     = textField{"body", sharefair.MaxPostLen, true, true}
+	fieldName         = textField{"name", sharefair.MaxNameLen, true, false, false, false}
+	fieldOrganisation = textField{"organisation", sharefair.MaxOrganisationLen, false, false, false, false}
+	fieldTitle        = textField{"title", sharefair.MaxTitleLen, false, false, false, false}
+	fieldCity         = textField{"city", sharefair.MaxCityLen, false, false, false, false}
+	fieldBio          = textField{"bio", sharefair.MaxBioLen, false, true, false, false}
+	fieldHubName      = textField{"name", sharefair.MaxHubNameLen, true, false, false, false}
+	fieldHubDesc      = textField{"description", sharefair.MaxHubDescLen, false, true, false, false}
+	fieldThreadTitle  = textField{"title", sharefair.MaxThreadTitleLen, true, false, false, false}
+	fieldPostBody     = textField{"body", sharefair.MaxPostLen, true, true, false, false}
+	fieldHubCity      = textField{name: "city", max: sharefair.MaxCityLen}
+	fieldInviteeName  = textField{name: "name", max: sharefair.MaxNameLen}
+	fieldInviteMsg    = textField{name: "message", max: sharefair.MaxInvitationMessageLen, multiLine: true, blankIsEmpty: true}
+	fieldNetworkName  = textField{name: "name", max: sharefair.MaxNetworkNameLen, required: true}
+	fieldNetworkDesc  = textField{name: "description", max: sharefair.MaxNetworkDescLen, multiLine: true, trimmed: true}
 )
 
 // stored is what the field should read back as when s is accepted.
 func (f textField) stored(s string) string {
+	if !f.multiLine {
+		return strings.TrimSpace(s)
+	}
+	v := f.checked(s)
+	if f.trimmed || (f.blankIsEmpty && strings.TrimSpace(v) == "") {
+		v = strings.TrimSpace(v)
+	}
+	return v
+}
+
+// checked is what the rules check of s: a multi-line field's value with
+// its line endings normalised (before any trimming), a single-line
+// field's trimmed.
+func (f textField) checked(s string) string {
 	if f.multiLine {
 		return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	}
@@ -43,7 +66,7 @@ func (f textField) stored(s string) string {
 
 // refusal says why s must be refused, or "" when it must be accepted.
 func (f textField) refusal(s string) string {
-	v := f.stored(s)
+	v := f.checked(s)
 	switch {
 	case !utf8.ValidString(v):
 		return "invalid UTF-8"
@@ -112,11 +135,14 @@ type tally struct {
 	accepted, refused map[string]int
 }
 
-func newTally(t *testing.T) *tally {
+// newTally starts a tally. With bothWays, every field must have been seen
+// accepting (400 times) and refusing (twice): a corpus like the naughty
+// strings, built to be refused as much as accepted, must show both.
+func newTally(t *testing.T, bothWays bool) *tally {
 	tl := &tally{accepted: map[string]int{}, refused: map[string]int{}}
 	t.Cleanup(func() {
 		for name, n := range tl.accepted {
-			if n < 400 || tl.refused[name] < 2 {
+			if bothWays && (n < 400 || tl.refused[name] < 2) {
 				t.Errorf("%s: %d accepted, %d refused: the sweep should see both", name, n, tl.refused[name])
 			}
 		}
@@ -159,7 +185,7 @@ func loadNaughtyStrings(t *testing.T) []string {
 // Never a 500.
 func TestNaughtyStrings(t *testing.T) {
 	strs := loadNaughtyStrings(t)
-	sweepFreeText(t, func(testutil.Engine) []string { return strs })
+	sweepFreeText(t, func(testutil.Engine) []string { return strs }, true)
 }
 
 // TestXSSPayloadsThroughAPI sends payloadbox's XSS list through the same
@@ -178,7 +204,7 @@ func TestXSSPayloadsThroughAPI(t *testing.T) {
 			share = append(share, all[i])
 		}
 		return share
-	})
+	}, false)
 }
 
 // xssPostgresShare: the PostgreSQL sweep posts one XSS payload in so many.
@@ -205,8 +231,9 @@ func loadXSSPayloads(t *testing.T) []string {
 
 // sweepFreeText sends every string that strsFor gives an engine through
 // the API's free-text fields, on each engine: the profile's, a hub's (new
-// and edited), a thread's title and a post's body.
-func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
+// and edited, and its city), an invitation's name and message, the
+// network's name and description, a thread's title and a post's body.
+func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string, bothWays bool) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
 		strs := strsFor(e)
 		v := newEnv(t, e)
@@ -218,7 +245,7 @@ func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
 
 		t.Run("Profile", func(t *testing.T) {
 			t.Parallel()
-			tl := newTally(t)
+			tl := newTally(t, bothWays)
 			c := quiet(v.alice, t)
 			for _, s := range strs {
 				// All five fields at once; those a 422 does not judge
@@ -247,7 +274,7 @@ func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
 
 		t.Run("Hub", func(t *testing.T) {
 			t.Parallel()
-			tl := newTally(t)
+			tl := newTally(t, bothWays)
 			c := quiet(v.admin, t)
 			type sent struct {
 				s      string
@@ -314,9 +341,83 @@ func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
 			}
 		})
 
+		t.Run("HubCity", func(t *testing.T) {
+			t.Parallel()
+			tl := newTally(t, bothWays)
+			c := quiet(v.admin, t)
+			c.post("/api/v1/hubs", map[string]any{"name": "Cities", "slug": "cities"}).ok(201, nil)
+			for _, s := range strs {
+				if a, _ := tl.outcome(t, c.patch("/api/v1/hubs/cities", map[string]any{"city": s}), s, fieldHubCity); len(a) > 0 {
+					var h map[string]any
+					c.get("/api/v1/hubs/cities").ok(200, &h)
+					got, _ := h["city"].(string)
+					expectStored(t, "GET /api/v1/hubs/cities", fieldHubCity, s, got)
+				}
+			}
+		})
+
+		t.Run("Invitation", func(t *testing.T) {
+			t.Parallel()
+			tl := newTally(t, bothWays)
+			c := quiet(v.admin, t)
+			for i, s := range strs {
+				body := map[string]any{"email": "invitee" + strconv.Itoa(i) + "@example.org", "name": s, "message": s}
+				fields := []textField{fieldInviteeName, fieldInviteMsg}
+				r := c.post("/api/v1/invitations", body)
+				accepted, rest := tl.outcome(t, r, s, fields...)
+				token := ""
+				if len(accepted) == len(fields) {
+					var ci map[string]any
+					r.ok(201, &ci)
+					token, _ = ci["token"].(string)
+				}
+				for _, f := range rest {
+					r := c.post("/api/v1/invitations", map[string]any{"email": "alone" + strconv.Itoa(i) + "@example.org", f.name: s})
+					if a, _ := tl.outcome(t, r, s, f); len(a) > 0 {
+						var ci map[string]any
+						r.ok(201, &ci)
+						token, _ = ci["token"].(string)
+						accepted = a
+					}
+				}
+				if len(accepted) == 0 || token == "" {
+					continue
+				}
+				var j map[string]any
+				quiet(v.anon, t).get("/api/v1/join/"+token).ok(200, &j)
+				for _, f := range accepted {
+					got, _ := j[f.name].(string)
+					expectStored(t, "GET /api/v1/join/{token}", f, s, got)
+				}
+			}
+		})
+
+		t.Run("Network", func(t *testing.T) {
+			t.Parallel()
+			tl := newTally(t, bothWays)
+			c := quiet(v.admin, t)
+			for _, s := range strs {
+				fields := []textField{fieldNetworkName, fieldNetworkDesc}
+				accepted, rest := tl.outcome(t, c.patch("/api/v1/network", map[string]any{"name": s, "description": s}), s, fields...)
+				for _, f := range rest {
+					a, _ := tl.outcome(t, c.patch("/api/v1/network", map[string]any{f.name: s}), s, f)
+					accepted = append(accepted, a...)
+				}
+				if len(accepted) == 0 {
+					continue
+				}
+				var n map[string]any
+				c.get("/api/v1/network").ok(200, &n)
+				for _, f := range accepted {
+					got, _ := n[f.name].(string)
+					expectStored(t, "GET /api/v1/network", f, s, got)
+				}
+			}
+		})
+
 		t.Run("ThreadTitle", func(t *testing.T) {
 			t.Parallel()
-			tl := newTally(t)
+			tl := newTally(t, bothWays)
 			c := quiet(v.bob, t)
 			created := map[int64]string{}
 			for _, s := range strs {
@@ -350,7 +451,7 @@ func sweepFreeText(t *testing.T, strsFor func(testutil.Engine) []string) {
 
 		t.Run("PostBody", func(t *testing.T) {
 			t.Parallel()
-			tl := newTally(t)
+			tl := newTally(t, bothWays)
 			c := quiet(v.alice, t)
 			var th threadJSON
 			c.post("/api/v1/threads", map[string]any{"title": "Naughty replies", "body": "Reply below."}).ok(201, &th)

@@ -225,4 +225,28 @@ func journey(t *testing.T, b *browser.Browser) {
 		t.Errorf("hub's discussions = %q, want %q", got, title)
 	}
 	b.CheckAccessibility("the hub page (member)")
+
+	// Every other page a member reaches, each checked with axe and at
+	// phone width (Open checks every page it opens at phone width too).
+	for _, pg := range []struct{ path, name string }{
+		{"/threads", "the network's discussions"},
+		{threadPath + "/edit", "the title's edit form"},
+		{"/hubs", "the hubs"},
+		{"/members", "the member directory"},
+		{"/members/grace", "the member's own profile"},
+		{"/members/ada", "another member's profile"},
+		{"/settings", "the profile settings"},
+		{"/settings/security", "the password and sessions page"},
+		{"/settings/tokens", "the access tokens page"},
+	} {
+		if st := b.Open(pg.path); st != http.StatusOK {
+			t.Errorf("open %s = %d, want 200", pg.path, st)
+			continue
+		}
+		b.CheckAccessibility(pg.name)
+	}
+	if st := b.Open("/no/such/page"); st != http.StatusNotFound {
+		t.Errorf("open a missing page = %d, want 404", st)
+	}
+	b.CheckAccessibility("the not-found page")
 }

@@ -8,8 +8,24 @@ import (
 	"github.com/sharefair/sharefair/internal/testutil"
 )
 
+// hubsFixture starts a server with the cast and, by the requests Create
+// and Coordinators check, the Nairobi and Bangkok hubs and (when
+// coordinator) alice coordinating Rome.
+func hubsFixture(t *testing.T, e testutil.Engine, coordinator bool) *env {
+	t.Helper()
+	v := newEnv(t, e)
+	v.admin.as(t).post("/api/v1/hubs", map[string]any{"name": " Nairobi ", "description": "East Africa\r\nMonthly"}).ok(201, nil)
+	v.admin.as(t).post("/api/v1/hubs", map[string]any{"name": "Bangkok hub", "slug": "bkk"}).ok(201, nil)
+	if coordinator {
+		v.admin.as(t).put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
+	}
+	return v
+}
+
 func TestHubs(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// The cast, which no subtest changes; the subtests that change
+		// hubs, or need more of them, start their own (hubsFixture).
 		v := newEnv(t, e)
 		t.Run("Create", func(t *testing.T) {
 			var h hubJSON
@@ -47,6 +63,7 @@ func TestHubs(t *testing.T) {
 			})
 		}
 		t.Run("List", func(t *testing.T) {
+			v := hubsFixture(t, e, false)
 			var l listOf[hubJSON]
 			v.alice.as(t).get("/api/v1/hubs").ok(200, &l)
 			var got []string
@@ -68,6 +85,7 @@ func TestHubs(t *testing.T) {
 			v.alice.as(t).get("/api/v1/hubs/atlantis").fails(404, "not_found", "")
 		})
 		t.Run("Coordinators", func(t *testing.T) {
+			v := hubsFixture(t, e, false)
 			v.admin.as(t).put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
 			var h hubJSON
 			v.alice.as(t).get("/api/v1/hubs/rome").ok(200, &h)
@@ -76,6 +94,7 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("ErrCoordinatorNotAdmin", func(t *testing.T) {
+			v := hubsFixture(t, e, true)
 			v.alice.as(t).put("/api/v1/hubs/rome/coordinators/bob").fails(403, "forbidden", "")
 			v.alice.as(t).del("/api/v1/hubs/rome/coordinators/alice").fails(403, "forbidden", "")
 		})
@@ -86,6 +105,7 @@ func TestHubs(t *testing.T) {
 			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/nobody").fails(404, "not_found", "")
 		})
 		t.Run("StandDownNonMemberChangesNothing", func(t *testing.T) {
+			v := hubsFixture(t, e, true)
 			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/bob").ok(204, nil)
 			var h hubJSON
 			v.bob.as(t).get("/api/v1/hubs/rome").ok(200, &h)
@@ -94,6 +114,7 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("PatchByCoordinator", func(t *testing.T) {
+			v := hubsFixture(t, e, true)
 			var h hubJSON
 			v.alice.as(t).patch("/api/v1/hubs/rome", map[string]any{"description": "Meets monthly."}).ok(200, &h)
 			if h.Description != "Meets monthly." || h.Name != "Rome" {
@@ -105,12 +126,14 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("ErrPatch", func(t *testing.T) {
+			v := hubsFixture(t, e, true)
 			v.bob.as(t).patch("/api/v1/hubs/rome", map[string]any{"name": "Mine"}).fails(403, "forbidden", "")
 			v.alice.as(t).patch("/api/v1/hubs/rome", map[string]any{"name": ""}).fails(422, "invalid", "name")
 			v.admin.as(t).patch("/api/v1/hubs/atlantis", map[string]any{"name": "x"}).fails(404, "not_found", "")
 			v.admin.as(t).patch("/api/v1/hubs/rome", map[string]any{"slug": "roma"}).fails(400, "bad_request", "slug")
 		})
 		t.Run("StandDown", func(t *testing.T) {
+			v := hubsFixture(t, e, true)
 			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
 			var h hubJSON
 			v.alice.as(t).get("/api/v1/hubs/rome").ok(200, &h)
@@ -119,6 +142,7 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("JoinLeave", func(t *testing.T) {
+			v := hubsFixture(t, e, false)
 			c := v.bob.as(t)
 			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil)
 			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil) // twice is harmless

@@ -16,15 +16,46 @@ import (
 	"github.com/sharefair/sharefair/store"
 )
 
-func TestSetup(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-IJKL")
-		if err != nil || !ok {
-			t.Fatalf("PrepareSetup = %v, %v", ok, err)
+// adaSetup is a valid setup of the network TestSetup prepares.
+var adaSetup = sharefair.Setup{Code: "abcd efgh ijkl", NetworkName: " KM Rome ", Email: "Ada@Example.org",
+	Handle: "ada", Name: "Ada", Password: "a long enough password"}
+
+// setupFixture opens a database waiting to be set up, with its setup code
+// prepared, and (when done) sets it up as OnlyOneOfManyRacingSucceeds's
+// winner does: adaSetup with another handle and address.
+func setupFixture(t *testing.T, e testutil.Engine, done bool) *store.DB {
+	t.Helper()
+	db := testutil.MustOpenDB(t, e)
+	ok, err := db.PrepareSetup(context.Background(), "ABCD-EFGH-IJKL")
+	if err != nil || !ok {
+		t.Fatalf("PrepareSetup = %v, %v", ok, err)
+	}
+	if done {
+		s := adaSetup
+		s.Handle, s.Email = "adaa", "adaa@example.org"
+		if _, err := db.Setup(context.Background(), s); err != nil {
+			t.Fatalf("Setup = %v", err)
 		}
-		s := sharefair.Setup{Code: "abcd efgh ijkl", NetworkName: " KM Rome ", Email: "Ada@Example.org",
-			Handle: "ada", Name: "Ada", Password: "a long enough password"}
+	}
+	return db
+}
+
+// forEachEngine runs fn as a subtest on each engine, for tests whose
+// subtests open databases of their own.
+func forEachEngine(t *testing.T, fn func(t *testing.T, e testutil.Engine)) {
+	t.Helper()
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) { fn(t, e) })
+	}
+}
+
+func TestSetup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// A network no subtest sets up; those that set it up, or need it
+		// set up, open their own database (setupFixture).
+		db := setupFixture(t, e, false)
+		ctx := context.Background()
+		s := adaSetup
 
 		t.Run("ErrWrongCode", func(t *testing.T) {
 			bad := s
@@ -42,6 +73,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("OnlyOneOfManyRacingSucceeds", func(t *testing.T) {
+			db := setupFixture(t, e, false)
 			var wg sync.WaitGroup
 			results := make([]error, 6)
 			for i := range results {
@@ -77,6 +109,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("ErrAlreadySetUp", func(t *testing.T) {
+			db := setupFixture(t, e, true)
 			_, err := db.Setup(ctx, s)
 			testutil.AssertCode(t, err, sharefair.ECONFLICT)
 		})

@@ -225,10 +225,33 @@ func TestSetupRace(t *testing.T) {
 	})
 }
 
+// membersFixture opens a database with an admin and bob and, when
+// profile, bob's profile as UpdateProfile fills it in.
+func membersFixture(t *testing.T, e testutil.Engine, profile bool) (db *store.DB, admin, bob *sharefair.Member) {
+	t.Helper()
+	db = testutil.MustOpenDB(t, e)
+	admin = testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+	bob = testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+	if profile {
+		str := func(s string) *string { return &s }
+		langs := []string{"it", "EN", "it"}
+		tags := []string{" Knowledge  Harvesting ", "facilitation"}
+		if _, err := db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{
+			Name: str(" Bob Rossi "), Organisation: str("IDLO"), Title: str("KM officer"), City: str("Rome"),
+			Country: str("it"), TimeZone: str("Europe/Rome"), Languages: &langs, Expertise: &tags,
+			Bio: str("Ask me about\r\nafter-work meetups."),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, admin, bob
+}
+
 func TestMembers(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
-		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// An admin and bob; Directory, which reads bob's profile and
+		// counts every member, opens its own database (membersFixture).
+		db, admin, bob := membersFixture(t, e, false)
 
 		t.Run("CreateMemberSetsUpNetwork", func(t *testing.T) {
 			n, err := db.Network(context.Background())
@@ -302,6 +325,7 @@ func TestMembers(t *testing.T) {
 			testutil.AssertCode(t, err, sharefair.ECONFLICT)
 		})
 		t.Run("Directory", func(t *testing.T) {
+			db, admin, bob := membersFixture(t, e, true)
 			hub := testutil.MustCreateHub(t, db, admin, "Rome")
 			testutil.MustJoin(t, db, bob, hub)
 			ctx := testutil.As(admin)

@@ -24,10 +24,12 @@ func hubsFixture(t *testing.T, e testutil.Engine, coordinator bool) *env {
 
 func TestHubs(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
-		// The cast, which no subtest changes; the subtests that change
-		// hubs, or need more of them, start their own (hubsFixture).
-		v := newEnv(t, e)
+		// Two servers no subtest changes (JoinLeave leaves Nairobi as it
+		// found it): v, and vc where alice coordinates Rome. The subtests
+		// that make hubs or change one start their own (hubsFixture).
+		v, vc := hubsFixture(t, e, false), hubsFixture(t, e, true)
 		t.Run("Create", func(t *testing.T) {
+			v := newEnv(t, e)
 			var h hubJSON
 			r := v.admin.as(t).post("/api/v1/hubs", map[string]any{"name": " Nairobi ", "description": "East Africa\r\nMonthly"}).ok(201, &h)
 			if h.Slug != "nairobi" || h.Name != "Nairobi" || h.Description != "East Africa\nMonthly" || h.ViewerRole != nil ||
@@ -63,7 +65,6 @@ func TestHubs(t *testing.T) {
 			})
 		}
 		t.Run("List", func(t *testing.T) {
-			v := hubsFixture(t, e, false)
 			var l listOf[hubJSON]
 			v.alice.as(t).get("/api/v1/hubs").ok(200, &l)
 			var got []string
@@ -94,7 +95,7 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("ErrCoordinatorNotAdmin", func(t *testing.T) {
-			v := hubsFixture(t, e, true)
+			v := vc
 			v.alice.as(t).put("/api/v1/hubs/rome/coordinators/bob").fails(403, "forbidden", "")
 			v.alice.as(t).del("/api/v1/hubs/rome/coordinators/alice").fails(403, "forbidden", "")
 		})
@@ -105,7 +106,7 @@ func TestHubs(t *testing.T) {
 			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/nobody").fails(404, "not_found", "")
 		})
 		t.Run("StandDownNonMemberChangesNothing", func(t *testing.T) {
-			v := hubsFixture(t, e, true)
+			v := vc
 			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/bob").ok(204, nil)
 			var h hubJSON
 			v.bob.as(t).get("/api/v1/hubs/rome").ok(200, &h)
@@ -126,7 +127,7 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("ErrPatch", func(t *testing.T) {
-			v := hubsFixture(t, e, true)
+			v := vc
 			v.bob.as(t).patch("/api/v1/hubs/rome", map[string]any{"name": "Mine"}).fails(403, "forbidden", "")
 			v.alice.as(t).patch("/api/v1/hubs/rome", map[string]any{"name": ""}).fails(422, "invalid", "name")
 			v.admin.as(t).patch("/api/v1/hubs/atlantis", map[string]any{"name": "x"}).fails(404, "not_found", "")
@@ -142,7 +143,6 @@ func TestHubs(t *testing.T) {
 			}
 		})
 		t.Run("JoinLeave", func(t *testing.T) {
-			v := hubsFixture(t, e, false)
 			c := v.bob.as(t)
 			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil)
 			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil) // twice is harmless

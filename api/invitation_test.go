@@ -36,13 +36,14 @@ func acceptInvitation(t *testing.T, v *env, token string) {
 
 func TestInvitations(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
-		// The cast and alice coordinating Rome, which no subtest changes;
-		// the subtests that need an invitation start their own server
-		// (invitationsFixture).
-		v := newEnv(t, e)
-		v.admin.put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
+		// A server with alice's invitation, which the subtests that are
+		// refused or only look share; those that invite, accept or
+		// withdraw start their own (invitationsFixture).
+		v, _, token := invitationsFixture(t, e)
 
 		t.Run("Create", func(t *testing.T) {
+			v := newEnv(t, e)
+			v.admin.as(t).put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
 			var created createdInvitationJSON
 			// The link is built from the configured base URL, never from
 			// the Host header a client sends.
@@ -82,7 +83,6 @@ func TestInvitations(t *testing.T) {
 			})
 		}
 		t.Run("Preview", func(t *testing.T) {
-			v, _, token := invitationsFixture(t, e)
 			var p struct {
 				Email     string      `json:"email"`
 				Hub       *hubRefJSON `json:"hub"`
@@ -95,7 +95,6 @@ func TestInvitations(t *testing.T) {
 			v.anon.as(t).get("/api/v1/join/"+token+"x").fails(404, "not_found", "")
 		})
 		t.Run("ErrAcceptInvalid", func(t *testing.T) {
-			v, _, token := invitationsFixture(t, e)
 			d := v.anon.as(t).post("/api/v1/join/"+token+"/accept", map[string]any{"name": "", "handle": "a b", "password": "short"}).
 				fails(422, "invalid", "handle")
 			if d.Fields["name"] == "" || d.Fields["password"] == "" {
@@ -103,7 +102,6 @@ func TestInvitations(t *testing.T) {
 			}
 		})
 		t.Run("ErrAcceptHandleTaken", func(t *testing.T) {
-			v, _, token := invitationsFixture(t, e)
 			v.anon.as(t).post("/api/v1/join/"+token+"/accept", map[string]any{"name": "New", "handle": "bob",
 				"password": "a long enough password"}).fails(409, "conflict", "handle")
 		})

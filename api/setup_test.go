@@ -42,10 +42,11 @@ func setupRequest(handle string) map[string]any {
 
 func TestSetup(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
-		// A network no subtest sets up, for those that are refused or
-		// only look; those that set it up, or need it set up, start their
-		// own (setupFixture).
-		f := setupFixture(t, e, false)
+		// A network no subtest sets up, and one set up already, shared by
+		// the subtests that are refused, look, or (TokenWorks) add a hub
+		// no other reads; OnlyOnce, which sets one up, starts its own
+		// (setupFixture).
+		f, done := setupFixture(t, e, false), setupFixture(t, e, true)
 		anon := f.anon
 		setup := setupRequest
 		t.Run("StatusBefore", func(t *testing.T) {
@@ -108,11 +109,11 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("ErrAgain", func(t *testing.T) {
-			anon := setupFixture(t, e, true).anon
+			anon := done.anon
 			anon.as(t).post("/api/v1/setup", setup("third")).fails(409, "conflict", "")
 		})
 		t.Run("StatusAfter", func(t *testing.T) {
-			anon := setupFixture(t, e, true).anon
+			anon := done.anon
 			var st struct {
 				SetUp bool `json:"set_up"`
 			}
@@ -122,8 +123,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("TokenWorks", func(t *testing.T) {
-			f := setupFixture(t, e, true)
-			admin := newClient(t, f.s, f.created.Secret)
+			admin := newClient(t, done.s, done.created.Secret)
 			var n struct {
 				Name  string `json:"name"`
 				SetUp bool   `json:"set_up"`

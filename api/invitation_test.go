@@ -9,17 +9,42 @@ import (
 	"github.com/sharefair/sharefair/internal/testutil"
 )
 
+// createdInvitationJSON is the answer to a new invitation.
+type createdInvitationJSON struct {
+	Invitation invitationJSON `json:"invitation"`
+	URL        string         `json:"url"`
+}
+
+// invitationsFixture starts a server with the cast, alice coordinating
+// Rome and, by the request Create checks, her invitation of
+// newcomer@example.org to Rome, with its token.
+func invitationsFixture(t *testing.T, e testutil.Engine) (*env, createdInvitationJSON, string) {
+	t.Helper()
+	v := newEnv(t, e)
+	v.admin.as(t).put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
+	var created createdInvitationJSON
+	v.alice.as(t).post("/api/v1/invitations", map[string]any{"email": " Newcomer@Example.org ", "hub": "rome"}).ok(201, &created)
+	return v, created, strings.TrimPrefix(created.URL, v.s.URL+"/join/")
+}
+
+// acceptInvitation accepts the invitation with token as AcceptOnce does.
+func acceptInvitation(t *testing.T, v *env, token string) {
+	t.Helper()
+	v.anon.as(t).post("/api/v1/join/"+token+"/accept", map[string]any{"name": "New Comer", "handle": "newcomera",
+		"password": "a long enough password"}).ok(201, nil)
+}
+
 func TestInvitations(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
-		v := newEnv(t, e)
-		v.admin.put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
+		// A server with alice's invitation, which the subtests that are
+		// refused or only look share; those that invite, accept or
+		// withdraw start their own (invitationsFixture).
+		v, _, token := invitationsFixture(t, e)
 
-		var created struct {
-			Invitation invitationJSON `json:"invitation"`
-			URL        string         `json:"url"`
-		}
-		var token string
 		t.Run("Create", func(t *testing.T) {
+			v := newEnv(t, e)
+			v.admin.as(t).put("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
+			var created createdInvitationJSON
 			// The link is built from the configured base URL, never from
 			// the Host header a client sends.
 			req, _ := http.NewRequest("POST", v.s.URL+"/api/v1/invitations",
@@ -32,7 +57,6 @@ func TestInvitations(t *testing.T) {
 			if !strings.HasPrefix(created.URL, v.s.URL+"/join/") || len(created.URL) < len(v.s.URL+"/join/")+16 {
 				t.Fatalf("url = %q", created.URL)
 			}
-			token = strings.TrimPrefix(created.URL, v.s.URL+"/join/")
 			inv := created.Invitation
 			if inv.Email == nil || *inv.Email != "newcomer@example.org" || inv.Hub == nil || inv.Hub.Slug != "rome" ||
 				inv.InvitedBy.Handle != "alice" || inv.Status != "pending" {
@@ -81,6 +105,7 @@ func TestInvitations(t *testing.T) {
 				"password": "a long enough password"}).fails(409, "conflict", "handle")
 		})
 		t.Run("AcceptOnce", func(t *testing.T) {
+			v, _, token := invitationsFixture(t, e)
 			// Two acceptances race: exactly one wins.
 			statuses := make([]int, 2)
 			bodies := make([]newMemberJSON, 2)
@@ -135,10 +160,12 @@ func TestInvitations(t *testing.T) {
 				"password": "a long enough password"}).fails(404, "not_found", "")
 			v.anon.as(t).get("/api/v1/join/"+token).fails(404, "not_found", "")
 		})
-		var second struct {
-			Invitation invitationJSON `json:"invitation"`
-		}
 		t.Run("List", func(t *testing.T) {
+			v, created, token := invitationsFixture(t, e)
+			acceptInvitation(t, v, token)
+			var second struct {
+				Invitation invitationJSON `json:"invitation"`
+			}
 			v.admin.as(t).post("/api/v1/invitations", map[string]any{"email": "later@example.org"}).ok(201, &second)
 			var l listOf[invitationJSON]
 			v.admin.as(t).get("/api/v1/invitations").ok(200, &l)
@@ -163,6 +190,12 @@ func TestInvitations(t *testing.T) {
 			}
 		})
 		t.Run("Revoke", func(t *testing.T) {
+			v, created, token := invitationsFixture(t, e)
+			acceptInvitation(t, v, token)
+			var second struct {
+				Invitation invitationJSON `json:"invitation"`
+			}
+			v.admin.as(t).post("/api/v1/invitations", map[string]any{"email": "later@example.org"}).ok(201, &second)
 			id := second.Invitation.ID
 			v.bob.as(t).del(path("/api/v1/invitations/%d", id)).fails(404, "not_found", "")
 			v.admin.as(t).del(path("/api/v1/invitations/%d", id)).ok(204, nil)

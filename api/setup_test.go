@@ -10,18 +10,45 @@ import (
 	"github.com/sharefair/sharefair/internal/testutil"
 )
 
+// setupEnv is a network waiting to be set up, with its setup code
+// prepared, and a signed-out client.
+type setupEnv struct {
+	s       *testutil.Server
+	anon    *client
+	created newMemberJSON // the first admin, when set up
+}
+
+// setupFixture starts a network waiting to be set up and, when done, sets
+// it up by a request like those OnlyOnce races.
+func setupFixture(t *testing.T, e testutil.Engine, done bool) *setupEnv {
+	t.Helper()
+	s := testutil.NewServer(t, e, testutil.WithoutAdmin())
+	const code = "ABCD-EFGH-JKMN"
+	if ok, err := s.DB.PrepareSetup(context.Background(), code); err != nil || !ok {
+		t.Fatalf("prepare setup: %v, %v", ok, err)
+	}
+	f := &setupEnv{s: s, anon: newClient(t, s, "")}
+	if done {
+		f.anon.as(t).post("/api/v1/setup", setupRequest("first")).ok(201, &f.created)
+	}
+	return f
+}
+
+// setupRequest is a valid setup for a first admin with the given handle.
+func setupRequest(handle string) map[string]any {
+	return map[string]any{"code": "abcd efgh jkmn", "network_name": "KM4Dev", "email": handle + "@example.org",
+		"handle": handle, "name": "First Admin", "password": "a long enough password"}
+}
+
 func TestSetup(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
-		s := testutil.NewServer(t, e, testutil.WithoutAdmin())
-		const code = "ABCD-EFGH-JKMN"
-		if ok, err := s.DB.PrepareSetup(context.Background(), code); err != nil || !ok {
-			t.Fatalf("prepare setup: %v, %v", ok, err)
-		}
-		anon := newClient(t, s, "")
-		setup := func(handle string) map[string]any {
-			return map[string]any{"code": "abcd efgh jkmn", "network_name": "KM4Dev", "email": handle + "@example.org",
-				"handle": handle, "name": "First Admin", "password": "a long enough password"}
-		}
+		// A network no subtest sets up, and one set up already, shared by
+		// the subtests that are refused, look, or (TokenWorks) add a hub
+		// no other reads; OnlyOnce, which sets one up, starts its own
+		// (setupFixture).
+		f, done := setupFixture(t, e, false), setupFixture(t, e, true)
+		anon := f.anon
+		setup := setupRequest
 		t.Run("StatusBefore", func(t *testing.T) {
 			var st struct {
 				SetUp bool `json:"set_up"`
@@ -44,8 +71,9 @@ func TestSetup(t *testing.T) {
 				t.Fatalf("fields = %v", d.Fields)
 			}
 		})
-		var created newMemberJSON
 		t.Run("OnlyOnce", func(t *testing.T) {
+			s := setupFixture(t, e, false).s
+			var created newMemberJSON
 			// Two setups race: exactly one succeeds, the other conflicts.
 			statuses := make([]int, 2)
 			bodies := make([]newMemberJSON, 2)
@@ -81,9 +109,11 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("ErrAgain", func(t *testing.T) {
+			anon := done.anon
 			anon.as(t).post("/api/v1/setup", setup("third")).fails(409, "conflict", "")
 		})
 		t.Run("StatusAfter", func(t *testing.T) {
+			anon := done.anon
 			var st struct {
 				SetUp bool `json:"set_up"`
 			}
@@ -93,7 +123,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("TokenWorks", func(t *testing.T) {
-			admin := newClient(t, s, created.Secret)
+			admin := newClient(t, done.s, done.created.Secret)
 			var n struct {
 				Name  string `json:"name"`
 				SetUp bool   `json:"set_up"`

@@ -8,11 +8,30 @@ import (
 	"github.com/sharefair/sharefair/internal/testutil"
 )
 
+// threadsFixture makes on v what TestThreads's subtests start from, by
+// the requests CreateNetworkThread, CreateHubThread,
+// CreateHubThreadImpliedAudience and (when withReply) Reply check: bob's
+// network thread, alice's two Rome threads and alice's reply to bob.
+func threadsFixture(t *testing.T, v *env, withReply bool) (open threadJSON, reply postJSON) {
+	t.Helper()
+	v.bob.as(t).post("/api/v1/threads", map[string]any{"title": "  Tips for dispersed teams ",
+		"body": "What works for you, @alice?\r\nAnything <script>alert(1)</script>"}).ok(201, &open)
+	v.alice.as(t).post("/api/v1/threads", map[string]any{"title": "Rome: next meetup venue", "audience": "hub",
+		"hub": "rome", "body": "Somewhere near *Termini*?"}).ok(201, nil)
+	v.alice.as(t).post("/api/v1/threads", map[string]any{"title": "Implied", "hub": "rome", "body": "x"}).ok(201, nil)
+	if withReply {
+		v.alice.as(t).post(path("/api/v1/threads/%d/posts", open.ID), map[string]any{"body": "Weekly calls.\r\nShort ones."}).ok(201, &reply)
+	}
+	return open, reply
+}
+
 func TestThreads(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// The cast, which no subtest changes: each makes its own threads
+		// (threadsFixture), and List, which counts them all, its own server.
 		v := newEnv(t, e)
-		var open threadJSON
 		t.Run("CreateNetworkThread", func(t *testing.T) {
+			var open threadJSON
 			r := v.bob.as(t).post("/api/v1/threads", map[string]any{"title": "  Tips for dispersed teams ",
 				"body": "What works for you, @alice?\r\nAnything <script>alert(1)</script>"}).ok(201, &open)
 			if open.Title != "Tips for dispersed teams" || open.Audience.Kind != "network" || open.Audience.Hub != nil ||
@@ -32,8 +51,8 @@ func TestThreads(t *testing.T) {
 				t.Errorf("times must be RFC 3339 UTC: %s", r.Body)
 			}
 		})
-		var hubThread threadJSON
 		t.Run("CreateHubThread", func(t *testing.T) {
+			var hubThread threadJSON
 			v.alice.as(t).post("/api/v1/threads", map[string]any{"title": "Rome: next meetup venue", "audience": "hub",
 				"hub": "rome", "body": "Somewhere near *Termini*?"}).ok(201, &hubThread)
 			if hubThread.Audience.Kind != "hub" || hubThread.Audience.Hub == nil || hubThread.Audience.Hub.Slug != "rome" ||
@@ -72,14 +91,16 @@ func TestThreads(t *testing.T) {
 		}
 
 		t.Run("Get", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
 			var th threadJSON
 			v.alice.as(t).get(path("/api/v1/threads/%d", open.ID)).ok(200, &th)
 			if th.ID != open.ID || th.Title != open.Title {
 				t.Fatalf("thread = %+v", th)
 			}
 		})
-		var reply postJSON
 		t.Run("Reply", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
+			var reply postJSON
 			v.alice.as(t).post(path("/api/v1/threads/%d/posts", open.ID), map[string]any{"body": "Weekly calls.\r\nShort ones."}).ok(201, &reply)
 			if reply.ThreadID != open.ID || reply.Body != "Weekly calls.\nShort ones." || !reply.Mine ||
 				reply.Author == nil || reply.Author.Handle != "alice" || reply.Attribution != "named" || reply.EditedAt != nil {
@@ -92,12 +113,14 @@ func TestThreads(t *testing.T) {
 			}
 		})
 		t.Run("ErrReplyEmpty", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
 			v.alice.as(t).post(path("/api/v1/threads/%d/posts", open.ID), map[string]any{"body": " "}).fails(422, "invalid", "body")
 		})
 		t.Run("ErrReplyUnknownThread", func(t *testing.T) {
 			v.alice.as(t).post("/api/v1/threads/987654/posts", map[string]any{"body": "x"}).fails(404, "not_found", "")
 		})
 		t.Run("Posts", func(t *testing.T) {
+			open, reply := threadsFixture(t, v, true)
 			var l listOf[postJSON]
 			v.bob.as(t).get(path("/api/v1/threads/%d/posts", open.ID)).ok(200, &l)
 			if l.Total != 2 || len(l.Items) != 2 || l.PerPage != sharefair.PostsPerPage || l.Page != 1 || l.Pages != 1 {
@@ -119,6 +142,7 @@ func TestThreads(t *testing.T) {
 			}
 		})
 		t.Run("GetPost", func(t *testing.T) {
+			_, reply := threadsFixture(t, v, true)
 			var p postJSON
 			v.bob.as(t).get(path("/api/v1/posts/%d", reply.ID)).ok(200, &p)
 			if p.ID != reply.ID || p.Mine || p.Body != reply.Body {
@@ -126,6 +150,7 @@ func TestThreads(t *testing.T) {
 			}
 		})
 		t.Run("EditPost", func(t *testing.T) {
+			_, reply := threadsFixture(t, v, true)
 			var p postJSON
 			v.alice.as(t).patch(path("/api/v1/posts/%d", reply.ID), map[string]any{"body": "Weekly **calls**."}).ok(200, &p)
 			if p.Body != "Weekly **calls**." || p.EditedAt == nil || !strings.Contains(p.HTML, "<strong>calls</strong>") {
@@ -133,12 +158,15 @@ func TestThreads(t *testing.T) {
 			}
 		})
 		t.Run("ErrEditPostNotAuthor", func(t *testing.T) {
+			_, reply := threadsFixture(t, v, true)
 			v.bob.as(t).patch(path("/api/v1/posts/%d", reply.ID), map[string]any{"body": "mine now"}).fails(403, "forbidden", "")
 		})
 		t.Run("ErrEditPostEmpty", func(t *testing.T) {
+			_, reply := threadsFixture(t, v, true)
 			v.alice.as(t).patch(path("/api/v1/posts/%d", reply.ID), map[string]any{"body": ""}).fails(422, "invalid", "body")
 		})
 		t.Run("Rename", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
 			var th threadJSON
 			v.bob.as(t).patch(path("/api/v1/threads/%d", open.ID), map[string]any{"title": "Dispersed teams"}).ok(200, &th)
 			if th.Title != "Dispersed teams" {
@@ -147,12 +175,16 @@ func TestThreads(t *testing.T) {
 			v.admin.as(t).patch(path("/api/v1/threads/%d", open.ID), map[string]any{"title": "Dispersed teams: tips"}).ok(200, &th)
 		})
 		t.Run("ErrRenameNotAuthor", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
 			v.alice.as(t).patch(path("/api/v1/threads/%d", open.ID), map[string]any{"title": "Hijack"}).fails(403, "forbidden", "")
 		})
 		t.Run("ErrRenameEmpty", func(t *testing.T) {
+			open, _ := threadsFixture(t, v, false)
 			v.bob.as(t).patch(path("/api/v1/threads/%d", open.ID), map[string]any{"title": ""}).fails(422, "invalid", "title")
 		})
 		t.Run("List", func(t *testing.T) {
+			v := newEnv(t, e)
+			threadsFixture(t, v, false)
 			var l listOf[threadJSON]
 			v.alice.as(t).get("/api/v1/threads").ok(200, &l)
 			if l.Total != 3 || len(l.Items) != 3 || l.PerPage != 30 {

@@ -12,11 +12,25 @@ import (
 
 const alicePassword = "correct horse battery" // testutil.MustCreateMember's
 
+// tokensFixture makes on v, by the requests Password and Create check,
+// alice's token from her password ("backup script", returned) and her
+// "laptop" token.
+func tokensFixture(t *testing.T, v *env) createdTokenJSON {
+	t.Helper()
+	var ct createdTokenJSON
+	v.anon.as(t).post("/api/v1/tokens/password", map[string]any{"email": " ALICE@example.org", "password": alicePassword,
+		"name": "backup script"}).ok(201, &ct)
+	v.alice.as(t).post("/api/v1/tokens", map[string]any{"name": "laptop"}).ok(201, nil)
+	return ct
+}
+
 func TestTokens(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// The cast, which no subtest changes: each makes its own tokens
+		// (tokensFixture), and List, which counts them, its own server.
 		v := newEnv(t, e)
-		var ct createdTokenJSON
 		t.Run("Password", func(t *testing.T) {
+			var ct createdTokenJSON
 			v.anon.as(t).post("/api/v1/tokens/password", map[string]any{"email": " ALICE@example.org", "password": alicePassword,
 				"name": "backup script"}).ok(201, &ct)
 			if !strings.HasPrefix(ct.Secret, "sf_") || ct.Token.Name != "backup script" || !strings.HasSuffix(ct.Secret, ct.Token.Hint) {
@@ -53,6 +67,8 @@ func TestTokens(t *testing.T) {
 			v.alice.as(t).post("/api/v1/tokens", map[string]any{"name": ""}).fails(422, "invalid", "name")
 		})
 		t.Run("List", func(t *testing.T) {
+			v := newEnv(t, e)
+			ct := tokensFixture(t, v)
 			var l listOf[tokenJSON]
 			r := v.alice.as(t).get("/api/v1/tokens").ok(200, &l)
 			// The test token, the password one and the laptop one.
@@ -68,6 +84,7 @@ func TestTokens(t *testing.T) {
 			}
 		})
 		t.Run("Revoke", func(t *testing.T) {
+			ct := tokensFixture(t, v)
 			id := strconv.FormatInt(ct.Token.ID, 10)
 			v.bob.as(t).del("/api/v1/tokens/"+id).fails(404, "not_found", "")
 			v.alice.as(t).del("/api/v1/tokens/"+id).ok(204, nil)

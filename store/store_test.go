@@ -16,15 +16,46 @@ import (
 	"github.com/sharefair/sharefair/store"
 )
 
-func TestSetup(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		ok, err := db.PrepareSetup(ctx, "ABCD-EFGH-IJKL")
-		if err != nil || !ok {
-			t.Fatalf("PrepareSetup = %v, %v", ok, err)
+// adaSetup is a valid setup of the network TestSetup prepares.
+var adaSetup = sharefair.Setup{Code: "abcd efgh ijkl", NetworkName: " KM Rome ", Email: "Ada@Example.org",
+	Handle: "ada", Name: "Ada", Password: "a long enough password"}
+
+// setupFixture opens a database waiting to be set up, with its setup code
+// prepared, and (when done) sets it up as OnlyOneOfManyRacingSucceeds's
+// winner does: adaSetup with another handle and address.
+func setupFixture(t *testing.T, e testutil.Engine, done bool) *store.DB {
+	t.Helper()
+	db := testutil.MustOpenDB(t, e)
+	ok, err := db.PrepareSetup(context.Background(), "ABCD-EFGH-IJKL")
+	if err != nil || !ok {
+		t.Fatalf("PrepareSetup = %v, %v", ok, err)
+	}
+	if done {
+		s := adaSetup
+		s.Handle, s.Email = "adaa", "adaa@example.org"
+		if _, err := db.Setup(context.Background(), s); err != nil {
+			t.Fatalf("Setup = %v", err)
 		}
-		s := sharefair.Setup{Code: "abcd efgh ijkl", NetworkName: " KM Rome ", Email: "Ada@Example.org",
-			Handle: "ada", Name: "Ada", Password: "a long enough password"}
+	}
+	return db
+}
+
+// forEachEngine runs fn as a subtest on each engine, for tests whose
+// subtests open databases of their own.
+func forEachEngine(t *testing.T, fn func(t *testing.T, e testutil.Engine)) {
+	t.Helper()
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) { fn(t, e) })
+	}
+}
+
+func TestSetup(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// A network no subtest sets up; those that set it up, or need it
+		// set up, open their own database (setupFixture).
+		db := setupFixture(t, e, false)
+		ctx := context.Background()
+		s := adaSetup
 
 		t.Run("ErrWrongCode", func(t *testing.T) {
 			bad := s
@@ -42,6 +73,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("OnlyOneOfManyRacingSucceeds", func(t *testing.T) {
+			db := setupFixture(t, e, false)
 			var wg sync.WaitGroup
 			results := make([]error, 6)
 			for i := range results {
@@ -77,6 +109,7 @@ func TestSetup(t *testing.T) {
 			}
 		})
 		t.Run("ErrAlreadySetUp", func(t *testing.T) {
+			db := setupFixture(t, e, true)
 			_, err := db.Setup(ctx, s)
 			testutil.AssertCode(t, err, sharefair.ECONFLICT)
 		})
@@ -192,10 +225,33 @@ func TestSetupRace(t *testing.T) {
 	})
 }
 
+// membersFixture opens a database with an admin and bob and, when
+// profile, bob's profile as UpdateProfile fills it in.
+func membersFixture(t *testing.T, e testutil.Engine, profile bool) (db *store.DB, admin, bob *sharefair.Member) {
+	t.Helper()
+	db = testutil.MustOpenDB(t, e)
+	admin = testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+	bob = testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+	if profile {
+		str := func(s string) *string { return &s }
+		langs := []string{"it", "EN", "it"}
+		tags := []string{" Knowledge  Harvesting ", "facilitation"}
+		if _, err := db.UpdateMember(testutil.As(bob), bob.ID, sharefair.MemberUpdate{
+			Name: str(" Bob Rossi "), Organisation: str("IDLO"), Title: str("KM officer"), City: str("Rome"),
+			Country: str("it"), TimeZone: str("Europe/Rome"), Languages: &langs, Expertise: &tags,
+			Bio: str("Ask me about\r\nafter-work meetups."),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, admin, bob
+}
+
 func TestMembers(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
-		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// An admin and bob; Directory, which reads bob's profile and
+		// counts every member, opens its own database (membersFixture).
+		db, admin, bob := membersFixture(t, e, false)
 
 		t.Run("CreateMemberSetsUpNetwork", func(t *testing.T) {
 			n, err := db.Network(context.Background())
@@ -269,6 +325,7 @@ func TestMembers(t *testing.T) {
 			testutil.AssertCode(t, err, sharefair.ECONFLICT)
 		})
 		t.Run("Directory", func(t *testing.T) {
+			db, admin, bob := membersFixture(t, e, true)
 			hub := testutil.MustCreateHub(t, db, admin, "Rome")
 			testutil.MustJoin(t, db, bob, hub)
 			ctx := testutil.As(admin)

@@ -12,15 +12,50 @@ import (
 	"github.com/sharefair/sharefair/store"
 )
 
+// threadsEnv is what TestThreads's subtests start from.
+type threadsEnv struct {
+	db              *store.DB
+	clock           *testutil.Clock
+	admin, ann, bob *sharefair.Member
+	rome            *sharefair.Hub
+	// open is bob's network thread; secret is ann's Rome thread.
+	open, secret *sharefair.Thread
+}
+
+// threadsFixture opens a database with an admin, ann (in the Rome hub),
+// bob (in no hub), bob's network thread and ann's Rome thread and, when
+// replies, ann's seven replies to bob as RepliesBumpActivityAndPaginate
+// makes them.
+func threadsFixture(t *testing.T, e testutil.Engine, replies bool) threadsEnv {
+	t.Helper()
+	f := threadsEnv{db: testutil.MustOpenDB(t, e), clock: &testutil.Clock{T: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}}
+	db, clock := f.db, f.clock
+	db.Now = clock.Now
+	f.admin = testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+	f.ann = testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+	f.bob = testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+	f.rome = testutil.MustCreateHub(t, db, f.admin, "Rome")
+	testutil.MustJoin(t, db, f.ann, f.rome)
+	f.open = testutil.MustCreateThread(t, db, f.bob, nil, "Tips for dispersed teams", "What works for you, @ann?")
+	clock.Advance(time.Minute)
+	f.secret = testutil.MustCreateThread(t, db, f.ann, f.rome, "Rome: next meetup venue", "Somewhere near *Termini*?")
+	if replies {
+		for i := 0; i < 7; i++ {
+			clock.Advance(time.Second)
+			if _, err := db.CreatePost(testutil.As(f.ann), f.open.ID, fmt.Sprintf("reply %d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return f
+}
+
 func TestThreads(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		clock := &testutil.Clock{T: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-		db.Now = clock.Now
-		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
-		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
-		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
-		rome := testutil.MustCreateHub(t, db, admin, "Rome")
-		testutil.MustJoin(t, db, ann, rome)
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		// The subtests that only read, or are refused, share one
+		// database; those that write open their own (threadsFixture).
+		f := threadsFixture(t, e, false)
+		db, admin, ann, bob, rome, open, secret := f.db, f.admin, f.ann, f.bob, f.rome, f.open, f.secret
 
 		t.Run("ErrInvalid", func(t *testing.T) {
 			_, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: " ", Body: "", Audience: "moon"})
@@ -37,10 +72,6 @@ func TestThreads(t *testing.T) {
 			_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceHub, Hub: "nowhere"})
 			testutil.AssertCode(t, err, sharefair.EINVALID)
 		})
-
-		open := testutil.MustCreateThread(t, db, bob, nil, "Tips for dispersed teams", "What works for you, @ann?")
-		clock.Advance(time.Minute)
-		secret := testutil.MustCreateThread(t, db, ann, rome, "Rome: next meetup venue", "Somewhere near *Termini*?")
 
 		t.Run("RenderedOnWrite", func(t *testing.T) {
 			posts, total, err := db.FindPosts(testutil.As(ann), open.ID, sharefair.Page{})
@@ -109,6 +140,8 @@ func TestThreads(t *testing.T) {
 		})
 
 		t.Run("RepliesBumpActivityAndPaginate", func(t *testing.T) {
+			f := threadsFixture(t, e, false)
+			db, clock, ann, bob, open := f.db, f.clock, f.ann, f.bob, f.open
 			for i := 0; i < 7; i++ {
 				clock.Advance(time.Second)
 				if _, err := db.CreatePost(testutil.As(ann), open.ID, fmt.Sprintf("reply %d", i)); err != nil {
@@ -134,6 +167,8 @@ func TestThreads(t *testing.T) {
 		})
 
 		t.Run("EditMarksEdited", func(t *testing.T) {
+			f := threadsFixture(t, e, true)
+			db, clock, ann, bob, open := f.db, f.clock, f.ann, f.bob, f.open
 			posts, _, _ := db.FindPosts(testutil.As(bob), open.ID, sharefair.Page{})
 			_, err := db.UpdatePost(testutil.As(ann), posts[0].ID, "hijack")
 			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
@@ -154,6 +189,8 @@ func TestThreads(t *testing.T) {
 		// Attribution: authors of Chatham House and anonymous posts are
 		// hidden from everyone but themselves, in lists too.
 		t.Run("HiddenAuthors", func(t *testing.T) {
+			f := threadsFixture(t, e, true)
+			db, admin, ann, bob, open := f.db, f.admin, f.ann, f.bob, f.open
 			posts, _, _ := db.FindPosts(testutil.As(ann), open.ID, sharefair.Page{})
 			last := posts[len(posts)-1]
 			if err := db.Exec(context.Background(), `UPDATE posts SET attribution = 'chatham' WHERE id = $1`, last.ID); err != nil {

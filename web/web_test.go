@@ -84,19 +84,38 @@ func fieldError(r response, name string) string {
 	return strings.TrimSpace(r.Doc.Find("#f-" + name + "-error").Text())
 }
 
+// setupForm is the setup form TestSetup sends, with a wrong code.
+func setupForm() url.Values {
+	return url.Values{"code": {"WRONG"}, "network_name": {"KM Rome"}, "name": {"Ada"}, "handle": {"ada"},
+		"email": {"ada@example.org"}, "password": {"a long password"}}
+}
+
+// setupFixture starts a network waiting to be set up, with its setup code
+// prepared, and (when done) sets it up by the request OK checks.
+func setupFixture(t *testing.T, e testutil.Engine, done bool) *testutil.Server {
+	t.Helper()
+	s := testutil.NewServer(t, e, testutil.WithoutAdmin())
+	if ok, err := s.DB.PrepareSetup(context.Background(), "ABCD-EFGH-JKLM"); err != nil || !ok {
+		t.Fatalf("PrepareSetup = %v, %v", ok, err)
+	}
+	if done {
+		form := setupForm()
+		form.Set("code", "abcd efgh jklm")
+		wantRedirect(t, post(t, s.Browser(t, nil), s, "/setup", form), "/hubs/new")
+	}
+	return s
+}
+
 func TestSetup(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			s := testutil.NewServer(t, e, testutil.WithoutAdmin())
-			ctx := context.Background()
-			if ok, err := s.DB.PrepareSetup(ctx, "ABCD-EFGH-JKLM"); err != nil || !ok {
-				t.Fatalf("PrepareSetup = %v, %v", ok, err)
-			}
+			// A network no subtest sets up; those that set it up, or need
+			// it set up, start their own (setupFixture).
+			s := setupFixture(t, e, false)
 			c := s.Browser(t, nil)
 			wantRedirect(t, get(t, c, s, "/"), "/setup")
 			wantRedirect(t, get(t, c, s, "/signin"), "/setup")
-			form := url.Values{"code": {"WRONG"}, "network_name": {"KM Rome"}, "name": {"Ada"}, "handle": {"ada"},
-				"email": {"ada@example.org"}, "password": {"a long password"}}
+			form := setupForm()
 
 			t.Run("ErrWrongCode", func(t *testing.T) {
 				r := post(t, c, s, "/setup", form)
@@ -125,6 +144,9 @@ func TestSetup(t *testing.T) {
 				}
 			})
 			t.Run("OK", func(t *testing.T) {
+				s := setupFixture(t, e, false)
+				c := s.Browser(t, nil)
+				form := setupForm()
 				form.Set("code", "abcd efgh jklm")
 				r := post(t, c, s, "/setup", form)
 				wantRedirect(t, r, "/hubs/new")
@@ -135,6 +157,9 @@ func TestSetup(t *testing.T) {
 				}
 			})
 			t.Run("ErrAlreadySetUp", func(t *testing.T) {
+				s := setupFixture(t, e, true)
+				form := setupForm()
+				form.Set("code", "abcd efgh jklm")
 				wantRedirect(t, get(t, s.Browser(t, nil), s, "/setup"), "/signin")
 				r := post(t, s.Browser(t, nil), s, "/setup", form)
 				wantStatus(t, r, http.StatusConflict)

@@ -219,6 +219,9 @@ type MemberFilter struct {
 	Expertise    string
 	Query        string // matches name or handle
 	Page         Page
+	// NoTotal skips counting: the total returned is then the members up to
+	// this page, plus one when more follow.
+	NoTotal bool
 }
 
 // Validate checks that f's values could match something: text without

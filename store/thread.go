@@ -95,8 +95,8 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 		limit++ // one more tells whether more follow
 	}
 	sel := threadSelect(ctx, &q)
-	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC LIMIT "+
-		q.arg(limit)+" OFFSET "+q.arg(page.Offset()), q.args...)
+	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC"+
+		limitSQL(limit, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find threads: %w", err)
 	}
@@ -258,7 +258,7 @@ func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page
 	q.and(threadVisible(ctx, &q, "t"))
 	page = page.Normalize()
 	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+
-		" ORDER BY p.id LIMIT "+q.arg(page.Size)+" OFFSET "+q.arg(page.Offset()), q.args...)
+		" ORDER BY p.id"+limitSQL(page.Size, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find posts: %w", err)
 	}
@@ -298,7 +298,7 @@ func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.P
 	sel := postSelect(ctx, &q, postsInThreads)
 	page = page.Normalize()
 	q.and("p.id IN (SELECT pg.id FROM posts pg WHERE pg.thread_id = " + q.arg(threadID) +
-		" ORDER BY pg.id LIMIT " + q.arg(page.Size) + " OFFSET " + q.arg(page.Offset()) + ")")
+		" ORDER BY pg.id" + limitSQL(page.Size, page.Offset()) + ")")
 	q.and("p.author_id = " + q.arg(v.ID))
 	q.and(threadVisible(ctx, &q, "t"))
 	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+" ORDER BY p.id", q.args...)

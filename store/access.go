@@ -126,6 +126,20 @@ func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 // author's name.
 func mayEditPost(p *sharefair.Post) bool { return p.Mine }
 
+// asReadersSee returns the viewer's own post p as it shows to a reader who
+// did not write it (the SQL rule shownAuthor, for another viewer): without
+// the edit right, and with its author hidden unless named. Pages of posts
+// rendered so are shared between the thread's permitted readers.
+func asReadersSee(p *sharefair.Post) *sharefair.Post {
+	r := *p
+	r.Mine, r.AsReadersSee = false, nil
+	r.ViewerMayEdit = mayEditPost(&r)
+	if r.Attribution != sharefair.AttributionNamed {
+		r.Author = nil
+	}
+	return &r
+}
+
 // networkRights is what v may do across the network. coordinates tells
 // whether v coordinates at least one hub; it is asked only when the answer
 // matters.

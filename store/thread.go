@@ -243,6 +243,9 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	if authorID.Valid {
 		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
 	}
+	if p.Mine {
+		p.AsReadersSee = asReadersSee(&p)
+	}
 	return &p, nil
 }
 

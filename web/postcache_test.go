@@ -100,3 +100,36 @@ func TestThreadPageReuse(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorFirstSharesNothingOfTheirs checks that when a thread's author
+// reads its page before anyone else, the rendering kept for other readers
+// holds none of what only the author sees.
+func TestAuthorFirstSharesNothingOfTheirs(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			th := testutil.MustCreateThread(t, s.DB, ann, nil, "Author first", "Opening words")
+			if _, err := s.DB.CreatePost(testutil.As(bob), th.ID, "A reply by bob"); err != nil {
+				t.Fatal(err)
+			}
+			path := "/threads/" + strconv.FormatInt(th.ID, 10)
+			for i, tc := range []struct {
+				c    *http.Client
+				mine int // which post is theirs
+			}{{s.Browser(t, ann), 0}, {s.Browser(t, bob), 1}, {s.Browser(t, ann), 0}} {
+				posts := get(t, tc.c, s, path).Doc.Find(".post")
+				if posts.Length() != 2 {
+					t.Fatalf("visit %d: %d posts, want 2", i, posts.Length())
+				}
+				for j := 0; j < 2; j++ {
+					edit := posts.Eq(j).Find(`a[href$="/edit"]`).Length() == 1
+					if edit != (j == tc.mine) {
+						t.Fatalf("visit %d: post %d shows an edit link: %v, want %v", i, j, edit, j == tc.mine)
+					}
+				}
+			}
+		})
+	}
+}

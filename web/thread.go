@@ -151,15 +151,28 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	if err != nil {
 		return threadView{}, err
 	}
-	rendered, err := renderPosts(ctx, p, posts)
+	// The page as any reader who wrote none of it sees it, kept for the
+	// readers who follow; the viewer's own posts rendered as they see
+	// them. So the author's page does not wait for another reader's visit.
+	shared := make([]*sharefair.Post, len(posts))
+	var mine []*sharefair.Post
+	for i, post := range posts {
+		shared[i] = post
+		if post.AsReadersSee != nil {
+			shared[i] = post.AsReadersSee
+			mine = append(mine, post)
+		}
+	}
+	rendered, err := renderPosts(ctx, p, shared)
 	if err != nil {
 		return threadView{}, err
 	}
-	tv.PostsHTML = joinPosts(rendered, nil)
-	if !t.ViewerPosted {
-		// Rendered as any reader who wrote none of them sees them.
-		h.posts.put(key, t.Version, rendered)
+	own, err := renderPosts(ctx, p, mine)
+	if err != nil {
+		return threadView{}, err
 	}
+	h.posts.put(key, t.Version, rendered)
+	tv.PostsHTML = joinPosts(rendered, own)
 	return tv, nil
 }
 

@@ -87,7 +87,9 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
 	hd.Set("Content-Type", a.contentType)
-	hd.Add("Vary", "Accept-Encoding")
+	if !strings.Contains(strings.Join(hd.Values("Vary"), ","), "Accept-Encoding") {
+		hd.Add("Vary", "Accept-Encoding")
+	}
 	body, etag := a.plain, a.etag
 	if acceptsGzip(r) && len(a.gz) < len(a.plain) {
 		body, etag = a.gz, strings.TrimSuffix(a.etag, `"`)+`-gz"`

@@ -14,8 +14,11 @@ import (
 type threadView struct {
 	Thread    *sharefair.Thread
 	PostsHTML string // the page's posts, rendered
-	Pager     pager
-	Form      form
+	// Shared is the kept rendering the page's posts are, as they are,
+	// when no post on the page is the viewer's; nil otherwise.
+	Shared *postsEntry
+	Pager  pager
+	Form   form
 }
 
 // homeThreads is how many discussions the home page lists.
@@ -144,7 +147,11 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 				return threadView{}, err
 			}
 		}
-		tv.PostsHTML = joinPosts(shared, own)
+		if len(own) == 0 {
+			tv.PostsHTML, tv.Shared = shared.html, shared
+		} else {
+			tv.PostsHTML = joinPosts(shared.posts, own)
+		}
 		return tv, nil
 	}
 	posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
@@ -171,8 +178,12 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	if err != nil {
 		return threadView{}, err
 	}
-	h.posts.put(key, t.Version, rendered)
-	tv.PostsHTML = joinPosts(rendered, own)
+	e := h.posts.put(key, t.Version, rendered)
+	if len(own) == 0 {
+		tv.PostsHTML, tv.Shared = e.html, e
+	} else {
+		tv.PostsHTML = joinPosts(rendered, own)
+	}
 	return tv, nil
 }
 
@@ -187,6 +198,11 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Title = v.Thread.Title
+	if v.Shared != nil && acceptsGzip(r) {
+		// The shared posts go out as compressed once.
+		v.PostsHTML = postsMarker
+		return h.renderStitched(w, r, threadPage(p, v), v.Shared)
+	}
 	return h.render(w, r, http.StatusOK, threadPage(p, v))
 }
 

@@ -39,7 +39,7 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
 // sharedLevel is how hard the shared posts are compressed: once for many
 // readers, so harder than the rest of the page.
-const sharedLevel = 6
+const sharedLevel = 9
 
 // compressedPosts is the shared posts of a page, compressed once.
 type compressedPosts struct {

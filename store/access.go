@@ -33,6 +33,23 @@ func threadVisible(ctx context.Context, q *query, t string) string {
 		t, admin, q.arg(v.ID))
 }
 
+// hubThreadsVisible returns a condition that is true when the viewer may
+// see the threads of the hub hub (an expression: a column holding a hub's
+// id). For threads with a hub, which are always for that hub, it says what
+// threadVisible says, but reads the hub's id alone, so a count of a hub's
+// threads reads the hub's activity index and no thread.
+func hubThreadsVisible(ctx context.Context, q *query, hub string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
+		return "1 = 0"
+	}
+	if v.IsAdmin() {
+		return "1 = 1"
+	}
+	return fmt.Sprintf(`%s IN (SELECT vis_hm.hub_id FROM hub_members vis_hm WHERE vis_hm.member_id = %s)`,
+		hub, q.arg(v.ID))
+}
+
 // shownAuthor returns an expression, over the row aliased p with columns
 // author_id and attribution, that yields the author's id when the viewer may
 // know who wrote it, and NULL otherwise. Authors always see their own.

@@ -120,6 +120,13 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 		return threads, total, nil
 	}
 	var total int
+	if f.HubID != 0 && f.ParticipantID == 0 {
+		// A hub's threads: counted in the hub's activity index alone.
+		var cq query
+		cq.and("t.hub_id = " + cq.arg(f.HubID))
+		cq.and(hubThreadsVisible(ctx, &cq, "t.hub_id"))
+		where, q.args, whereArgs = cq.whereSQL(), cq.args, len(cq.args)
+	}
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+where, q.args[:whereArgs]...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count threads: %w", err)
 	}

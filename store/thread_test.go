@@ -348,3 +348,31 @@ func TestFindOwnPosts(t *testing.T) {
 		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
 	})
 }
+
+// TestHubThreadCount checks that a hub's threads are counted for those who
+// may read them and for no one else, whatever else the network holds.
+func TestHubThreadCount(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		out := testutil.MustCreateMember(t, db, "out", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		lima := testutil.MustCreateHub(t, db, admin, "Lima")
+		testutil.MustJoin(t, db, ann, rome)
+		testutil.MustJoin(t, db, out, lima)
+		for i := 0; i < 3; i++ {
+			testutil.MustCreateThread(t, db, ann, rome, "In Rome", "body")
+		}
+		testutil.MustCreateThread(t, db, out, lima, "In Lima", "body")
+		testutil.MustCreateThread(t, db, ann, nil, "For everyone", "body")
+		for _, tc := range []struct {
+			m     *sharefair.Member
+			total int
+		}{{ann, 3}, {admin, 3}, {out, 0}} {
+			threads, total, err := db.FindThreads(testutil.As(tc.m), sharefair.ThreadFilter{HubID: rome.ID, Page: sharefair.Page{Size: 2}})
+			if err != nil || total != tc.total || len(threads) != min(2, tc.total) {
+				t.Errorf("%s: %d threads of Rome, total %d, %v; want total %d", tc.m.Handle, len(threads), total, err, tc.total)
+			}
+		}
+	})
+}

@@ -291,6 +291,9 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 	} else if total, err = db.countMembers(ctx, q); err != nil {
 		return nil, 0, err
 	}
+	if f.NoProfiles {
+		return ms, total, nil
+	}
 	return ms, total, db.attachProfiles(ctx, ms)
 }
 

@@ -336,6 +336,16 @@ func TestMembers(t *testing.T) {
 				}
 			}
 		})
+		t.Run("NoProfiles", func(t *testing.T) {
+			ms, _, err := db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Query: "rossi", NoProfiles: true})
+			if err != nil || len(ms) != 1 || len(ms[0].Languages) != 0 || len(ms[0].Expertise) != 0 {
+				t.Fatalf("names only: %+v, %v", ms, err)
+			}
+			ms, _, err = db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Query: "rossi"})
+			if err != nil || len(ms) != 1 || len(ms[0].Languages) == 0 || len(ms[0].Expertise) == 0 {
+				t.Fatalf("with profiles: %+v, %v", ms, err)
+			}
+		})
 		t.Run("CountSeesNewMemberAtOnce", func(t *testing.T) {
 			// The directory's count and facets are reused for a few
 			// seconds, but a change made here shows at once.

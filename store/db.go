@@ -58,8 +58,10 @@ type DB struct {
 	dummyOnce sync.Once
 	dummyHash string
 	network   atomic.Pointer[cachedNetwork]
-	// directorySummary is the member directory's facets and count.
+	// directorySummary is the member directory's facets and count;
+	// directoryReading is held by the request reading them anew.
 	directorySummary atomic.Pointer[cachedDirectory]
+	directoryReading sync.Mutex
 }
 
 // Options configure Open.

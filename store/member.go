@@ -347,9 +347,22 @@ type cachedDirectory struct {
 func (db *DB) forgetDirectory() { db.directorySummary.Store(nil) }
 
 // directory returns the directory's summary, read at most directoryTTL ago.
+// One request reads it anew when it is due; the others meanwhile use the
+// summary it replaces, so that a busy directory does not read the whole
+// network once per request in flight.
 func (db *DB) directory(ctx context.Context) (*cachedDirectory, error) {
-	if d := db.directorySummary.Load(); d != nil && time.Now().Before(d.expires) {
-		return d, nil
+	old := db.directorySummary.Load()
+	if old != nil && time.Now().Before(old.expires) {
+		return old, nil
+	}
+	if old != nil && !db.directoryReading.TryLock() {
+		return old, nil // another request is reading it
+	} else if old == nil {
+		db.directoryReading.Lock()
+	}
+	defer db.directoryReading.Unlock()
+	if d := db.directorySummary.Load(); d != nil && d != old && time.Now().Before(d.expires) {
+		return d, nil // read while this one waited
 	}
 	d := &cachedDirectory{facets: &sharefair.DirectoryFacets{}, expires: time.Now().Add(directoryTTL)}
 	f := d.facets

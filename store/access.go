@@ -36,8 +36,8 @@ func threadVisible(ctx context.Context, q *query, t string) string {
 // hubThreadsVisible returns a condition that is true when the viewer may
 // see the threads of the hub hub (an expression: a column holding a hub's
 // id). For threads with a hub, which are always for that hub, it says what
-// threadVisible says, but reads the hub's id alone, so a count of a hub's
-// threads reads the hub's activity index and no thread.
+// threadVisible says, but of the hub alone, so that the count of threads
+// the hub keeps can be given to those who may read them.
 func hubThreadsVisible(ctx context.Context, q *query, hub string) string {
 	v := sharefair.ViewerFromContext(ctx)
 	if v == nil {

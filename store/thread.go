@@ -121,11 +121,16 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 	}
 	var total int
 	if f.HubID != 0 && f.ParticipantID == 0 {
-		// A hub's threads: counted in the hub's activity index alone.
+		// A hub's threads: the count the hub keeps, for those who may
+		// read them.
 		var cq query
-		cq.and("t.hub_id = " + cq.arg(f.HubID))
-		cq.and(hubThreadsVisible(ctx, &cq, "t.hub_id"))
-		where, q.args, whereArgs = cq.whereSQL(), cq.args, len(cq.args)
+		cq.and("h.id = " + cq.arg(f.HubID))
+		cq.and(hubThreadsVisible(ctx, &cq, "h.id"))
+		err := db.read.QueryRowContext(ctx, "SELECT h.thread_count FROM hubs h "+cq.whereSQL(), cq.args...).Scan(&total)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, fmt.Errorf("count threads: %w", err)
+		}
+		return threads, total, nil
 	}
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+where, q.args[:whereArgs]...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count threads: %w", err)
@@ -171,6 +176,11 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 			nt.Title, string(nt.Audience), hubID, v.ID, tx.now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
+		}
+		if hubID.Valid {
+			if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count + 1 WHERE id = $1`, hubID.Int64); err != nil {
+				return fmt.Errorf("count hub threads: %w", err)
+			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
 			VALUES ($1, $2, 'named', $3, $4, $5)`, id, v.ID, nt.Body, html, tx.now)

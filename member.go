@@ -219,6 +219,12 @@ type MemberFilter struct {
 	Expertise    string
 	Query        string // matches name or handle
 	Page         Page
+	// NoTotal skips counting: the total returned is then the members up to
+	// this page, plus one when more follow.
+	NoTotal bool
+	// NoProfiles leaves out the members' languages and expertise, for
+	// lists that show names only.
+	NoProfiles bool
 }
 
 // Validate checks that f's values could match something: text without

@@ -87,6 +87,10 @@ type Post struct {
 	// ViewerMayEdit is true when the viewer may edit the post, as the
 	// store's rules decide.
 	ViewerMayEdit bool
+	// AsReadersSee is the post as it shows to a reader who did not write
+	// it, as the store's rules decide, when that differs (the viewer's own
+	// posts); nil when the viewer sees it as any reader does.
+	AsReadersSee *Post
 }
 
 // NewThread is what a member gives to start a thread.

@@ -77,14 +77,18 @@ type Config struct {
 	// Keep leaves the database in place at the end (its location is
 	// printed to Progress), to inspect it or serve it.
 	Keep bool
-	// Pages names the pages to measure, "thread", "thread-author" and
-	// "home"; empty means
-	// both.
+	// Pages names the pages to measure (see PageNames); empty means all.
 	Pages []string
 	// CPUProfile, when set, receives a CPU profile of the measurements
 	// (not of seeding).
 	CPUProfile io.Writer
 }
+
+// PageNames are the pages the bench can measure, in the order it measures
+// them: the author's thread page while only the author asks (before any
+// reader has visited it), the same page as a reader and then as its author,
+// the home page, the thread's hub page and the member directory.
+var PageNames = []string{"thread-author-alone", "thread", "thread-author", "home", "hub", "members"}
 
 // DefaultConfig is the benchmark the issue describes.
 func DefaultConfig() Config {
@@ -118,7 +122,7 @@ type Machine struct {
 
 // PageResult is the figures of one page.
 type PageResult struct {
-	Name string `json:"name"` // "thread", "thread-author" or "home"
+	Name string `json:"name"` // one of PageNames
 	Path string `json:"path"`
 	// BodyBytes is the response body as sent (gzipped); HTMLBytes is the
 	// page once decompressed.
@@ -279,13 +283,21 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	appURL, baseURL := "http://"+ln.Addr().String(), "http://"+bln.Addr().String()
 	thread := "/threads/" + strconv.FormatInt(seeded.Thread.ID, 10)
 	pages := []struct{ name, path, session string }{
+		// The thread's author while only the author asks: nobody else has
+		// read the page yet, so nothing shared is warm but what the
+		// author's own visits leave.
+		{"thread-author-alone", thread, viewerSession},
 		// A reader of the hub who wrote nothing in the thread, as most
 		// readers: the page's posts can be reused from an earlier reader.
 		{"thread", thread, readerSession},
-		// The thread's author, who sees edit links on their own posts:
-		// every request reads and renders the posts afresh.
+		// The thread's author, who sees edit links on their own posts,
+		// after readers have visited.
 		{"thread-author", thread, viewerSession},
 		{"home", "/", viewerSession},
+		// The thread's hub: its latest discussions and some of its members.
+		{"hub", "/hubs/" + seeded.Thread.Audience.Hub.Slug, viewerSession},
+		// The member directory's first page.
+		{"members", "/members", viewerSession},
 	}
 	for _, pg := range pages {
 		if len(cfg.Pages) > 0 && !slices.Contains(cfg.Pages, pg.name) {
@@ -300,7 +312,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err := check(pg.name, captured, seeded, &pr); err != nil {
 			return nil, err
 		}
-		if pg.path == thread {
+		if strings.HasPrefix(pg.name, "thread") {
 			c := newClient(1)
 			r := fetch(ctx, c, target{url: live.url, cookie: outsiderSession})
 			c.CloseIdleConnections()
@@ -433,6 +445,15 @@ func check(name string, p *page, s *Seeded, pr *PageResult) error {
 	case "home":
 		if !strings.Contains(doc, "Latest discussions") || !strings.Contains(doc, `href="/threads/`) {
 			return errors.New("bench: the home page does not list the latest discussions")
+		}
+	case "hub":
+		if !strings.Contains(doc, html.EscapeString(s.Thread.Audience.Hub.Name)) || !strings.Contains(doc, `href="/threads/`) ||
+			!strings.Contains(doc, `id="hub-members"`) {
+			return errors.New("bench: the hub page does not show the hub, its discussions and its members")
+		}
+	case "members":
+		if n := strings.Count(doc, `<a class="t" href="/members/`); n < min(s.Members, 30) {
+			return fmt.Errorf("bench: the member directory lists %d members, want %d", n, min(s.Members, 30))
 		}
 	}
 	return nil

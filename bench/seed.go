@@ -25,6 +25,10 @@ type Scale struct {
 // 8 hubs, 20,000 posts and one thread of 200 replies.
 var DefaultScale = Scale{Members: 2000, Hubs: 8, Posts: 20000, Replies: 200}
 
+// TenfoldScale is ten times the default network: 20,000 members would be
+// ten times too; the issue measured 10,000 members and 200,000 posts.
+var TenfoldScale = Scale{Members: 10000, Hubs: 8, Posts: 200000, Replies: 200}
+
 // TinyScale is small enough for the smoke test to seed in a second or two.
 var TinyScale = Scale{Members: 30, Hubs: 2, Posts: 200, Replies: 20}
 
@@ -59,8 +63,8 @@ type Seeded struct {
 	Thread *sharefair.Thread
 	// FirstPage are the ids of the posts the thread's first page shows.
 	FirstPage []int64
-	// Threads and Posts count what was created.
-	Threads, Posts int
+	// Members, Threads and Posts count what was created.
+	Members, Threads, Posts int
 	// Took is how long seeding took.
 	Took time.Duration
 }
@@ -280,7 +284,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 	slices.SortStableFunc(plan, func(a, b plannedPost) int { return a.at.Compare(b.at) })
 
 	writer := newWriter(rnd, members)
-	out := &Seeded{Viewer: members[1], Outsider: members[2], Reader: members[reader]}
+	out := &Seeded{Viewer: members[1], Outsider: members[2], Reader: members[reader], Members: len(members)}
 	for _, p := range plan {
 		clock.set(p.at)
 		t := &threads[p.thread]

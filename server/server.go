@@ -59,6 +59,11 @@ func (c Config) Absolute(path string) string {
 	return u.String()
 }
 
+// StaticPrefix is where the static assets are served. They are the same
+// for everyone, so requests for them carry no viewer: the server looks up
+// no session or token for them.
+const StaticPrefix = "/static/"
+
 // Authenticator resolves sessions and tokens to members.
 type Authenticator interface {
 	MemberBySession(ctx context.Context, secret string) (*sharefair.Member, error)
@@ -272,6 +277,11 @@ func authenticate(auth Authenticator, cfg Config) func(http.Handler) http.Handle
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
+			if strings.HasPrefix(r.URL.Path, StaticPrefix) {
+				// The same files for everyone: no session to look up.
+				next.ServeHTTP(w, r)
+				return
+			}
 			if h := r.Header.Get("Authorization"); h != "" {
 				scheme, token, _ := strings.Cut(h, " ")
 				if !strings.EqualFold(scheme, "Bearer") {

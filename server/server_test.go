@@ -184,3 +184,48 @@ func TestStatus(t *testing.T) {
 		}
 	}
 }
+
+// counting counts the sessions and tokens it is asked to look up.
+type counting struct{ sessions, tokens int }
+
+func (c *counting) MemberBySession(context.Context, string) (*sharefair.Member, error) {
+	c.sessions++
+	return &sharefair.Member{ID: 1, Handle: "ada"}, nil
+}
+
+func (c *counting) MemberByToken(context.Context, string) (*sharefair.Member, error) {
+	c.tokens++
+	return &sharefair.Member{ID: 1, Handle: "ada"}, nil
+}
+
+// TestStaticLooksUpNoSession checks that a request for a static asset,
+// the same for everyone, costs no session or token lookup, while a page
+// does.
+func TestStaticLooksUpNoSession(t *testing.T) {
+	base, _ := url.Parse("http://sharefair.example")
+	var viewers []bool
+	web := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		viewers = append(viewers, sharefair.ViewerFromContext(r.Context()) != nil)
+	})
+	auth := &counting{}
+	h, err := server.New(server.Config{BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		auth, func(context.Context) error { return nil }, web, web)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/static/style.css", "/static/", "/static/missing.png"} {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: "secret"})
+		r.Header.Set("Authorization", "Bearer token")
+		serve(h, r)
+	}
+	if auth.sessions != 0 || auth.tokens != 0 || len(viewers) != 3 || viewers[0] {
+		t.Fatalf("static: %d session and %d token lookups, viewers %v; want none", auth.sessions, auth.tokens, viewers)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/threads", nil)
+	r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: "secret"})
+	serve(h, r)
+	if auth.sessions != 1 || !viewers[3] {
+		t.Fatalf("a page: %d session lookups (viewer %v), want 1", auth.sessions, viewers[3])
+	}
+}

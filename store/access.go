@@ -33,6 +33,23 @@ func threadVisible(ctx context.Context, q *query, t string) string {
 		t, admin, q.arg(v.ID))
 }
 
+// hubThreadsVisible returns a condition that is true when the viewer may
+// see the threads of the hub hub (an expression: a column holding a hub's
+// id). For threads with a hub, which are always for that hub, it says what
+// threadVisible says, but of the hub alone, so that the count of threads
+// the hub keeps can be given to those who may read them.
+func hubThreadsVisible(ctx context.Context, q *query, hub string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
+		return "1 = 0"
+	}
+	if v.IsAdmin() {
+		return "1 = 1"
+	}
+	return fmt.Sprintf(`%s IN (SELECT vis_hm.hub_id FROM hub_members vis_hm WHERE vis_hm.member_id = %s)`,
+		hub, q.arg(v.ID))
+}
+
 // shownAuthor returns an expression, over the row aliased p with columns
 // author_id and attribution, that yields the author's id when the viewer may
 // know who wrote it, and NULL otherwise. Authors always see their own.
@@ -190,6 +207,20 @@ func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 // its author only, not even a network admin, since a post speaks in its
 // author's name.
 func mayEditPost(p *sharefair.Post) bool { return p.Mine }
+
+// asReadersSee returns the viewer's own post p as it shows to a reader who
+// did not write it (the SQL rule shownAuthor, for another viewer): without
+// the edit right, and with its author hidden unless named. Pages of posts
+// rendered so are shared between the thread's permitted readers.
+func asReadersSee(p *sharefair.Post) *sharefair.Post {
+	r := *p
+	r.Mine, r.AsReadersSee = false, nil
+	r.ViewerMayEdit = mayEditPost(&r)
+	if r.Attribution != sharefair.AttributionNamed {
+		r.Author = nil
+	}
+	return &r
+}
 
 // networkRights is what v may do across the network. coordinates tells
 // whether v coordinates at least one hub; it is asked only when the answer

@@ -58,6 +58,10 @@ type DB struct {
 	dummyOnce sync.Once
 	dummyHash string
 	network   atomic.Pointer[cachedNetwork]
+	// directorySummary is the member directory's facets and count;
+	// directoryReading is held by the request reading them anew.
+	directorySummary atomic.Pointer[cachedDirectory]
+	directoryReading sync.Mutex
 }
 
 // Options configure Open.
@@ -203,8 +207,9 @@ type reader struct {
 	stmts map[string]*sql.Stmt
 }
 
-// maxStatements bounds the statement cache; queries past it (there should
-// be none: query texts come from a fixed set of shapes) run unprepared.
+// maxStatements bounds the statement cache. Query texts come from a fixed
+// set of shapes, but a page's bounds are literals (limitSQL), so deep pages
+// make texts of their own; past the bound one kept statement makes room.
 const maxStatements = 500
 
 // stmt returns the prepared statement for query, or nil.
@@ -220,8 +225,16 @@ func (r *reader) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st = r.stmts[query]; st != nil || len(r.stmts) >= maxStatements {
+	if st = r.stmts[query]; st != nil {
 		return st
+	}
+	if len(r.stmts) >= maxStatements {
+		for old, st := range r.stmts { // evict one, arbitrarily
+			// A statement in use closes when its rows are done.
+			st.Close()
+			delete(r.stmts, old)
+			break
+		}
 	}
 	st, err := r.pool.PrepareContext(ctx, query)
 	if err != nil {
@@ -411,6 +424,19 @@ func (q *query) whereSQL() string {
 		return ""
 	}
 	return "WHERE " + strings.Join(q.where, " AND ")
+}
+
+// limitSQL returns a LIMIT and OFFSET clause with its bounds written as
+// integer literals, never as bound arguments: SQLite re-prepares a
+// statement whose LIMIT or OFFSET is a parameter every time it is bound
+// anew (its planner depends on them), which cost a fifth of a page's CPU.
+// Every paged query writes its bounds through here. The bounds come from
+// sharefair.Page.Normalize; anything else is a programming error.
+func limitSQL(limit, offset int) string {
+	if limit < 1 || limit > sharefair.MaxPageSize+1 || offset < 0 || offset > sharefair.MaxPageNumber*sharefair.MaxPageSize {
+		panic(fmt.Sprintf("store: page bounds out of range: LIMIT %d OFFSET %d", limit, offset))
+	}
+	return " LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset)
 }
 
 // nullTime converts a nullable time column.

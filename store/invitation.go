@@ -189,7 +189,7 @@ func (db *DB) FindInvitations(ctx context.Context, page sharefair.Page) ([]*shar
 	}
 	renew := mayRenewInvitation(ctx, &q, "i")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+invitationColumns+`, `+renew+` `+invitationFrom+` `+q.whereSQL()+
-		` ORDER BY i.created_at DESC, i.id DESC LIMIT `+q.arg(page.Size)+` OFFSET `+q.arg(page.Offset()), q.args...)
+		` ORDER BY i.created_at DESC, i.id DESC`+limitSQL(page.Size, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find invitations: %w", err)
 	}
@@ -307,6 +307,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, token string, a sharefair.Ac
 		}
 		return nil
 	})
+	db.forgetDirectory()
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sharefair/sharefair"
 )
@@ -66,6 +67,7 @@ func (db *DB) CreateMember(ctx context.Context, nm sharefair.NewMember) (*sharef
 		return err
 	})
 	db.forgetNetwork()
+	db.forgetDirectory()
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +231,10 @@ func (db *DB) attachProfiles(ctx context.Context, ms []*sharefair.Member) error 
 	return nil
 }
 
-// FindMembers lists the member directory by name.
+// FindMembers lists the member directory by name. The list walks the
+// members' name index and stops at the page, each filter an index lookup
+// for the member at hand; the total, when asked for, is a count apart,
+// without sorting or reading members' rows.
 func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sharefair.Member, int, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, 0, err
@@ -239,8 +244,8 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 	}
 	var q query
 	if f.Hub != "" {
-		q.and(`EXISTS (SELECT 1 FROM hub_members fh JOIN hubs h ON h.id = fh.hub_id
-			WHERE fh.member_id = m.id AND h.slug = ` + q.arg(f.Hub) + `)`)
+		q.and(`EXISTS (SELECT 1 FROM hub_members fh WHERE fh.member_id = m.id
+			AND fh.hub_id = (SELECT h.id FROM hubs h WHERE h.slug = ` + q.arg(f.Hub) + `))`)
 	}
 	if s := strings.TrimSpace(f.Organisation); s != "" {
 		q.and(`m.organisation_key = ` + q.arg(strings.ToLower(s)))
@@ -255,17 +260,20 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 		q.and(`m.search_key LIKE ` + q.arg("%"+escapeLike(s)+"%") + ` ESCAPE '\'`)
 	}
 	page := f.Page.Normalize()
-	rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+`, COUNT(*) OVER ()
+	limit := page.Size
+	if f.NoTotal {
+		limit++ // one more tells whether more follow
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+`
 		FROM members m `+q.whereSQL()+`
-		ORDER BY m.name, m.id LIMIT `+q.arg(page.Size)+` OFFSET `+q.arg(page.Offset()), q.args...)
+		ORDER BY m.name, m.id`+limitSQL(limit, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find members: %w", err)
 	}
 	defer rows.Close()
-	var ms []*sharefair.Member
-	total := 0
+	ms := make([]*sharefair.Member, 0, limit)
 	for rows.Next() {
-		m, err := scanMember(rows, &total)
+		m, err := scanMember(rows)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find members: %w", err)
 		}
@@ -274,14 +282,37 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find members: %w", err)
 	}
-	if len(ms) == 0 && page.Number > 1 {
-		// Past the last page: count without the window.
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m `+q.whereSQL(),
-			q.args[:len(q.args)-2]...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("count members: %w", err)
+	var total int
+	if f.NoTotal {
+		total = page.Offset() + len(ms)
+		if len(ms) > page.Size {
+			ms = ms[:page.Size]
 		}
+	} else if total, err = db.countMembers(ctx, q); err != nil {
+		return nil, 0, err
+	}
+	if f.NoProfiles {
+		return ms, total, nil
 	}
 	return ms, total, db.attachProfiles(ctx, ms)
+}
+
+// countMembers counts the members q's conditions match. Without
+// conditions, the count of every member is reused for a few seconds, as
+// the directory's facets are.
+func (db *DB) countMembers(ctx context.Context, q query) (int, error) {
+	if len(q.where) == 0 {
+		d, err := db.directory(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return d.members, nil
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m `+q.whereSQL(), q.args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count members: %w", err)
+	}
+	return total, nil
 }
 
 // DirectoryFacets lists the organisations, languages and expertise tags in
@@ -290,7 +321,54 @@ func (db *DB) DirectoryFacets(ctx context.Context) (*sharefair.DirectoryFacets, 
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
-	var f sharefair.DirectoryFacets
+	d, err := db.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := *d.facets // the slices are shared: callers do not change them
+	return &f, nil
+}
+
+// directoryTTL is how long the directory's facets and its count of every
+// member are reused. They are the same for every viewer and count the
+// whole network, so reading them anew for each directory page would make
+// it grow with the network. A change made through this process is seen at
+// once (forgetDirectory); one made through another, within directoryTTL.
+const directoryTTL = 5 * time.Second
+
+// cachedDirectory is the directory's summary as last read.
+type cachedDirectory struct {
+	facets  *sharefair.DirectoryFacets
+	members int
+	expires time.Time
+}
+
+// forgetDirectory drops the directory's summary after a change of members.
+func (db *DB) forgetDirectory() { db.directorySummary.Store(nil) }
+
+// directory returns the directory's summary, read at most directoryTTL ago.
+// One request reads it anew when it is due; the others meanwhile use the
+// summary it replaces, so that a busy directory does not read the whole
+// network once per request in flight.
+func (db *DB) directory(ctx context.Context) (*cachedDirectory, error) {
+	old := db.directorySummary.Load()
+	if old != nil && time.Now().Before(old.expires) {
+		return old, nil
+	}
+	if old != nil && !db.directoryReading.TryLock() {
+		return old, nil // another request is reading it
+	} else if old == nil {
+		db.directoryReading.Lock()
+	}
+	defer db.directoryReading.Unlock()
+	if d := db.directorySummary.Load(); d != nil && d != old && time.Now().Before(d.expires) {
+		return d, nil // read while this one waited
+	}
+	d := &cachedDirectory{facets: &sharefair.DirectoryFacets{}, expires: time.Now().Add(directoryTTL)}
+	f := d.facets
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&d.members); err != nil {
+		return nil, fmt.Errorf("count members: %w", err)
+	}
 	for _, part := range []struct {
 		sql  string
 		dest *[]sharefair.Facet
@@ -323,7 +401,8 @@ func (db *DB) DirectoryFacets(ctx context.Context) (*sharefair.DirectoryFacets, 
 			f.Languages[i].Label = n
 		}
 	}
-	return &f, nil
+	db.directorySummary.Store(d)
+	return d, nil
 }
 
 // UpdateMember changes a profile; the member themself or a network admin.
@@ -381,6 +460,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		}
 		return nil
 	})
+	db.forgetDirectory()
 	if err != nil {
 		return nil, err
 	}

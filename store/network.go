@@ -136,6 +136,7 @@ func (db *DB) Setup(ctx context.Context, s sharefair.Setup) (*sharefair.Member, 
 		return err
 	})
 	db.forgetNetwork()
+	db.forgetDirectory()
 	if err != nil {
 		return nil, err
 	}

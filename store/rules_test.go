@@ -5,10 +5,14 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sharefair/sharefair"
 )
 
 // TestMigrationFoldersMatch checks that both engines have the same
@@ -71,5 +75,42 @@ func TestWritesOnlyThroughTransactions(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no source files checked")
+	}
+}
+
+// TestPageBoundsAreLiterals checks that no query binds its LIMIT or OFFSET
+// as an argument: SQLite re-prepares such a statement on every new binding.
+// limitSQL writes them as literals.
+func TestPageBoundsAreLiterals(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound := regexp.MustCompile(`(?i)(LIMIT|OFFSET)\s*["` + "`" + `]?\s*\+?\s*(q\.arg|\$\d)`)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range bound.FindAllIndex(b, -1) {
+			line := 1 + strings.Count(string(b[:at[0]]), "\n")
+			t.Errorf("%s:%d binds a page bound; use limitSQL: %s", name, line, b[at[0]:at[1]])
+		}
+	}
+	for _, bad := range [][2]int{{0, 0}, {1, -1}, {sharefair.MaxPageSize + 2, 0}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("limitSQL(%d, %d) did not refuse", bad[0], bad[1])
+				}
+			}()
+			limitSQL(bad[0], bad[1])
+		}()
+	}
+	if got := limitSQL(31, 60); got != " LIMIT 31 OFFSET 60" {
+		t.Errorf("limitSQL(31, 60) = %q", got)
 	}
 }

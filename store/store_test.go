@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -373,6 +374,55 @@ func TestMembers(t *testing.T) {
 			ms, total, err := db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Page: sharefair.Page{Number: 5, Size: 1}})
 			if err != nil || len(ms) != 0 || total != 2 {
 				t.Fatalf("past last page: %d members, total %d, %v", len(ms), total, err)
+			}
+		})
+		t.Run("NoTotal", func(t *testing.T) {
+			// Without a count, the total says whether more follow.
+			for _, tc := range []struct {
+				page     sharefair.Page
+				n, total int
+			}{
+				{sharefair.Page{Number: 1, Size: 1}, 1, 2},
+				{sharefair.Page{Number: 2, Size: 1}, 1, 2},
+				{sharefair.Page{Number: 1, Size: 5}, 2, 2},
+				{sharefair.Page{Number: 3, Size: 1}, 0, 2},
+			} {
+				ms, total, err := db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Page: tc.page, NoTotal: true})
+				if err != nil || len(ms) != tc.n || total != tc.total {
+					t.Errorf("page %+v: %d members, total %d, %v; want %d, total %d", tc.page, len(ms), total, err, tc.n, tc.total)
+				}
+			}
+		})
+		t.Run("NoProfiles", func(t *testing.T) {
+			ms, _, err := db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Query: "rossi", NoProfiles: true})
+			if err != nil || len(ms) != 1 || len(ms[0].Languages) != 0 || len(ms[0].Expertise) != 0 {
+				t.Fatalf("names only: %+v, %v", ms, err)
+			}
+			ms, _, err = db.FindMembers(testutil.As(bob), sharefair.MemberFilter{Query: "rossi"})
+			if err != nil || len(ms) != 1 || len(ms[0].Languages) == 0 || len(ms[0].Expertise) == 0 {
+				t.Fatalf("with profiles: %+v, %v", ms, err)
+			}
+		})
+		t.Run("CountSeesNewMemberAtOnce", func(t *testing.T) {
+			// The directory's count and facets are reused for a few
+			// seconds, but a change made here shows at once.
+			ctx := testutil.As(bob)
+			_, before, err := db.FindMembers(ctx, sharefair.MemberFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			carol := testutil.MustCreateMember(t, db, "carol", sharefair.RoleMember)
+			_, after, err := db.FindMembers(ctx, sharefair.MemberFilter{})
+			if err != nil || after != before+1 {
+				t.Fatalf("total %d after a new member, was %d (%v)", after, before, err)
+			}
+			org := "Fresh Org"
+			if _, err := db.UpdateMember(testutil.As(carol), carol.ID, sharefair.MemberUpdate{Organisation: &org}); err != nil {
+				t.Fatal(err)
+			}
+			f, err := db.DirectoryFacets(ctx)
+			if err != nil || !slices.ContainsFunc(f.Organisations, func(fc sharefair.Facet) bool { return fc.Value == org }) {
+				t.Fatalf("facets after a new organisation = %+v, %v", f, err)
 			}
 		})
 	})

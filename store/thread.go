@@ -96,8 +96,8 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 		limit++ // one more tells whether more follow
 	}
 	sel := threadSelect(ctx, &q)
-	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC LIMIT "+
-		q.arg(limit)+" OFFSET "+q.arg(page.Offset()), q.args...)
+	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC"+
+		limitSQL(limit, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find threads: %w", err)
 	}
@@ -121,6 +121,18 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 		return threads, total, nil
 	}
 	var total int
+	if f.HubID != 0 && f.ParticipantID == 0 {
+		// A hub's threads: the count the hub keeps, for those who may
+		// read them.
+		var cq query
+		cq.and("h.id = " + cq.arg(f.HubID))
+		cq.and(hubThreadsVisible(ctx, &cq, "h.id"))
+		err := db.read.QueryRowContext(ctx, "SELECT h.thread_count FROM hubs h "+cq.whereSQL(), cq.args...).Scan(&total)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, fmt.Errorf("count threads: %w", err)
+		}
+		return threads, total, nil
+	}
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t "+where, q.args[:whereArgs]...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count threads: %w", err)
 	}
@@ -165,6 +177,11 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 			nt.Title, string(nt.Audience), hubID, v.ID, tx.now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
+		}
+		if hubID.Valid {
+			if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count + 1 WHERE id = $1`, hubID.Int64); err != nil {
+				return fmt.Errorf("count hub threads: %w", err)
+			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
 			VALUES ($1, $2, 'named', $3, $4, $5)`, id, v.ID, nt.Body, html, tx.now)
@@ -244,6 +261,9 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	if authorID.Valid {
 		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
 	}
+	if p.Mine {
+		p.AsReadersSee = asReadersSee(&p)
+	}
 	return &p, nil
 }
 
@@ -259,7 +279,7 @@ func (db *DB) FindPosts(ctx context.Context, threadID int64, page sharefair.Page
 	q.and(threadVisible(ctx, &q, "t"))
 	page = page.Normalize()
 	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+
-		" ORDER BY p.id LIMIT "+q.arg(page.Size)+" OFFSET "+q.arg(page.Offset()), q.args...)
+		" ORDER BY p.id"+limitSQL(page.Size, page.Offset()), q.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find posts: %w", err)
 	}
@@ -299,7 +319,7 @@ func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.P
 	sel := postSelect(ctx, &q, postsInThreads)
 	page = page.Normalize()
 	q.and("p.id IN (SELECT pg.id FROM posts pg WHERE pg.thread_id = " + q.arg(threadID) +
-		" ORDER BY pg.id LIMIT " + q.arg(page.Size) + " OFFSET " + q.arg(page.Offset()) + ")")
+		" ORDER BY pg.id" + limitSQL(page.Size, page.Offset()) + ")")
 	q.and("p.author_id = " + q.arg(v.ID))
 	q.and(threadVisible(ctx, &q, "t"))
 	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+" ORDER BY p.id", q.args...)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,53 @@ func TestThreads(t *testing.T) {
 				t.Fatalf("author cannot see own hidden post: %+v, %v", p, err)
 			}
 		})
+
+		// What the author's page shares with other readers: each of a
+		// writer's own posts as a reader who wrote none of them sees it,
+		// hidden authors hidden and without the edit right.
+		t.Run("AsReadersSee", func(t *testing.T) {
+			th := testutil.MustCreateThread(t, db, bob, nil, "Shared views", "named, by bob")
+			for _, w := range []*sharefair.Member{ann, bob, ann} {
+				if _, err := db.CreatePost(testutil.As(w), th.ID, "a reply by "+w.Handle); err != nil {
+					t.Fatal(err)
+				}
+			}
+			posts, _, _ := db.FindPosts(testutil.As(bob), th.ID, sharefair.Page{})
+			for i, attribution := range []string{"named", "chatham", "anonymous", "chatham"} {
+				if err := db.Exec(context.Background(), `UPDATE posts SET attribution = $1 WHERE id = $2`, attribution, posts[i].ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dee := testutil.MustCreateMember(t, db, "dee", sharefair.RoleMember)
+			reader, _, err := db.FindPosts(testutil.As(dee), th.ID, sharefair.Page{})
+			if err != nil || len(reader) != 4 {
+				t.Fatalf("dee reads %d posts, %v", len(reader), err)
+			}
+			for _, writer := range []*sharefair.Member{ann, bob} {
+				posts, _, err := db.FindPosts(testutil.As(writer), th.ID, sharefair.Page{})
+				if err != nil || len(posts) != len(reader) {
+					t.Fatalf("%s reads %d posts, %v", writer.Handle, len(posts), err)
+				}
+				own := 0
+				for i, p := range posts {
+					shared := p
+					if p.Mine {
+						own++
+						if shared = p.AsReadersSee; shared == nil {
+							t.Fatalf("%s's own post %d has no view as readers see it", writer.Handle, p.ID)
+						}
+					} else if p.AsReadersSee != nil {
+						t.Fatalf("%s's view of another's post %d has a readers' view", writer.Handle, p.ID)
+					}
+					if !reflect.DeepEqual(shared, reader[i]) {
+						t.Errorf("%s's post %d as readers see it:\n %+v\nwant what dee sees:\n %+v", writer.Handle, p.ID, shared, reader[i])
+					}
+				}
+				if own == 0 {
+					t.Fatalf("%s wrote none of the posts", writer.Handle)
+				}
+			}
+		})
 	})
 }
 
@@ -335,5 +383,33 @@ func TestFindOwnPosts(t *testing.T) {
 		}
 		_, err = db.FindOwnPosts(testutil.As(bob), th.ID, sharefair.Page{Number: 1, Size: 3})
 		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+	})
+}
+
+// TestHubThreadCount checks that a hub's threads are counted for those who
+// may read them and for no one else, whatever else the network holds.
+func TestHubThreadCount(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		out := testutil.MustCreateMember(t, db, "out", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		lima := testutil.MustCreateHub(t, db, admin, "Lima")
+		testutil.MustJoin(t, db, ann, rome)
+		testutil.MustJoin(t, db, out, lima)
+		for i := 0; i < 3; i++ {
+			testutil.MustCreateThread(t, db, ann, rome, "In Rome", "body")
+		}
+		testutil.MustCreateThread(t, db, out, lima, "In Lima", "body")
+		testutil.MustCreateThread(t, db, ann, nil, "For everyone", "body")
+		for _, tc := range []struct {
+			m     *sharefair.Member
+			total int
+		}{{ann, 3}, {admin, 3}, {out, 0}} {
+			threads, total, err := db.FindThreads(testutil.As(tc.m), sharefair.ThreadFilter{HubID: rome.ID, Page: sharefair.Page{Size: 2}})
+			if err != nil || total != tc.total || len(threads) != min(2, tc.total) {
+				t.Errorf("%s: %d threads of Rome, total %d, %v; want total %d", tc.m.Handle, len(threads), total, err, tc.total)
+			}
+		}
 	})
 }

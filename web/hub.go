@@ -41,7 +41,8 @@ func (h *Handler) loadHub(r *http.Request) (hubView, error) {
 	if err != nil {
 		return hubView{}, err
 	}
-	members, _, err := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{Hub: hub.Slug, Page: sharefair.Page{Size: hubSideMembers}})
+	members, _, err := h.svcs.Members.FindMembers(ctx, sharefair.MemberFilter{Hub: hub.Slug, Page: sharefair.Page{Size: hubSideMembers},
+		NoTotal: true, NoProfiles: true})
 	if err != nil {
 		return hubView{}, err
 	}

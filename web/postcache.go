@@ -22,7 +22,7 @@ import (
 // page's posts, those are asked of the store and rendered afresh.
 type postsCache struct {
 	mu      sync.Mutex
-	entries map[postsKey]postsEntry
+	entries map[postsKey]*postsEntry
 	max     int
 }
 
@@ -35,6 +35,21 @@ type postsKey struct {
 type postsEntry struct {
 	version int64
 	posts   []renderedPost
+	html    string // the posts joined, as the page shows them
+	gz      compressedPosts
+}
+
+// compressed returns the posts as a piece of a deflate stream (see
+// renderStitched), compressed on first use.
+func (e *postsEntry) compressed() []byte {
+	e.gz.once.Do(func() {
+		var b bytes.Buffer
+		if err := deflatePiece(&b, []byte(e.html), sharedLevel, false); err != nil {
+			panic(err) // writing to memory does not fail
+		}
+		e.gz.deflate = b.Bytes()
+	})
+	return e.gz.deflate
 }
 
 // renderedPost is one post's HTML.
@@ -47,23 +62,25 @@ type renderedPost struct {
 const maxCachedPages = 2000
 
 func newPostsCache(max int) *postsCache {
-	return &postsCache{entries: map[postsKey]postsEntry{}, max: max}
+	return &postsCache{entries: map[postsKey]*postsEntry{}, max: max}
 }
 
-// get returns the rendering of a page at a version, if kept. The slice
+// get returns the rendering of a page at a version, if kept. The entry
 // is shared: callers must not change it.
-func (c *postsCache) get(k postsKey, version int64) ([]renderedPost, bool) {
+func (c *postsCache) get(k postsKey, version int64) (*postsEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
 	if !ok || e.version != version {
 		return nil, false
 	}
-	return e.posts, true
+	return e, true
 }
 
-// put keeps a rendering, replacing any of an older version.
-func (c *postsCache) put(k postsKey, version int64, posts []renderedPost) {
+// put keeps a rendering, replacing any of an older version, and returns
+// its entry.
+func (c *postsCache) put(k postsKey, version int64, posts []renderedPost) *postsEntry {
+	e := &postsEntry{version: version, posts: posts, html: joinPosts(posts, nil)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[k]; !ok && len(c.entries) >= c.max {
@@ -72,7 +89,8 @@ func (c *postsCache) put(k postsKey, version int64, posts []renderedPost) {
 			break
 		}
 	}
-	c.entries[k] = postsEntry{version: version, posts: posts}
+	c.entries[k] = e
+	return e
 }
 
 // renderPosts renders posts as the thread page shows them.

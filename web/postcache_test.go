@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -96,6 +99,99 @@ func TestThreadPageReuse(t *testing.T) {
 			wantStatus(t, r, http.StatusNotFound)
 			if strings.Contains(r.Body, "revised") || strings.Contains(r.Body, "Bangkok") {
 				t.Fatal("a page of posts leaked to someone outside the hub")
+			}
+		})
+	}
+}
+
+// TestAuthorFirstSharesNothingOfTheirs checks that when a thread's author
+// reads its page before anyone else, the rendering kept for other readers
+// holds none of what only the author sees.
+func TestAuthorFirstSharesNothingOfTheirs(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			th := testutil.MustCreateThread(t, s.DB, ann, nil, "Author first", "Opening words")
+			if _, err := s.DB.CreatePost(testutil.As(bob), th.ID, "A reply by bob"); err != nil {
+				t.Fatal(err)
+			}
+			path := "/threads/" + strconv.FormatInt(th.ID, 10)
+			for i, tc := range []struct {
+				c    *http.Client
+				mine int // which post is theirs
+			}{{s.Browser(t, ann), 0}, {s.Browser(t, bob), 1}, {s.Browser(t, ann), 0}} {
+				posts := get(t, tc.c, s, path).Doc.Find(".post")
+				if posts.Length() != 2 {
+					t.Fatalf("visit %d: %d posts, want 2", i, posts.Length())
+				}
+				for j := 0; j < 2; j++ {
+					edit := posts.Eq(j).Find(`a[href$="/edit"]`).Length() == 1
+					if edit != (j == tc.mine) {
+						t.Fatalf("visit %d: post %d shows an edit link: %v, want %v", i, j, edit, j == tc.mine)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestThreadPageStitchedGzip checks that a thread page whose shared posts
+// were compressed once is a valid gzip stream of exactly the page served
+// uncompressed, for the reader who shares it and for the author who does
+// not, on a cold and a warm cache.
+func TestThreadPageStitchedGzip(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			th := testutil.MustCreateThread(t, s.DB, ann, nil, "Stitched", strings.Repeat("Words that *repeat* and compress. ", 40))
+			for i := 0; i < 5; i++ {
+				if _, err := s.DB.CreatePost(testutil.As(ann), th.ID, "Reply "+strconv.Itoa(i)+": "+strings.Repeat("more words ", 30)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := "/threads/" + strconv.FormatInt(th.ID, 10)
+			fetch := func(c *http.Client, encoding string) (*http.Response, []byte) {
+				t.Helper()
+				req, _ := http.NewRequest(http.MethodGet, s.URL+path, nil)
+				req.Header.Set("Accept", "text/html")
+				req.Header.Set("Accept-Encoding", encoding)
+				res, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, err := io.ReadAll(res.Body)
+				if err != nil || res.StatusCode != http.StatusOK {
+					t.Fatalf("%s: %d, %v", path, res.StatusCode, err)
+				}
+				return res, b
+			}
+			for _, m := range []*sharefair.Member{bob, bob, ann, bob} {
+				c := s.Browser(t, m)
+				c.Transport = &http.Transport{DisableCompression: true}
+				_, plain := fetch(c, "identity")
+				res, body := fetch(c, "gzip")
+				if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+					t.Fatalf("%s: headers %v, want gzip varying on Accept-Encoding", m.Handle, res.Header)
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatalf("%s: %v", m.Handle, err)
+				}
+				got, err := io.ReadAll(zr) // checks the trailer's checksum and size
+				if err != nil {
+					t.Fatalf("%s: the gzip stream is broken: %v", m.Handle, err)
+				}
+				if !bytes.Equal(got, plain) {
+					t.Fatalf("%s: the gzipped page differs from the plain one:\n%s\n----\n%s", m.Handle, got, plain)
+				}
+				if !bytes.Contains(got, []byte("Reply 4")) || !bytes.Contains(got, []byte("</html>")) {
+					t.Fatalf("%s: the page is incomplete", m.Handle)
+				}
 			}
 		})
 	}

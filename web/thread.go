@@ -14,8 +14,11 @@ import (
 type threadView struct {
 	Thread    *sharefair.Thread
 	PostsHTML string // the page's posts, rendered
-	Pager     pager
-	Form      form
+	// Shared is the kept rendering the page's posts are, as they are,
+	// when no post on the page is the viewer's; nil otherwise.
+	Shared *postsEntry
+	Pager  pager
+	Form   form
 }
 
 // homeThreads is how many discussions the home page lists.
@@ -143,21 +146,42 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 				return threadView{}, err
 			}
 		}
-		tv.PostsHTML = joinPosts(shared, own)
+		if len(own) == 0 {
+			tv.PostsHTML, tv.Shared = shared.html, shared
+		} else {
+			tv.PostsHTML = joinPosts(shared.posts, own)
+		}
 		return tv, nil
 	}
 	posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
 	if err != nil {
 		return threadView{}, err
 	}
-	rendered, err := renderPosts(ctx, p, posts)
+	// The page as any reader who wrote none of it sees it, kept for the
+	// readers who follow; the viewer's own posts rendered as they see
+	// them. So the author's page does not wait for another reader's visit.
+	shared := make([]*sharefair.Post, len(posts))
+	var mine []*sharefair.Post
+	for i, post := range posts {
+		shared[i] = post
+		if post.AsReadersSee != nil {
+			shared[i] = post.AsReadersSee
+			mine = append(mine, post)
+		}
+	}
+	rendered, err := renderPosts(ctx, p, shared)
 	if err != nil {
 		return threadView{}, err
 	}
-	tv.PostsHTML = joinPosts(rendered, nil)
-	if !t.ViewerPosted {
-		// Rendered as any reader who wrote none of them sees them.
-		h.posts.put(key, t.Version, rendered)
+	own, err := renderPosts(ctx, p, mine)
+	if err != nil {
+		return threadView{}, err
+	}
+	e := h.posts.put(key, t.Version, rendered)
+	if len(own) == 0 {
+		tv.PostsHTML, tv.Shared = e.html, e
+	} else {
+		tv.PostsHTML = joinPosts(rendered, own)
 	}
 	return tv, nil
 }
@@ -173,6 +197,11 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Title = v.Thread.Title
+	if v.Shared != nil && acceptsGzip(r) {
+		// The shared posts go out as compressed once.
+		v.PostsHTML = postsMarker
+		return h.renderStitched(w, r, threadPage(p, v), v.Shared)
+	}
 	return h.render(w, r, http.StatusOK, threadPage(p, v))
 }
 

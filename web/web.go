@@ -70,7 +70,7 @@ func (h *Handler) allowed(r *http.Request) string {
 
 func (h *Handler) routes() {
 	m := h.mux
-	m.Handle("GET /static/", staticHandler())
+	m.HandleFunc("GET "+server.StaticPrefix, h.static)
 	m.HandleFunc("GET /{$}", h.serve(h.home))
 	m.HandleFunc("GET /setup", h.serve(h.setupForm))
 	m.HandleFunc("POST /setup", h.form(h.serve(h.setup)))

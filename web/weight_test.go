@@ -62,10 +62,22 @@ func TestPageWeight(t *testing.T) {
 				}
 				testutil.MustCreateThread(t, s.DB, members[i], hub, prose.Title(rng), prose.Post(rng, 500, handles))
 			}
-			long := testutil.MustCreateThread(t, s.DB, members[0], rome, "What would you do facing this, in my context?", prose.Post(rng, 500, handles))
+			written := []string{prose.Post(rng, 500, handles)}
+			long := testutil.MustCreateThread(t, s.DB, members[0], rome, "What would you do facing this, in my context?", written[0])
 			for i := 0; i < 200; i++ {
-				if _, err := s.DB.CreatePost(testutil.As(members[i%len(members)]), long.ID, prose.Post(rng, 500, handles)); err != nil {
+				written = append(written, prose.Post(rng, 500, handles))
+				if _, err := s.DB.CreatePost(testutil.As(members[i%len(members)]), long.ID, written[i+1]); err != nil {
 					t.Fatal(err)
+				}
+			}
+			// The weights are honest only if the posts compress as
+			// members' writing does.
+			for _, part := range []struct {
+				name  string
+				posts []string
+			}{{"first page", written[:sharefair.PostsPerPage]}, {"whole thread", written}} {
+				if r := prose.Ratio(strings.Join(part.posts, "\n\n")); r > prose.MaxRatio {
+					t.Fatalf("the thread's %s compresses %.2f:1 with gzip, better than English's %.0f:1", part.name, r, prose.MaxRatio)
 				}
 			}
 

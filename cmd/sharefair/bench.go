@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/sharefair/sharefair/bench"
 )
 
-// runBench seeds a network in a database of its own and measures the
-// thread and home pages. Unlike serve, it reads no SHAREFAIR_* variables:
+// runBench seeds a network in a database of its own and measures a
+// member's busiest pages. Unlike serve, it reads no SHAREFAIR_* variables:
 // a benchmark must never be pointed at real data by the environment.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	d := bench.DefaultConfig()
@@ -31,7 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "postgres://… to measure PostgreSQL (in a new schema, dropped at the end); empty for SQLite")
 	fs.StringVar(&cfg.DataDir, "data", "", "directory to make the SQLite database's temporary directory in (default: the system's temporary directory)")
 	fs.StringVar(&cfg.Synchronous, "sqlite-synchronous", d.Synchronous, "SQLite synchronous level while measuring, FULL or NORMAL (seeding always uses NORMAL; pages only read)")
-	scale := fs.String("scale", "default", "preset: default (2,000 members, 8 hubs, 20,000 posts, 200 replies; 10s runs at 300/s) or tiny (seconds in all); other flags override it")
+	scale := fs.String("scale", "default", "preset: default (2,000 members, 8 hubs, 20,000 posts, 200 replies; 10s runs at 300/s), 10x (10,000 members, 200,000 posts) or tiny (seconds in all); other flags override it")
 	members := fs.Int("members", d.Scale.Members, "members to seed")
 	hubs := fs.Int("hubs", d.Scale.Hubs, "hubs to seed")
 	posts := fs.Int("posts", d.Scale.Posts, "posts to seed in all")
@@ -41,7 +42,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.Rate, "rate", d.Rate, "requests per second in the latency run")
 	fs.DurationVar(&cfg.Duration, "duration", d.Duration, "length of each measurement")
 	fs.DurationVar(&cfg.Warmup, "warmup", d.Warmup, "warm-up before each measurement, not counted")
-	pages := fs.String("pages", "thread,thread-author,home", "comma-separated pages to measure: thread (a reader who wrote nothing in it), thread-author, home")
+	pages := fs.String("pages", strings.Join(bench.PageNames, ","), "comma-separated pages to measure: thread-author-alone (the author before any reader), thread (a reader who wrote nothing in it), thread-author, home, hub, members")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the seeded database at the end and print where it is")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements (not of seeding) to this file")
@@ -57,6 +58,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Scale = bench.Scale{Members: *members, Hubs: *hubs, Posts: *posts, Replies: *replies}
 	switch strings.ToLower(*scale) {
 	case "default", "":
+	case "10x":
+		if !set["members"] {
+			cfg.Scale.Members = bench.TenfoldScale.Members
+		}
+		if !set["posts"] {
+			cfg.Scale.Posts = bench.TenfoldScale.Posts
+		}
 	case "tiny":
 		tiny := map[string]func(){
 			"members":  func() { cfg.Scale.Members = bench.TinyScale.Members },
@@ -73,15 +81,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	default:
-		return fmt.Errorf("--scale %q: want default or tiny", *scale)
+		return fmt.Errorf("--scale %q: want default, 10x or tiny", *scale)
 	}
 	for _, p := range strings.Split(*pages, ",") {
-		switch p = strings.TrimSpace(p); p {
-		case "thread", "thread-author", "home":
-			cfg.Pages = append(cfg.Pages, p)
-		default:
-			return fmt.Errorf("--pages: unknown page %q: want thread, thread-author or home", p)
+		p = strings.TrimSpace(p)
+		if !slices.Contains(bench.PageNames, p) {
+			return fmt.Errorf("--pages: unknown page %q: want one of %s", p, strings.Join(bench.PageNames, ", "))
 		}
+		cfg.Pages = append(cfg.Pages, p)
 	}
 	cfg.Progress = stderr
 	if *requestLog != "" {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"strconv"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/markdown"
@@ -355,8 +354,7 @@ func (db *DB) FindJoinRequests(ctx context.Context, slug string, page sharefair.
 	page = page.Normalize()
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.handle, m.name, jr.created_at FROM hub_join_requests jr
 		JOIN members m ON m.id = jr.member_id
-		WHERE jr.hub_id = $1 ORDER BY jr.created_at, jr.member_id
-		LIMIT `+strconv.Itoa(page.Size)+` OFFSET `+strconv.Itoa(page.Offset()), h.ID)
+		WHERE jr.hub_id = $1 ORDER BY jr.created_at, jr.member_id`+limitSQL(page.Size, page.Offset()), h.ID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find join requests: %w", err)
 	}

@@ -1255,7 +1255,7 @@ func TestNaughtyStringsThroughForms(t *testing.T) {
 			s := testutil.NewServer(t, e)
 			t.Cleanup(func() { t.Logf("%s: the naughty-string sweep took %v", e, time.Since(start).Round(time.Millisecond)) })
 			admin := newFormClient(t, s, s.Admin)
-			sweepEveryForm(t, s, in, true)
+			sweepEveryForm(t, e, s, in, true)
 			t.Run("EnumeratedLabels", func(t *testing.T) {
 				t.Parallel()
 				checkDistinctLabels(newSweep(t), admin)
@@ -1276,7 +1276,7 @@ func TestNaughtyStringsThroughForms(t *testing.T) {
 // refused for a documented reason beside the field; every page read on the
 // way is checked for markup that could run script. With slugs, hub names
 // that make no address are checked to ask for one.
-func sweepEveryForm(t *testing.T, s *testutil.Server, in []naughtyString, slugs bool) {
+func sweepEveryForm(t *testing.T, e testutil.Engine, s *testutil.Server, in []naughtyString, slugs bool) {
 	t.Helper()
 	mk := func(handle string) *formClient {
 		return newFormClient(t, s, testutil.MustCreateMember(t, s.DB, handle, sharefair.RoleMember))
@@ -1315,10 +1315,11 @@ func sweepEveryForm(t *testing.T, s *testutil.Server, in []naughtyString, slugs 
 	t.Run("Invitation", func(t *testing.T) {
 		t.Parallel()
 		sw := newSweep(t)
-		// A client of its own: the link is in a flash message, which
-		// another form's flash on the same client could replace.
-		inviter := newFormClient(t, s, s.Admin)
-		f := invitationForm(guest)
+		// A server of its own: the invitations page offers every hub,
+		// and the hub sweep beside it makes one for each input.
+		is := testutil.NewServer(t, e)
+		inviter := newFormClient(t, is, is.Admin)
+		f := invitationForm(newFormClient(t, is, nil))
 		for _, x := range in {
 			if sw.done() {
 				break
@@ -1659,7 +1660,7 @@ func TestXSSPayloadsThroughForms(t *testing.T) {
 			// go, with every page read on the way checked for script.
 			t.Run("EveryForm", func(t *testing.T) {
 				t.Parallel()
-				sweepEveryForm(t, testutil.NewServer(t, e), payloads, false)
+				sweepEveryForm(t, e, testutil.NewServer(t, e), payloads, false)
 			})
 		})
 	}

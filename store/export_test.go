@@ -29,6 +29,7 @@ func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
 // RenderHubDescriptions renders hub descriptions stored unrendered, as
 // Open does.
 func (db *DB) RenderHubDescriptions(ctx context.Context) error { return db.renderHubDescriptions(ctx) }
+
 // MigrateTo applies engine's migrations ("sqlite" or "postgres") on conn
 // up to version, for tests of a migration over what older versions left.
 func MigrateTo(ctx context.Context, conn *sql.DB, engine string, version int64) error {

@@ -192,23 +192,11 @@ func TestNaughtyStrings(t *testing.T) {
 // fields: the API must store each payload as text and give it back
 // unchanged, as JSON (which the client helpers check every answer is),
 // never rendered. SQLite takes the whole corpus, PostgreSQL one payload
-// in xssPostgresShare, spread out: what is checked here is the round trip.
+// in testutil.XSSPostgresShare, spread out: what is checked here is the round trip.
 func TestXSSPayloadsThroughAPI(t *testing.T) {
 	all := loadXSSPayloads(t)
-	sweepFreeText(t, func(e testutil.Engine) []string {
-		if e != testutil.Postgres {
-			return all
-		}
-		var share []string
-		for i := 0; i < len(all); i += xssPostgresShare {
-			share = append(share, all[i])
-		}
-		return share
-	}, false)
+	sweepFreeText(t, func(e testutil.Engine) []string { return testutil.XSSShare(e, all) }, false)
 }
-
-// xssPostgresShare: the PostgreSQL sweep posts one XSS payload in so many.
-const xssPostgresShare = 8
 
 // loadXSSPayloads reads payloadbox's XSS list, one payload a line.
 func loadXSSPayloads(t *testing.T) []string {

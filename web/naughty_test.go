@@ -1630,12 +1630,12 @@ func checkEnumeratedFields(sw *sweep, s *testutil.Server, m *sharefair.Member, b
 // member wrote in, the hubs' and the network's thread lists and the home
 // page. None may carry a script element, an event-handler attribute or a
 // script URL. SQLite takes the whole corpus, PostgreSQL a share
-// (xssPostgresShare).
+// (testutil.XSSPostgresShare).
 func TestXSSPayloadsThroughForms(t *testing.T) {
 	all := xssPayloads(t)
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			payloads := xssShare(e, all)
+			payloads := testutil.XSSShare(e, all)
 			t.Run("Lists", func(t *testing.T) {
 				t.Parallel()
 				start := time.Now()
@@ -1664,25 +1664,6 @@ func TestXSSPayloadsThroughForms(t *testing.T) {
 			})
 		})
 	}
-}
-
-// xssPostgresShare is the share of the XSS corpus the PostgreSQL sweeps
-// post: one payload in so many. What a page escapes is decided by its
-// templates, the same on both engines, so SQLite takes the whole corpus
-// and PostgreSQL a spread-out share, enough to show that what it stores
-// comes back byte for byte, at a fraction of the cost.
-const xssPostgresShare = 8
-
-// xssShare returns the payloads the sweeps on engine e post.
-func xssShare(e testutil.Engine, all []naughtyString) []naughtyString {
-	if e != testutil.Postgres {
-		return all
-	}
-	var out []naughtyString
-	for i := 0; i < len(all); i += xssPostgresShare {
-		out = append(out, all[i])
-	}
-	return out
 }
 
 // xssWorkers is how many requests a sweep keeps in flight: enough to keep

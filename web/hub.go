@@ -287,16 +287,10 @@ func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// zoneGroup is one region of time zones in a select.
-type zoneGroup struct {
-	Region string
-	Zones  []sharefair.Option
-}
-
 // timeZoneGroups are the time zones grouped by region (Africa, America…),
 // so that a long list is quick to scan on a phone without JavaScript.
-var timeZoneGroups = func() []zoneGroup {
-	var groups []zoneGroup
+var timeZoneGroups = func() []optionGroup {
+	var groups []optionGroup
 	index := map[string]int{}
 	for _, z := range sharefair.TimeZones {
 		region, place, ok := strings.Cut(z, "/")
@@ -307,13 +301,26 @@ var timeZoneGroups = func() []zoneGroup {
 		if !seen {
 			i = len(groups)
 			index[region] = i
-			groups = append(groups, zoneGroup{Region: region})
+			groups = append(groups, optionGroup{Label: region})
 		}
-		groups[i].Zones = append(groups[i].Zones, sharefair.Option{Code: z,
+		groups[i].Options = append(groups[i].Options, sharefair.Option{Code: z,
 			Name: strings.ReplaceAll(strings.ReplaceAll(place, "_", " "), "/", " / ")})
 	}
 	return groups
 }()
+
+// zoneField chooses a hub's time zone from the zones grouped by region. A
+// new hub may leave it to the network's time zone.
+func zoneField(creating bool) field {
+	fl := field{Name: "time_zone", Label: "Time zone", Type: "select", Groups: timeZoneGroups,
+		Hint: "Gatherings of the hub are shown in this time zone."}
+	if creating {
+		fl.Empty = "The network's time zone"
+	} else {
+		fl.NoEmpty, fl.Required = true, true
+	}
+	return fl
+}
 
 // joinPolicyText says in plain words how people join a hub with policy jp.
 func joinPolicyText(jp sharefair.JoinPolicy) string {

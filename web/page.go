@@ -120,7 +120,19 @@ type field struct {
 	Auto     string // autocomplete
 	Rows     int
 	Options  []sharefair.Option
+	// Groups, for a select, lists its options under headings instead.
+	Groups   []optionGroup
 	Multiple bool
+	// Empty labels a single select's empty choice ("—" when unset);
+	// NoEmpty leaves the choice out, for a select that always holds a value.
+	Empty   string
+	NoEmpty bool
+}
+
+// optionGroup is a heading of a select's options (an optgroup).
+type optionGroup struct {
+	Label   string
+	Options []sharefair.Option
 }
 
 func (fl field) id() string { return "f-" + fl.Name }

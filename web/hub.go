@@ -60,6 +60,18 @@ func (h *Handler) hub(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, hubPage(h.base(w, r, v.Hub.Name), v))
 }
 
+// hubManage shows a hub's controls to those who may use any of them.
+func (h *Handler) hubManage(w http.ResponseWriter, r *http.Request) error {
+	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	if !hubMayManage(hub) {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins manage it.")
+	}
+	return h.render(w, r, http.StatusOK, hubManagePage(h.base(w, r, "Manage "+hub.Name), hub))
+}
+
 // hubFormView is what the hub form needs beside its values: where it is
 // sent, and the hub it edits (nil when creating one).
 type hubFormView struct {

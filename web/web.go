@@ -99,6 +99,7 @@ func (h *Handler) routes() {
 	page("GET /hubs/new", h.newHubForm)
 	submit("POST /hubs", h.createHub)
 	page("GET /hubs/{slug}", h.hub)
+	page("GET /hubs/{slug}/manage", h.hubManage)
 	page("GET /hubs/{slug}/edit", h.editHubForm)
 	submit("POST /hubs/{slug}/edit", h.editHub)
 	submit("POST /hubs/{slug}/join", h.joinHub)

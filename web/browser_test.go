@@ -86,7 +86,12 @@ func journey(t *testing.T, b *browser.Browser) {
 	if got := b.Text(".policy"); !strings.Contains(got, "by request") {
 		t.Errorf("hub page says %q of its join policy", got)
 	}
-	if st := b.Open("/hubs/rome/coordinators"); st != http.StatusOK {
+	// The hub's controls are on its manage page, reached from the hub.
+	if st := b.Click(`a[href="/hubs/rome/manage"]`); st != http.StatusOK || b.Path() != "/hubs/rome/manage" {
+		t.Fatalf("open the manage page = %d at %s", st, b.Path())
+	}
+	b.CheckAccessibility("the hub's manage page")
+	if st := b.Click(`main a[href="/hubs/rome/coordinators"]`); st != http.StatusOK {
 		t.Fatalf("open /hubs/rome/coordinators = %d", st)
 	}
 	b.CheckAccessibility("the hub's coordinators page")

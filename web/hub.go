@@ -60,14 +60,12 @@ func (h *Handler) hub(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, hubPage(h.base(w, r, v.Hub.Name), v))
 }
 
-// hubManage shows a hub's controls to those who may use any of them.
+// hubManage shows a hub's controls, each to those who may use it; to
+// anyone else, who does.
 func (h *Handler) hubManage(w http.ResponseWriter, r *http.Request) error {
 	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
-	}
-	if !hubMayManage(hub) {
-		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the hub's coordinators and network admins manage it.")
 	}
 	return h.render(w, r, http.StatusOK, hubManagePage(h.base(w, r, "Manage "+hub.Name), hub))
 }

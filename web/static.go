@@ -52,6 +52,9 @@ func mustStatic() *staticAssets {
 		if err != nil {
 			return err
 		}
+		if path.Ext(p) == ".css" {
+			b = []byte(minifyCSS(string(b)))
+		}
 		var gz bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 		_, _ = zw.Write(b)

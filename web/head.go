@@ -89,21 +89,26 @@ func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// robotsTxt keeps the network out of search engines. Every network is
-// private: a member's page needs a session, and a crawler asking for one
-// is only redirected to the sign-in page. What a crawler can reach are the
-// pages for visitors (signing in, setting up, an invitation's link), and
-// those are closed to it here and carry <meta name="robots"
-// content="noindex"> besides. Members' pages are not listed: a crawler
-// that follows a link to one sees nothing but the redirect, and a listed
-// address could still be indexed bare, under the words of the link that
-// leads to it.
-const robotsTxt = `# A private network: its pages are for its members.
-User-agent: *
-Disallow: /signin
-Disallow: /setup
-Disallow: /join/
+// robotsTxt keeps the network out of search engines and every other
+// robot. Every network is private: a member's page needs a session, and a
+// robot asking for one is only redirected to the sign-in page. The pages
+// for visitors (signing in, setting up, an invitation's link) carry
+// <meta name="robots" content="noindex">, which the search engines must be
+// let to fetch to read: an address closed to them may still be listed,
+// bare, under the words of a link to it (an invitation's link, token and
+// all). So the search engines that honour noindex may fetch pages, and
+// find nothing to index; every other robot (archives, collectors of text)
+// may fetch nothing. The JSON API is closed to all.
+const robotsTxt = `# A private network: its pages need a session, and the pages for
+# visitors ask not to be indexed. Search engines may fetch them to read
+# that; no other robot may fetch anything.
+User-agent: Googlebot
+User-agent: bingbot
+User-agent: DuckDuckBot
 Disallow: /api/
+
+User-agent: *
+Disallow: /
 `
 
 // robots serves /robots.txt, kept for a day.

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -130,8 +131,10 @@ type PageResult struct {
 	HTMLBytes int `json:"html_bytes"`
 	// Headers are the response headers the baseline repeats.
 	Headers http.Header `json:"headers"`
-	// Posts counts the posts on the page (the thread page).
-	Posts int `json:"posts"`
+	// Posts counts the posts on the page (the thread page); EditLinks the
+	// links to edit one, which only their author sees.
+	Posts     int `json:"posts"`
+	EditLinks int `json:"edit_links"`
 	// OutsiderStatus is what a member outside the thread's hub got for
 	// the same address (the thread page): it must be 404.
 	OutsiderStatus int `json:"outsider_status,omitempty"`
@@ -423,12 +426,16 @@ func capture(ctx context.Context, t target) (*page, error) {
 	return p, nil
 }
 
+// editLink is a link to a post's edit form.
+var editLink = regexp.MustCompile(`href="/posts/[0-9]+/edit"`)
+
 // check makes sure the page is the one meant, so that a fast error page
 // or sign-in redirect can never pass for a fast page.
 func check(name string, p *page, s *Seeded, pr *PageResult) error {
 	pr.BodyBytes, pr.HTMLBytes, pr.Headers = len(p.body), len(p.html), p.header
 	doc := string(p.html)
 	pr.Posts = strings.Count(doc, `class="post"`)
+	pr.EditLinks = len(editLink.FindAllStringIndex(doc, -1))
 	switch name {
 	case "thread", "thread-author":
 		if !strings.Contains(doc, html.EscapeString(s.Thread.Title)) {

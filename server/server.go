@@ -64,6 +64,14 @@ func (c Config) Absolute(path string) string {
 // no session or token for them.
 const StaticPrefix = "/static/"
 
+// FixedFiles are the files browsers and crawlers ask for by name at the
+// site's root. Like the static assets they are the same for everyone, so
+// the server looks up no session or token for them either.
+var FixedFiles = map[string]bool{
+	"/favicon.ico": true, "/apple-touch-icon.png": true, "/apple-touch-icon-precomposed.png": true,
+	"/manifest.webmanifest": true, "/robots.txt": true,
+}
+
 // Authenticator resolves sessions and tokens to members.
 type Authenticator interface {
 	MemberBySession(ctx context.Context, secret string) (*sharefair.Member, error)
@@ -277,7 +285,7 @@ func authenticate(auth Authenticator, cfg Config) func(http.Handler) http.Handle
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
-			if strings.HasPrefix(r.URL.Path, StaticPrefix) {
+			if strings.HasPrefix(r.URL.Path, StaticPrefix) || FixedFiles[r.URL.Path] {
 				// The same files for everyone: no session to look up.
 				next.ServeHTTP(w, r)
 				return

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,19 +214,23 @@ func TestStaticLooksUpNoSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/static/style.css", "/static/", "/static/missing.png"} {
+	paths := []string{"/static/style.css", "/static/", "/static/missing.png"}
+	for path := range server.FixedFiles {
+		paths = append(paths, path)
+	}
+	for _, path := range paths {
 		r := httptest.NewRequest(http.MethodGet, path, nil)
 		r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: "secret"})
 		r.Header.Set("Authorization", "Bearer token")
 		serve(h, r)
 	}
-	if auth.sessions != 0 || auth.tokens != 0 || len(viewers) != 3 || viewers[0] {
+	if auth.sessions != 0 || auth.tokens != 0 || len(viewers) != len(paths) || slices.Contains(viewers, true) {
 		t.Fatalf("static: %d session and %d token lookups, viewers %v; want none", auth.sessions, auth.tokens, viewers)
 	}
 	r := httptest.NewRequest(http.MethodGet, "/threads", nil)
 	r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: "secret"})
 	serve(h, r)
-	if auth.sessions != 1 || !viewers[3] {
-		t.Fatalf("a page: %d session lookups (viewer %v), want 1", auth.sessions, viewers[3])
+	if auth.sessions != 1 || !viewers[len(paths)] {
+		t.Fatalf("a page: %d session lookups (viewer %v), want 1", auth.sessions, viewers[len(paths)])
 	}
 }

@@ -26,7 +26,7 @@ func TestServedStylesheetMinified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	served := string(assets.files["/static/style.css"].plain)
+	served := string(assets.byName["style.css"].plain)
 	if strings.Contains(served, "/*") || len(served) >= len(src) {
 		t.Fatalf("served stylesheet is %d bytes of a %d-byte source, comments kept: %v", len(served), len(src), strings.Contains(served, "/*"))
 	}

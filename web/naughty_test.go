@@ -538,7 +538,9 @@ func unsafeMarkup(root *html.Node) []string {
 		if n.Data == "meta" && htmlAttr(n, "http-equiv") != "" {
 			bad = append(bad, "<meta http-equiv="+strconv.Quote(htmlAttr(n, "http-equiv"))+">")
 		}
-		if n.Data == "link" && !strings.HasPrefix(htmlAttr(n, "href"), "/static/") {
+		// The layout links the stylesheet and icons under /static/ and the
+		// web manifest at its one address; no other link may appear.
+		if href := htmlAttr(n, "href"); n.Data == "link" && !strings.HasPrefix(href, "/static/") && href != "/manifest.webmanifest" {
 			bad = append(bad, "<link href="+strconv.Quote(htmlAttr(n, "href"))+">")
 		}
 		for _, a := range n.Attr {

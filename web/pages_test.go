@@ -48,6 +48,11 @@ func TestEveryPageRenders(t *testing.T) {
 			posts, _, _ := s.DB.FindPosts(testutil.As(coord), th.ID, sharefair.Page{})
 			postPath := "/posts/" + strconv.FormatInt(posts[0].ID, 10)
 
+			n, err := s.DB.Network(testutil.As(s.Admin))
+			if err != nil {
+				t.Fatal(err)
+			}
+			network := n.Name
 			pages := map[string][]string{
 				"guest": {"/signin", "/join/" + token},
 				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
@@ -68,6 +73,7 @@ func TestEveryPageRenders(t *testing.T) {
 					if lang, _ := r.Doc.Find("html").Attr("lang"); lang != "en" || r.Doc.Find("title").Text() == "" {
 						t.Errorf("%s as %s: no lang or title", p, who)
 					}
+					checkHead(t, r, p+" as "+who, network, who == "guest")
 					r.Doc.Find("input:not([type=hidden]), select, textarea").Each(func(_ int, c *goquery.Selection) {
 						// Labelled by a label naming it, or by the label it is in.
 						id, _ := c.Attr("id")

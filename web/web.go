@@ -71,6 +71,12 @@ func (h *Handler) allowed(r *http.Request) string {
 func (h *Handler) routes() {
 	m := h.mux
 	m.HandleFunc("GET "+server.StaticPrefix, h.static)
+	// The files browsers and crawlers ask for by name (server.FixedFiles).
+	m.HandleFunc("GET /favicon.ico", fixedName("favicon.ico"))
+	m.HandleFunc("GET /apple-touch-icon.png", fixedName("apple-touch-icon.png"))
+	m.HandleFunc("GET /apple-touch-icon-precomposed.png", fixedName("apple-touch-icon.png"))
+	m.HandleFunc("GET /manifest.webmanifest", h.manifest)
+	m.HandleFunc("GET /robots.txt", h.robots)
 	m.HandleFunc("GET /{$}", h.serve(h.home))
 	m.HandleFunc("GET /setup", h.serve(h.setupForm))
 	m.HandleFunc("POST /setup", h.form(h.serve(h.setup)))

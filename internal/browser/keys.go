@@ -189,16 +189,13 @@ func (b *Browser) Tab(sel string) Focus {
 // TabTo presses Tab until the element sel has the focus, as a person
 // moving through the page by keyboard, and returns how many presses that
 // took. It fails the test if Tab does not reach sel (going round the page
-// or MaxTabs presses), and reports (without stopping) every element on the
-// way, sel included, whose focus does not show (Focus.Problem).
+// or MaxTabs presses), listing what it went through. Whether each focus
+// shows is CheckFocus's part.
 func (b *Browser) TabTo(sel string) int {
 	b.t.Helper()
 	var passed []string
 	for n := 1; n <= MaxTabs; n++ {
 		f := b.Tab(sel)
-		if f.Problem != "" && !f.Repeat {
-			b.t.Errorf("%s (%s, %s theme): focus not visible on %s: %s\n  %s", "tabbing to "+sel, b.Path(), b.theme, f.Element, f.Problem, f.HTML)
-		}
 		if f.Matches {
 			return n
 		}
@@ -214,39 +211,54 @@ func (b *Browser) TabTo(sel string) int {
 }
 
 // CheckFocus goes through the page shown now with Tab, from its top, in
-// the current theme, and fails the test (without stopping it) for every
-// element whose focus does not show: no outline or box-shadow when
-// focused, one in a colour with less than MinFocusContrast against what is
-// behind it, or focus on something not shown. Call it on a page just
-// opened (Tab starts where the focus was). It returns what it visited, in
-// order, so that a test can see the tour was not empty.
+// the current theme, and fails the test (without stopping it) when any
+// element's focus does not show: no outline or box-shadow when focused,
+// one in a colour with less than MinFocusContrast against what is behind
+// it, or focus on something not shown. It reports once per page, the
+// elements grouped by what is wrong. Call it on a page just opened (Tab
+// starts where the focus was). It returns what it visited, in order, each
+// with its Problem, so that a test can see the tour was not empty.
 func (b *Browser) CheckFocus(name string) []Focus {
 	b.t.Helper()
 	var seen []Focus
 	none := 0
-	for n := 0; n < MaxTabs; n++ {
+	for len(seen) < MaxTabs {
 		f := b.Tab("")
 		if f.Repeat {
-			return seen
+			break
 		}
 		if f.None {
+			// Focus left the page after its last element, or the page
+			// has nothing to focus.
 			if none++; none >= 2 || len(seen) > 0 {
-				// Focus left the page after its last element, or the page
-				// has nothing to focus.
-				if len(seen) > 0 {
-					return seen
-				}
 				break
 			}
 			continue
 		}
 		seen = append(seen, f)
-		if f.Problem != "" {
-			b.t.Errorf("%s (%s, %s theme): focus not visible on %s: %s\n  %s", name, b.Path(), b.theme, f.Element, f.Problem, f.HTML)
-		}
 	}
 	if len(seen) == 0 {
 		b.t.Errorf("%s (%s, %s theme): Tab focuses nothing on the page", name, b.Path(), b.theme)
+	}
+	var problems []string
+	byProblem := map[string][]string{}
+	for _, f := range seen {
+		if f.Problem == "" {
+			continue
+		}
+		if _, ok := byProblem[f.Problem]; !ok {
+			problems = append(problems, f.Problem)
+		}
+		byProblem[f.Problem] = append(byProblem[f.Problem], f.Element)
+	}
+	if len(problems) > 0 {
+		var sb strings.Builder
+		n := 0
+		for _, p := range problems {
+			n += len(byProblem[p])
+			fmt.Fprintf(&sb, "\n- %s, on %d: %s", p, len(byProblem[p]), strings.Join(byProblem[p], ", "))
+		}
+		b.t.Errorf("%s (%s, %s theme): focus not visible on %d of %d links and controls:%s", name, b.Path(), b.theme, n, len(seen), sb.String())
 	}
 	return seen
 }

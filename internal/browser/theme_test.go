@@ -194,14 +194,25 @@ func TestHarnessKeyboard(t *testing.T) {
 		b.SetTheme(c.theme)
 		b.Open(c.path)
 		rec := &recorder{TB: t}
-		b.For(rec).CheckFocus(c.path)
-		if len(rec.errs) != c.errors {
-			t.Errorf("%s in the %s theme: %d errors, want %d:\n%s", c.path, c.theme, len(rec.errs), c.errors, strings.Join(rec.errs, "\n"))
-		}
-		for _, e := range rec.errs {
-			if !strings.Contains(e, c.want) || !strings.Contains(e, string(c.theme)+" theme") {
-				t.Errorf("%s in the %s theme: error %q, want one saying %q and naming the theme", c.path, c.theme, e, c.want)
+		seen := b.For(rec).CheckFocus(c.path)
+		bad := 0
+		for _, f := range seen {
+			if f.Problem != "" {
+				bad++
+				if !strings.Contains(f.Problem, c.want) {
+					t.Errorf("%s in the %s theme: %s: %q, want it to say %q", c.path, c.theme, f.Element, f.Problem, c.want)
+				}
 			}
+		}
+		if bad != c.errors || len(seen) != 4 {
+			t.Errorf("%s in the %s theme: %d of %d elements with a problem, want %d of 4", c.path, c.theme, bad, len(seen), c.errors)
+		}
+		if c.errors == 0 && len(rec.errs) != 0 {
+			t.Errorf("%s in the %s theme: CheckFocus reported %q, want nothing", c.path, c.theme, rec.errs)
+		}
+		if c.errors > 0 && (len(rec.errs) != 1 || !strings.Contains(rec.errs[0], c.want) || !strings.Contains(rec.errs[0], string(c.theme)+" theme") ||
+			!strings.Contains(rec.errs[0], fmt.Sprintf("on %d of 4", c.errors))) {
+			t.Errorf("%s in the %s theme: CheckFocus reported %q, want one error saying %q, naming the theme and counting %d of 4", c.path, c.theme, rec.errs, c.want, c.errors)
 		}
 	}
 }

@@ -126,10 +126,22 @@ func TestHarnessThemes(t *testing.T) {
 			t.Errorf("screenshot %s: %v", variant.name, err)
 			continue
 		}
-		cfg, err := png.DecodeConfig(f)
+		img, err := png.Decode(f)
 		f.Close()
-		if err != nil || cfg.Width != variant.width {
-			t.Errorf("screenshot %s is %d px wide (%v), want %d", file, cfg.Width, err, variant.width)
+		if err != nil {
+			t.Errorf("screenshot %s: %v", file, err)
+			continue
+		}
+		if w := img.Bounds().Dx(); w != variant.width {
+			t.Errorf("screenshot %s is %d px wide, want %d", file, w, variant.width)
+		}
+		// The page's background shows the theme it was taken in.
+		want := uint32(0xffff)
+		if strings.HasSuffix(variant.name, "dark") {
+			want = 17 * 0x101
+		}
+		if r, _, _, _ := img.At(2, img.Bounds().Dy()-2).RGBA(); r != want {
+			t.Errorf("screenshot %s: background red %d, want %d (the %s theme)", file, r/0x101, want/0x101, variant.name)
 		}
 	}
 	if got := browser.ShotName("TestBrowserJourney/sqlite", "the hub page (member)-desk-dark"); got != "TestBrowserJourney-sqlite-the-hub-page-member-desk-dark" {

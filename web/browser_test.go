@@ -119,6 +119,7 @@ func journey(t *testing.T, b *browser.Browser) {
 	if b.Has(`form[action="/signout"]`) {
 		t.Fatalf("still signed in after signing out")
 	}
+	b.CheckAccessibility("the sign-in page")
 
 	// The colleague follows the link and joins.
 	if st := b.Open(link); st != http.StatusOK {

@@ -144,26 +144,42 @@ func (b *Browser) Axe() AxeResult {
 	return Run(b, "run axe", chromedp.Evaluate[AxeResult](fmt.Sprintf(axeRunJS, tags), chromedp.EvalAwaitPromise))
 }
 
-// CheckAccessibility runs axe on the page shown now and fails the test
-// (without stopping it) listing every WCAG 2.1 A/AA violation: rule,
-// impact, what it asks and each element it found; and it checks the page
-// at phone width (CheckPhone). name says which page.
-func (b *Browser) CheckAccessibility(name string) AxeResult {
+// CheckAccessibility checks the page shown now in every theme (Themes):
+// it runs axe in each and fails the test (without stopping it) listing
+// every WCAG 2.1 A/AA violation by theme: rule, impact, what it asks and
+// each element it found; and it checks the page at phone width
+// (CheckPhone). With $SHAREFAIR_SCREENSHOTS set it saves four screenshots
+// of the page, name-desk-light, name-desk-dark, name-phone-light and
+// name-phone-dark (at DesktopWidth and PhoneWidth); unset, it costs one
+// axe run per theme and no reload. name says which page. It leaves the
+// browser in the light theme.
+func (b *Browser) CheckAccessibility(name string) map[Theme]AxeResult {
 	b.t.Helper()
-	b.Screenshot(name)
-	b.CheckPhone(name, true)
-	res := b.Axe()
-	b.t.Logf("axe on %s: %d rules passed, %d violated, %d need a person to check", name, res.Passes, len(res.Violations), len(res.Incomplete))
-	if res.Passes == 0 {
-		b.t.Errorf("axe on %s: no rule passed, so nothing was checked", name)
+	b.CheckPhone(name, false)
+	out := make(map[Theme]AxeResult, len(Themes))
+	for _, th := range Themes {
+		b.SetTheme(th)
+		if Screenshots() {
+			b.Screenshot(name + "-desk-" + string(th))
+			b.AtPhoneWidth(func() { b.Screenshot(name + "-phone-" + string(th)) })
+		}
+		res := b.Axe()
+		out[th] = res
+		b.t.Logf("axe on %s in the %s theme: %d rules passed, %d violated, %d need a person to check", name, th, res.Passes, len(res.Violations), len(res.Incomplete))
+		if res.Passes == 0 {
+			b.t.Errorf("axe on %s in the %s theme: no rule passed, so nothing was checked", name, th)
+		}
+		if len(res.Violations) > 0 {
+			b.t.Errorf("axe on %s (%s) in the %s theme: %d WCAG 2.1 A/AA violation(s):\n%s", name, b.Path(), th, len(res.Violations), FormatRules(res.Violations))
+		}
+		if len(res.Incomplete) > 0 {
+			b.t.Logf("axe on %s in the %s theme: %d rule(s) need a person to check:\n%s", name, th, len(res.Incomplete), FormatRules(res.Incomplete))
+		}
 	}
-	if len(res.Violations) > 0 {
-		b.t.Errorf("axe on %s (%s): %d WCAG 2.1 A/AA violation(s):\n%s", name, b.Path(), len(res.Violations), FormatRules(res.Violations))
+	if b.theme != Light {
+		b.SetTheme(Light)
 	}
-	if len(res.Incomplete) > 0 {
-		b.t.Logf("axe on %s: %d rule(s) need a person to check:\n%s", name, len(res.Incomplete), FormatRules(res.Incomplete))
-	}
-	return res
+	return out
 }
 
 // FormatRules lists rules and their elements, one element a line.

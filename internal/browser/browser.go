@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 
@@ -22,7 +23,8 @@ import (
 
 // ScreenshotsEnv names the variable that, when set to a directory, makes
 // CheckAccessibility save screenshots of each page it checks there, at
-// desktop and at phone width, so a developer can look at what the test saw.
+// desktop and at phone width, in the light and the dark theme, so that a
+// developer can look at what the test saw (docs/screens/README.md).
 const ScreenshotsEnv = "SHAREFAIR_SCREENSHOTS"
 
 // ChromiumEnv names the variable that may point at another Chromium binary.
@@ -46,6 +48,8 @@ type Browser struct {
 	ctx context.Context // the tab; has no deadline, each step adds its own
 	// base is prefixed to paths given to Open.
 	base string
+	// theme is the colour scheme the browser reports (SetTheme).
+	theme Theme
 }
 
 // ExecPath returns the Chromium binary to run.
@@ -104,7 +108,18 @@ func Start(t testing.TB, base string) *Browser {
 		cancelTab()
 		t.Fatalf("start Chromium (%s): not ready after %v", exe, StartTimeout)
 	}
-	return &Browser{t: t, ctx: tabCtx, base: strings.TrimSuffix(base, "/")}
+	b := &Browser{t: t, ctx: tabCtx, base: strings.TrimSuffix(base, "/")}
+	// Say so explicitly, whatever the machine's own preference.
+	b.SetTheme(Light)
+	return b
+}
+
+// For returns the same browser and tab reporting to t instead: for a test
+// of the harness that must see a check fail without failing itself.
+func (b *Browser) For(t testing.TB) *Browser {
+	c := *b
+	c.t = t
+	return &c
 }
 
 // step returns a context for one step with its deadline.
@@ -225,19 +240,53 @@ func (b *Browser) Path() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
-// Screenshot saves a full-page PNG of the page shown now as name.png in
-// $SHAREFAIR_SCREENSHOTS; it does nothing when that is unset.
+// Screenshots reports whether screenshots are being saved
+// ($SHAREFAIR_SCREENSHOTS is set).
+func Screenshots() bool { return os.Getenv(ScreenshotsEnv) != "" }
+
+// Screenshot saves a full-page PNG of the page shown now in
+// $SHAREFAIR_SCREENSHOTS, named after the test and name (ShotName); it
+// does nothing when that is unset.
 func (b *Browser) Screenshot(name string) {
 	b.t.Helper()
 	dir := os.Getenv(ScreenshotsEnv)
 	if dir == "" {
 		return
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatalf("save screenshot: %v", err)
+	}
 	png := Run(b, "screenshot "+name, chromedp.FullScreenshot(100))
-	file := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(b.t.Name()+"-"+name)+".png")
+	file := filepath.Join(dir, ShotName(b.t.Name(), name)+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		b.t.Fatalf("save screenshot: %v", err)
 	}
+}
+
+// ShotName is the file name (without .png) of the screenshot name taken
+// in the test called test: both made of letters, digits and dashes, e.g.
+// "TestBrowserJourney-sqlite-the-home-page-desk-dark".
+func ShotName(test, name string) string {
+	return Slug(test) + "-" + Slug(name)
+}
+
+// Slug keeps the letters and digits of s and turns every other run of
+// characters into one dash: "the hub page (member)" is "the-hub-page-member".
+func Slug(s string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && sb.Len() > 0 {
+				sb.WriteByte('-')
+			}
+			sb.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return sb.String()
 }
 
 // fatal fails the test for a step, with where the browser was and what

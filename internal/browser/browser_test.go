@@ -28,12 +28,9 @@ var pages = map[string]string{
 	"/wide.css": `#fixed{width:600px} #pan,pre{overflow-x:auto} .w900{width:900px}`,
 }
 
-// TestHarness proves the checks cannot pass vacuously: axe is injected
-// despite a strict CSP that still blocks the page's own inline script, it
-// reports the violations of a broken page and none on a sound one, and a
-// form post's status reaches the test.
-func TestHarness(t *testing.T) {
-	browser.RequireAxe(t)
+// serve serves pages under the same strict policy as Sharefair's; a post
+// is refused with 422, naming what was typed in q.
+func serve(t *testing.T) *httptest.Server {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -52,7 +49,17 @@ func TestHarness(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(html))
 	}))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestHarness proves the checks cannot pass vacuously: axe is injected
+// despite a strict CSP that still blocks the page's own inline script, it
+// reports the violations of a broken page and none on a sound one, and a
+// form post's status reaches the test.
+func TestHarness(t *testing.T) {
+	browser.RequireAxe(t)
+	ts := serve(t)
 	b := browser.Start(t, ts.URL)
 
 	if st := b.Open("/good"); st != http.StatusOK {

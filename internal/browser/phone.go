@@ -69,7 +69,8 @@ func (b *Browser) Sideways() []string {
 // CheckPhone shows the page at phone width and fails the test (without
 // stopping it) when anything makes it scroll sideways, naming what sticks
 // out; WCAG 2.1's Reflow (1.4.10) asks the same at 320px. With
-// screenshot, it saves a phone-width screenshot as name-phone.
+// screenshot, it saves a phone-width screenshot as name-phone (when
+// screenshots are on).
 func (b *Browser) CheckPhone(name string, screenshot bool) {
 	b.t.Helper()
 	b.AtPhoneWidth(func() {

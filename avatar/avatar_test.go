@@ -24,30 +24,30 @@ func TestInitials(t *testing.T) {
 		{"O'Brien", "O"},
 		{"\"Ann\" (FAO)", "AF"},
 		{"Émile Zola", "ÉZ"},
-		{"E\u0301mile Zola", "ÉZ"},             // decomposed: normalised
-		{"Zoë ǆemal", "ZǄ"},                   // upper-cased per letter
-		{"ليلى أحمد", "ل\u200cأ"},            // kept apart, so not joined into a word
-		{"ليلى", "ل"},                        // one word
-		{"דוד לוי", "דל"},                    // Hebrew does not join
-		{"王小明", "王"},                        // CJK: the family name alone
-		{"山田 太郎", "山"},                      // even with a space
-		{"김민준", "김"},                        // Hangul syllable
-		{"Ann 王", "A"},                       // a wide last initial is left out
-		{"Анна Каренина", "АК"},               // Cyrillic
-		{"क्षमा शर्मा", "कश"},                 // no virama left dangling
-		{"Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇", "Z̤͔"},             // Zalgo: at most two marks
-		{"🦊 Fox", "F"},                        // a letter wins over an emoji
-		{"🦊", "🦊"},                            // emoji alone
-		{"👩🏽‍💻", "👩🏽‍💻"},                          // a joined emoji with a skin tone stays whole
-		{"🇮🇹🇫🇷", "🇮🇹"},                           // one flag
-		{"!!!", ""},                           // punctuation only
-		{"--- ...", ""},                       // punctuation only
-		{"", ""},                              // nothing
-		{"\u200b\u202eAnn\u202c", "A"},         // invisible and bidi controls skipped
-		{"\x00\x01Bob", "B"},                  // control characters skipped
-		{"3M Team", "3T"},                     // digits count
-		{"<script>alert(1)</script>", "S"},    // one word: "script>alert(1)</script>"
-		{"\xff\xfeAnn", "A"},                  // invalid UTF-8 dropped
+		{"E\u0301mile Zola", "ÉZ"}, // decomposed: normalised
+		{"Zoë ǆemal", "ZǄ"},        // upper-cased per letter
+		{"ليلى أحمد", "ل\u200cأ"},  // kept apart, so not joined into a word
+		{"ليلى", "ل"},              // one word
+		{"דוד לוי", "דל"},          // Hebrew does not join
+		{"王小明", "王"},               // CJK: the family name alone
+		{"山田 太郎", "山"},             // even with a space
+		{"김민준", "김"},               // Hangul syllable
+		{"Ann 王", "A"},             // a wide last initial is left out
+		{"Анна Каренина", "АК"},    // Cyrillic
+		{"क्षमा शर्मा", "कश"},      // no virama left dangling
+		{"Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇", "Z̤͔"}, // Zalgo: at most two marks
+		{"🦊 Fox", "F"},                     // a letter wins over an emoji
+		{"🦊", "🦊"},                         // emoji alone
+		{"👩🏽‍💻", "👩🏽‍💻"},                   // a joined emoji with a skin tone stays whole
+		{"🇮🇹🇫🇷", "🇮🇹"},                     // one flag
+		{"!!!", ""},                        // punctuation only
+		{"--- ...", ""},                    // punctuation only
+		{"", ""},                           // nothing
+		{"\u200b\u202eAnn\u202c", "A"},     // invisible and bidi controls skipped
+		{"\x00\x01Bob", "B"},               // control characters skipped
+		{"3M Team", "3T"},                  // digits count
+		{"<script>alert(1)</script>", "S"}, // one word: "script>alert(1)</script>"
+		{"\xff\xfeAnn", "A"},               // invalid UTF-8 dropped
 	} {
 		if got := avatar.Initials(c.name); got != c.want {
 			t.Errorf("Initials(%q) = %q (%+q), want %q", c.name, got, got, c.want)

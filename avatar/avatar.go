@@ -12,31 +12,34 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Palette is the colours an avatar is drawn on. Each gives white initials
-// at least WCAG AA contrast (4.5:1), tested in avatar_test.go.
+// Palette is the colours an avatar is drawn on, as CSS writes them (three
+// hex digits, short for the stylesheet). Each gives white initials at
+// least WCAG AA contrast (4.5:1), tested in avatar_test.go.
 var Palette = [...]string{
-	"#b91c1c", // red
-	"#c2410c", // orange
-	"#a16207", // ochre
-	"#4d7c0f", // olive
-	"#15803d", // green
-	"#0f766e", // teal
-	"#0e7490", // cyan
-	"#0369a1", // sky
-	"#1d4ed8", // blue
-	"#6d28d9", // violet
-	"#a21caf", // fuchsia
-	"#be185d", // pink
+	"#b22", // red
+	"#b41", // orange
+	"#960", // ochre
+	"#571", // olive
+	"#174", // green
+	"#176", // teal
+	"#178", // cyan
+	"#069", // sky
+	"#25d", // blue
+	"#62d", // violet
+	"#a2a", // fuchsia
+	"#b15", // pink
 }
 
 // NeutralColour is the colour of the avatar shown for an author hidden from
 // the viewer. It is in no member's palette, so it tells nothing of whom.
-const NeutralColour = "#6b7280"
+const NeutralColour = "#778"
 
 // Face is what an avatar shows.
 type Face struct {
 	Initials string // "" when the name has none; always "" when Hidden
-	Colour   string // "#rrggbb"
+	Colour   string // "#rgb"
+	// ColourIndex is Colour's place in Palette; -1 for the neutral face.
+	ColourIndex int
 	// Wide is set when the initials are one wide character (CJK, emoji),
 	// drawn alone.
 	Wide bool
@@ -46,7 +49,7 @@ type Face struct {
 
 // Neutral is the face of an author hidden from the viewer: no initials and
 // no colour of theirs.
-var Neutral = Face{Colour: NeutralColour, Hidden: true}
+var Neutral = Face{Colour: NeutralColour, ColourIndex: -1, Hidden: true}
 
 // For returns the face of the member with the given ID and name. The colour
 // comes from the ID, so it stays when the member changes name or handle;
@@ -56,7 +59,8 @@ func For(id int64, name, handle string) Face {
 	if in == "" {
 		in, wide = initials(handle)
 	}
-	return Face{Initials: in, Colour: Colour(id), Wide: wide}
+	i := Index(id)
+	return Face{Initials: in, Colour: Palette[i], ColourIndex: i, Wide: wide}
 }
 
 // Colour returns the palette colour of the member with the given ID.

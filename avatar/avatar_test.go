@@ -146,9 +146,12 @@ func TestPaletteContrast(t *testing.T) {
 	}
 }
 
-// luminance is WCAG 2.1's relative luminance of a #rrggbb colour.
+// luminance is WCAG 2.1's relative luminance of a #rgb or #rrggbb colour.
 func luminance(t *testing.T, hex string) float64 {
 	t.Helper()
+	if len(hex) == 4 && hex[0] == '#' {
+		hex = string([]byte{'#', hex[1], hex[1], hex[2], hex[2], hex[3], hex[3]})
+	}
 	if len(hex) != 7 || hex[0] != '#' {
 		t.Fatalf("colour %q", hex)
 	}

@@ -61,6 +61,9 @@ type MemberRef struct {
 	ID     int64
 	Handle string
 	Name   string
+	// Organisation is filled where it shows beside the name: the authors
+	// of posts and threads.
+	Organisation string
 }
 
 // HubMembership is one hub a member belongs to, and their role there.

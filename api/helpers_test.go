@@ -299,6 +299,11 @@ type (
 		Handle string `json:"handle"`
 		Name   string `json:"name"`
 	}
+	authorJSON struct {
+		Handle       string `json:"handle"`
+		Name         string `json:"name"`
+		Organisation string `json:"organisation"`
+	}
 	hubRefJSON struct {
 		Slug string `json:"slug"`
 		Name string `json:"name"`
@@ -310,23 +315,23 @@ type (
 			Kind string      `json:"kind"`
 			Hub  *hubRefJSON `json:"hub"`
 		} `json:"audience"`
-		Author         *refJSON  `json:"author"`
-		CreatedAt      time.Time `json:"created_at"`
-		LastActivityAt time.Time `json:"last_activity_at"`
-		PostCount      int       `json:"post_count"`
-		ReplyCount     int       `json:"reply_count"`
-		URL            string    `json:"url"`
+		Author         *authorJSON `json:"author"`
+		CreatedAt      time.Time   `json:"created_at"`
+		LastActivityAt time.Time   `json:"last_activity_at"`
+		PostCount      int         `json:"post_count"`
+		ReplyCount     int         `json:"reply_count"`
+		URL            string      `json:"url"`
 	}
 	postJSON struct {
-		ID          int64      `json:"id"`
-		ThreadID    int64      `json:"thread_id"`
-		Author      *refJSON   `json:"author"`
-		Attribution string     `json:"attribution"`
-		Body        string     `json:"body"`
-		HTML        string     `json:"html"`
-		CreatedAt   time.Time  `json:"created_at"`
-		EditedAt    *time.Time `json:"edited_at"`
-		Mine        bool       `json:"mine"`
+		ID          int64       `json:"id"`
+		ThreadID    int64       `json:"thread_id"`
+		Author      *authorJSON `json:"author"`
+		Attribution string      `json:"attribution"`
+		Body        string      `json:"body"`
+		HTML        string      `json:"html"`
+		CreatedAt   time.Time   `json:"created_at"`
+		EditedAt    *time.Time  `json:"edited_at"`
+		Mine        bool        `json:"mine"`
 	}
 	memberJSON struct {
 		ID           int64    `json:"id"`

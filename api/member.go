@@ -20,6 +20,21 @@ func memberRef(m *sharefair.MemberRef) *memberRefJSON {
 	return &memberRefJSON{Handle: m.Handle, Name: m.Name}
 }
 
+// authorJSON is the author of a thread or a post, as the thread page shows
+// them beside the post.
+type authorJSON struct {
+	Handle       string `json:"handle"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation" description:"The author's organisation, shown beside the name; empty when not given."`
+}
+
+func author(m *sharefair.MemberRef) *authorJSON {
+	if m == nil {
+		return nil
+	}
+	return &authorJSON{Handle: m.Handle, Name: m.Name, Organisation: m.Organisation}
+}
+
 // memberJSON is a member as the directory shows them. It never carries an
 // email address.
 type memberJSON struct {

@@ -17,14 +17,14 @@ type audienceJSON struct {
 // threadJSON is a discussion. Author is null when the opening post hides
 // its author from the viewer.
 type threadJSON struct {
-	ID             int64          `json:"id"`
-	Title          string         `json:"title"`
-	Audience       audienceJSON   `json:"audience"`
-	Author         *memberRefJSON `json:"author" description:"Null when the opening post hides its author."`
-	CreatedAt      time.Time      `json:"created_at" description:"RFC 3339, UTC."`
-	LastActivityAt time.Time      `json:"last_activity_at" description:"RFC 3339, UTC."`
-	PostCount      int            `json:"post_count"`
-	ReplyCount     int            `json:"reply_count"`
+	ID             int64        `json:"id"`
+	Title          string       `json:"title"`
+	Audience       audienceJSON `json:"audience"`
+	Author         *authorJSON  `json:"author" description:"Null when the opening post hides its author."`
+	CreatedAt      time.Time    `json:"created_at" description:"RFC 3339, UTC."`
+	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC."`
+	PostCount      int          `json:"post_count"`
+	ReplyCount     int          `json:"reply_count"`
 	// URL is the thread's web page.
 	URL string `json:"url" format:"uri" description:"The thread's web page."`
 }
@@ -32,26 +32,26 @@ type threadJSON struct {
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
 		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
-		Author:   memberRef(t.Author), CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
+		Author:   author(t.Author), CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }
 
 // postJSON is one post. Body is the Markdown source exactly as stored; HTML
 // is its sanitised rendering.
 type postJSON struct {
-	ID          int64          `json:"id"`
-	ThreadID    int64          `json:"thread_id"`
-	Author      *memberRefJSON `json:"author" description:"Null when the attribution hides the author from the viewer."`
-	Attribution string         `json:"attribution" enum:"named,chatham,anonymous"`
-	Body        string         `json:"body" description:"The Markdown source exactly as stored (line endings normalised to \\n)."`
-	HTML        string         `json:"html" description:"The sanitised HTML rendering."`
-	CreatedAt   time.Time      `json:"created_at" description:"RFC 3339, UTC."`
-	EditedAt    *time.Time     `json:"edited_at"`
-	Mine        bool           `json:"mine" description:"Whether the viewer wrote the post (and so may edit it)."`
+	ID          int64       `json:"id"`
+	ThreadID    int64       `json:"thread_id"`
+	Author      *authorJSON `json:"author" description:"Null when the attribution hides the author from the viewer."`
+	Attribution string      `json:"attribution" enum:"named,chatham,anonymous"`
+	Body        string      `json:"body" description:"The Markdown source exactly as stored (line endings normalised to \\n)."`
+	HTML        string      `json:"html" description:"The sanitised HTML rendering."`
+	CreatedAt   time.Time   `json:"created_at" description:"RFC 3339, UTC."`
+	EditedAt    *time.Time  `json:"edited_at"`
+	Mine        bool        `json:"mine" description:"Whether the viewer wrote the post (and so may edit it)."`
 }
 
 func post(p *sharefair.Post) postJSON {
-	return postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: memberRef(p.Author), Attribution: string(p.Attribution),
+	return postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: author(p.Author), Attribution: string(p.Attribution),
 		Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine}
 }
 

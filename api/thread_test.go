@@ -119,6 +119,24 @@ func TestThreads(t *testing.T) {
 		t.Run("ErrReplyUnknownThread", func(t *testing.T) {
 			v.alice.as(t).post("/api/v1/threads/987654/posts", map[string]any{"body": "x"}).fails(404, "not_found", "")
 		})
+		// Posts and threads carry what the thread page shows beside the
+		// author's name: their organisation, as it is now.
+		t.Run("AuthorOrganisation", func(t *testing.T) {
+			v := newEnv(t, e)
+			open, _ := threadsFixture(t, v, true)
+			v.alice.as(t).patch("/api/v1/me", map[string]any{"organisation": "FAO"}).ok(200, nil)
+			var l listOf[postJSON]
+			v.bob.as(t).get(path("/api/v1/threads/%d/posts", open.ID)).ok(200, &l)
+			if len(l.Items) != 2 || l.Items[0].Author == nil || l.Items[0].Author.Organisation != "" ||
+				l.Items[1].Author == nil || l.Items[1].Author.Handle != "alice" || l.Items[1].Author.Organisation != "FAO" {
+				t.Fatalf("posts' authors = %+v, %+v", l.Items[0].Author, l.Items[1].Author)
+			}
+			var th threadJSON
+			v.alice.as(t).post("/api/v1/threads", map[string]any{"title": "By FAO", "body": "x"}).ok(201, &th)
+			if th.Author == nil || th.Author.Organisation != "FAO" {
+				t.Fatalf("thread's author = %+v", th.Author)
+			}
+		})
 		t.Run("Posts", func(t *testing.T) {
 			open, reply := threadsFixture(t, v, true)
 			var l listOf[postJSON]

@@ -421,7 +421,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		} else if err != nil {
 			return fmt.Errorf("load member: %w", err)
 		}
-		oldName, oldHandle := m.Name, m.Handle
+		oldName, oldHandle, oldOrg := m.Name, m.Handle, m.Organisation
 		set := func(dst *string, src *string) {
 			if src != nil {
 				*dst = *src
@@ -435,8 +435,9 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		set(&m.Country, u.Country)
 		set(&m.TimeZone, u.TimeZone)
 		set(&m.Bio, u.Bio)
-		if (u.Name != nil && *u.Name != oldName) || (u.Handle != nil && *u.Handle != oldHandle) {
-			// Names and handles show beside posts on every thread page.
+		if m.Name != oldName || m.Handle != oldHandle || m.Organisation != oldOrg {
+			// Names, handles and organisations show beside posts on every
+			// thread page: the pages kept rendered must change with them.
 			if _, err := tx.ExecContext(ctx, `UPDATE network SET profiles_version = profiles_version + 1 WHERE id = 1`); err != nil {
 				return fmt.Errorf("bump profiles: %w", err)
 			}

@@ -19,7 +19,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	for _, c := range extra {
 		cols += ", " + c
 	}
-	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name,
+	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1)` + cols + `
 		FROM threads t
@@ -31,8 +31,8 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
 	var t sharefair.Thread
 	var hubID, authorID sql.NullInt64
-	var hubSlug, hubName, authorHandle, authorName sql.NullString
-	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName,
+	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
+	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
 		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -42,7 +42,8 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
 	}
 	if authorID.Valid {
-		t.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
+		t.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
+			Organisation: authorOrg.String}
 	}
 	return &t, nil
 }
@@ -237,7 +238,7 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 	for _, c := range first {
 		cols += c + ", "
 	}
-	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, p.attribution, p.source, p.html,
+	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, p.source, p.html,
 			p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
 		FROM ` + from + `
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p")
@@ -248,9 +249,9 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post, error) {
 	var p sharefair.Post
 	var authorID sql.NullInt64
-	var authorHandle, authorName sql.NullString
+	var authorHandle, authorName, authorOrg sql.NullString
 	var edited sql.NullTime
-	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &p.Attribution, &p.Source, &p.HTML,
+	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Source, &p.HTML,
 		&p.CreatedAt, &edited, &p.Mine)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
@@ -259,7 +260,8 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	p.EditedAt = nullTime(edited)
 	p.ViewerMayEdit = mayEditPost(&p)
 	if authorID.Valid {
-		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String}
+		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
+			Organisation: authorOrg.String}
 	}
 	if p.Mine {
 		p.AsReadersSee = asReadersSee(&p)

@@ -324,6 +324,16 @@ func TestThreadVersion(t *testing.T) {
 				_, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Name: &n})
 				return err
 			}},
+			{"author's organisation set", func() error {
+				o := "FAO"
+				_, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Organisation: &o})
+				return err
+			}},
+			{"author's organisation changed", func() error {
+				o := "IFAD"
+				_, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Organisation: &o})
+				return err
+			}},
 		}
 		for _, st := range steps {
 			if err := st.do(); err != nil {
@@ -344,6 +354,22 @@ func TestThreadVersion(t *testing.T) {
 		}
 		if load(bob).Version != v {
 			t.Fatal("a bio change moved the version; nothing shown beside posts changed")
+		}
+		same := "IFAD"
+		if _, err := db.UpdateMember(testutil.As(ann), ann.ID, sharefair.MemberUpdate{Organisation: &same}); err != nil {
+			t.Fatal(err)
+		}
+		if load(bob).Version != v {
+			t.Fatal("saving the same organisation moved the version")
+		}
+		// What moved the version is what the posts show beside the name.
+		posts, _, err := db.FindPosts(testutil.As(bob), th.ID, sharefair.Page{})
+		if err != nil || len(posts) != 2 || posts[0].Author == nil || posts[0].Author.Organisation != "IFAD" ||
+			posts[1].Author == nil || posts[1].Author.Organisation != "" {
+			t.Fatalf("posts' authors %+v, %+v (%v)", posts[0].Author, posts[1].Author, err)
+		}
+		if th := load(bob); th.Author == nil || th.Author.Organisation != "IFAD" {
+			t.Fatalf("thread's author %+v", th.Author)
 		}
 	})
 }

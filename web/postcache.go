@@ -14,7 +14,9 @@ import (
 //
 // An entry is the posts of one page of one thread, shown in one time zone,
 // at one version of the thread (which grows with every post written or
-// edited in it and every change of an author's name), rendered as they show
+// edited in it and every change of an author's name, handle or
+// organisation, which show beside posts with the avatar drawn from them),
+// rendered as they show
 // to a reader who wrote none of them. It is used only after the store has
 // let this viewer read the thread, so an entry holds nothing but posts the
 // viewer may see. The store shows a post's hidden author, and its edit

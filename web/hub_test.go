@@ -57,7 +57,7 @@ func TestJoinPoliciesPages(t *testing.T) {
 			admin := s.Browser(t, s.Admin)
 			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			coordM := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			coord := s.Browser(t, coordM)

@@ -241,7 +241,7 @@ func TestInvitationFlow(t *testing.T) {
 			s := testutil.NewServer(t, e)
 			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			coord := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			c := s.Browser(t, coord)

@@ -154,6 +154,12 @@ func (h *Handler) routeTable() []route {
 			summary: "Change the network's name, description or time zone (network admins)", status: 200, answer: networkJSON{},
 			errs: []int{s403, s422}, ep: withBody(h.patchNetwork)},
 
+		{method: "GET", pattern: p + "/network/checklist", id: "getChecklist", tag: "network",
+			summary: "The setup checklist (network admins)",
+			about: "What is left to do after setup, computed from the data on each read: an item undone again " +
+				"(a new hub without a coordinator) shows as not done again.",
+			status: 200, answer: checklistJSON{}, errs: []int{s403}, ep: plain(h.getChecklist)},
+
 		{method: "POST", pattern: p + "/tokens/password", public: true, id: "postPasswordToken", tag: "tokens",
 			summary: "Sign in with email and password for a new token",
 			about:   "Rate limited per account and per client address: 429 with Retry-After.",
@@ -183,6 +189,12 @@ func (h *Handler) routeTable() []route {
 			answer: listJSON[sessionJSON]{}, ep: withParams(h.listSessions)},
 		{method: "DELETE", pattern: p + "/me/sessions/{ref}", id: "deleteSession", tag: "members",
 			summary: "End one of the viewer's sessions", status: 204, ep: withParams(h.deleteSession)},
+		{method: "GET", pattern: p + "/me/suggested-hubs", id: "getSuggestedHubs", tag: "members",
+			summary: "Hubs suggested to the viewer, best first",
+			about: "Hubs the viewer is not in and may join or ask to join (PUT /hubs/{slug}/membership): those in " +
+				"the viewer's city first, then the hub of the invitation that brought them in, then the largest, " +
+				"open hubs before those taking requests. At most 5.",
+			status: 200, answer: suggestedHubsJSON{}, ep: plain(h.getSuggestedHubs)},
 		{method: "GET", pattern: p + "/members", id: "listMembers", tag: "members",
 			summary: "The member directory",
 			about:   "A filter value no member could have (control characters, invalid text, over 200 characters) is refused with 422 naming it.",

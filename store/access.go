@@ -239,6 +239,7 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 		RenameNetwork:       mayRenameNetwork(v),
 		InviteToNetwork:     mayInviteToNetwork(v),
 		ManageMembers:       mayManageMembers(ctx, v),
+		SeeChecklist:        mayReadChecklist(v),
 	}
 	// Anyone who may invite to the network may invite; a coordinator may
 	// invite to the hubs they coordinate (mayManageHub).

@@ -389,3 +389,27 @@ var joinPolicyChoices = []joinPolicyChoice{
 	{sharefair.JoinByRequest, "By request", "Members ask to join; a coordinator approves or declines each request."},
 	{sharefair.JoinByInvitation, "By invitation only", "People join only through an invitation from a coordinator."},
 }
+
+// hubClosedText says, to a viewer who is not a member, whose the hub's
+// discussions are and how they may join to read them.
+func hubClosedText(h *sharefair.Hub) string {
+	switch {
+	case h.ViewerRequested:
+		return "The discussions of " + h.Name + " are for its members. You asked to join; once a coordinator approves, you can read them here."
+	case h.ViewerMayJoin:
+		return "The discussions of " + h.Name + " are for its members. Join the hub to read them and start your own."
+	case h.ViewerMayRequest:
+		return "The discussions of " + h.Name + " are for its members. Ask to join; a coordinator will decide."
+	}
+	return "The discussions of " + h.Name + " are for its members, who join by invitation from its coordinators."
+}
+
+// inAnyHub reports whether the viewer is a member of one of hubs.
+func inAnyHub(hubs []*sharefair.Hub) bool {
+	for _, h := range hubs {
+		if h.ViewerRole != "" {
+			return true
+		}
+	}
+	return false
+}

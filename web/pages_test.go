@@ -50,7 +50,7 @@ func TestEveryPageRenders(t *testing.T) {
 
 			pages := map[string][]string{
 				"guest": {"/signin", "/join/" + token},
-				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
+				"coordinator": {"/", "/welcome", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
 					"/members/coord", "/members/admin", "/settings", "/settings/security", "/settings/tokens", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests"},
 				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network",

@@ -66,6 +66,10 @@ func TestChecklistPage(t *testing.T) {
 					t.Errorf("item %s done = %v, want %v", k, items[k], w)
 				}
 			}
+			// While it shows, it leads the admin; the way to the welcome page waits.
+			if r := get(t, admin, s, "/"); r.Doc.Find(".welcome-back").Length() != 0 {
+				t.Error("admin sees both the checklist and the welcome link")
+			}
 			// Members never see it.
 			if checklistOnHome(t, bob, s) != nil {
 				t.Fatal("a member sees the setup checklist")
@@ -87,6 +91,9 @@ func TestChecklistPage(t *testing.T) {
 			testutil.MustCreateThread(t, s.DB, bobM, nil, "First", "Hello")
 			if items := checklistOnHome(t, admin, s); items != nil {
 				t.Fatalf("checklist still shown when done: %v", items)
+			}
+			if r := get(t, admin, s, "/"); r.Doc.Find(`.welcome-back a[href="/welcome"]`).Length() != 1 {
+				t.Error("checklist done: the admin, profile incomplete, is not led to the welcome page")
 			}
 			// A new hub nobody coordinates brings it back, with that one step.
 			testutil.MustCreateHub(t, s.DB, s.Admin, "Nairobi")
@@ -135,7 +142,9 @@ func TestEmptyStates(t *testing.T) {
 			// Only admins are offered to create a hub.
 			check(admin, "/hubs", "No hubs yet.", "/hubs/new")
 			check(ann, "/hubs", "The network admins create hubs", []string{}...)
-			check(ann, "/", "No discussions yet.", "/threads/new", "/hubs")
+			check(ann, "/", "No discussions yet.", "/threads/new")
+			// The admin's home page: the checklist leads, the sidebar offers the first hub.
+			check(admin, "/", "The network has no hubs yet", "/threads/new", "/hubs/new")
 			check(ann, "/threads", "No discussions yet.", "/threads/new")
 			check(ann, "/members/ann", "You have not posted", "/threads")
 			check(admin, "/members/ann", "Member ann has not posted", []string{}...)
@@ -154,6 +163,8 @@ func TestEmptyStates(t *testing.T) {
 			// Admins may post in any hub; a non-member is told how to join.
 			check(admin, "/hubs/rome", "No discussions in Rome yet.", "/threads/new?hub=rome", "/invitations?hub=rome")
 			check(ann, "/hubs/rome", "are for its members. Ask to join", []string{}...)
+			// In no hub: the home page offers to find one.
+			check(ann, "/", "You are in no hub yet.", "/threads/new", "/hubs")
 			testutil.MustJoin(t, s.DB, annM, rome) // asks, and is approved
 			if _, err := s.DB.DecideJoinRequest(testutil.As(s.Admin), rome.Slug, "ann", true); err != nil {
 				t.Fatal(err)

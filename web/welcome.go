@@ -15,7 +15,8 @@ type firstHourView struct {
 	// done: it shows again whenever an item becomes undone.
 	Checklist *sharefair.Checklist
 	// ProfileMissing lists what the viewer's profile lacks; none when it
-	// is complete.
+	// is complete. While the checklist shows, the admin is led by it
+	// instead, and the link to the welcome page waits.
 	ProfileMissing []sharefair.ProfileField
 }
 
@@ -101,6 +102,18 @@ func suggestionWhy(s *sharefair.HubSuggestion) string {
 		return "The hub you were invited to"
 	}
 	return "One of the network's largest hubs"
+}
+
+// listPunct is what follows item i of n in a sentence's list: a comma,
+// "and" before the last, a full stop after it.
+func listPunct(i, n int) string {
+	switch {
+	case i == n-1:
+		return "."
+	case i == n-2:
+		return " and"
+	}
+	return ","
 }
 
 // checklistLink is where a checklist item leads.

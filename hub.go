@@ -96,6 +96,20 @@ type JoinOutcome string
 const (
 	Joined    JoinOutcome = "joined"    // the viewer is a member now
 	Requested JoinOutcome = "requested" // a coordinator will decide
+	// AlreadyMember: the viewer was a member already; nothing changed.
+	AlreadyMember JoinOutcome = "already_member"
+	// AlreadyRequested: the viewer had asked already; nothing changed.
+	AlreadyRequested JoinOutcome = "already_requested"
+)
+
+// LeaveOutcome is what leaving a hub did.
+type LeaveOutcome string
+
+// Outcomes of LeaveHub.
+const (
+	Left      LeaveOutcome = "left"       // the viewer was a member and is no more
+	Withdrawn LeaveOutcome = "withdrawn"  // the viewer's request to join is withdrawn
+	NotInHub  LeaveOutcome = "not_in_hub" // neither member nor asking: nothing changed
 )
 
 // NewHub is what a network admin gives to create a hub.
@@ -206,21 +220,26 @@ type HubService interface {
 	// EINVALID, ENOTFOUND, EFORBIDDEN.
 	UpdateHub(ctx context.Context, slug string, u HubUpdate) (*Hub, error)
 	// JoinHub makes the viewer a member of an open hub (Joined), or asks
-	// to join a hub that takes requests (Requested). ENOTFOUND, EFORBIDDEN
-	// (by invitation only).
+	// to join a hub that takes requests (Requested); AlreadyMember and
+	// AlreadyRequested when nothing changed. ENOTFOUND, EFORBIDDEN (by
+	// invitation only).
 	JoinHub(ctx context.Context, slug string) (JoinOutcome, error)
 	// LeaveHub removes the viewer from the hub (and from coordinating it),
-	// and withdraws their request to join it. ENOTFOUND.
-	LeaveHub(ctx context.Context, slug string) error
+	// and withdraws their request to join it, saying which it did (NotInHub
+	// when neither). ENOTFOUND.
+	LeaveHub(ctx context.Context, slug string) (LeaveOutcome, error)
 	// FindJoinRequests lists the requests waiting to join a hub, oldest
 	// first, with their total; for those who may admit. ENOTFOUND,
 	// EFORBIDDEN.
 	FindJoinRequests(ctx context.Context, slug string, page Page) ([]*JoinRequest, int, error)
 	// DecideJoinRequest approves (the member joins) or declines a request
-	// to join; for those who may admit. ENOTFOUND (no such request),
-	// EFORBIDDEN.
-	DecideJoinRequest(ctx context.Context, slug, handle string, approve bool) error
+	// to join; for those who may admit. Approving a member who is in the
+	// hub already (approved before) changes nothing and reports false.
+	// ENOTFOUND (no such request), EFORBIDDEN.
+	DecideJoinRequest(ctx context.Context, slug, handle string, approve bool) (bool, error)
 	// SetCoordinator appoints (or stands down) a hub coordinator, adding
-	// them to the hub if needed; network admins only. ENOTFOUND, EFORBIDDEN.
-	SetCoordinator(ctx context.Context, slug, handle string, coordinator bool) error
+	// them to the hub if needed; network admins only. It reports whether
+	// anything changed: appointing a coordinator, or standing down someone
+	// who does not coordinate the hub, does nothing. ENOTFOUND, EFORBIDDEN.
+	SetCoordinator(ctx context.Context, slug, handle string, coordinator bool) (bool, error)
 }

@@ -73,6 +73,7 @@ type NetworkRights struct {
 	Invite              bool // invite people (to the network or a hub they coordinate)
 	InviteToNetwork     bool // invite people to the network without choosing a hub
 	ManageMembers       bool // add members directly and change anyone's profile
+	SeeChecklist        bool // read the setup checklist (OnboardingService.Checklist)
 }
 
 // Setup is what the first network admin gives on the setup page.

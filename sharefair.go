@@ -110,4 +110,5 @@ type Services struct {
 	Invitations InvitationService
 	Threads     ThreadService
 	Auth        AuthService
+	Onboarding  OnboardingService
 }

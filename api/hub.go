@@ -149,15 +149,36 @@ func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request, p SlugPath) er
 	if err != nil {
 		return err
 	}
-	if out == sharefair.Requested {
-		return render(w, http.StatusAccepted, joinOutcomeJSON{Status: string(out)})
+	switch out {
+	case sharefair.Requested, sharefair.AlreadyRequested:
+		// Asking twice is one request: the same answer.
+		return render(w, http.StatusAccepted, joinOutcomeJSON{Status: string(sharefair.Requested)})
+	case sharefair.AlreadyMember:
+		return unchanged(w, "You are a member of the hub already.")
 	}
 	return noContent(w)
 }
 
+// unchangedJSON answers a change that had nothing to do: what was asked for
+// was already so (a coordinator appointed twice, someone stood down who
+// never coordinated). Such a request is no error, so that a script may
+// repeat a PUT or DELETE whose answer it lost; but it is told.
+type unchangedJSON struct {
+	Changed bool   `json:"changed" description:"Always false: nothing changed."`
+	Message string `json:"message" description:"What was already so, in words a person may be shown."`
+}
+
+func unchanged(w http.ResponseWriter, msg string) error {
+	return render(w, http.StatusOK, unchangedJSON{Changed: false, Message: msg})
+}
+
 func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request, p SlugPath) error {
-	if err := h.svcs.Hubs.LeaveHub(r.Context(), p.Slug); err != nil {
+	out, err := h.svcs.Hubs.LeaveHub(r.Context(), p.Slug)
+	if err != nil {
 		return err
+	}
+	if out == sharefair.NotInHub {
+		return unchanged(w, "You are not a member of the hub, nor waiting to join it.")
 	}
 	return noContent(w)
 }
@@ -187,8 +208,16 @@ func (h *Handler) deleteCoordinator(w http.ResponseWriter, r *http.Request, p co
 }
 
 func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request, p coordinatorPath, on bool) error {
-	if err := h.svcs.Hubs.SetCoordinator(r.Context(), p.Slug, p.Handle, on); err != nil {
+	changed, err := h.svcs.Hubs.SetCoordinator(r.Context(), p.Slug, p.Handle, on)
+	if err != nil {
 		return err
+	}
+	if !changed {
+		handle := "@" + sharefair.NormalizeHandle(p.Handle)
+		if on {
+			return unchanged(w, handle+" coordinates the hub already.")
+		}
+		return unchanged(w, handle+" does not coordinate the hub.")
 	}
 	return noContent(w)
 }
@@ -229,9 +258,12 @@ func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request, p co
 		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: map[string]string{"decision": "Give the decision: approve or decline."}}
 	}
-	if err := h.svcs.Hubs.DecideJoinRequest(r.Context(), p.Slug, p.Handle,
-		in.Decision == "approve"); err != nil {
+	changed, err := h.svcs.Hubs.DecideJoinRequest(r.Context(), p.Slug, p.Handle, in.Decision == "approve")
+	if err != nil {
 		return err
+	}
+	if !changed {
+		return unchanged(w, "@"+sharefair.NormalizeHandle(p.Handle)+" is a member of the hub already.")
 	}
 	return noContent(w)
 }

@@ -81,7 +81,16 @@ func TestJoinPolicies(t *testing.T) {
 		}
 		v.admin.as(t).post("/api/v1/hubs/rome/requests/bob", map[string]any{"decision": "maybe"}).fails(422, "invalid", "decision")
 		v.admin.as(t).post("/api/v1/hubs/rome/requests/bob", map[string]any{}).fails(422, "invalid", "decision")
-		v.admin.as(t).post("/api/v1/hubs/rome/requests/alice", map[string]any{"decision": "approve"}).fails(404, "not_found", "handle")
+		// alice is in the hub already: approving her changes nothing, and says so.
+		var same struct {
+			Changed *bool  `json:"changed"`
+			Message string `json:"message"`
+		}
+		v.admin.as(t).post("/api/v1/hubs/rome/requests/alice", map[string]any{"decision": "approve"}).ok(200, &same)
+		if same.Changed == nil || *same.Changed || same.Message != "@alice is a member of the hub already." {
+			t.Fatalf("approve a member = %+v", same)
+		}
+		v.admin.as(t).post("/api/v1/hubs/rome/requests/alice", map[string]any{"decision": "decline"}).fails(404, "not_found", "handle")
 		v.admin.as(t).post("/api/v1/hubs/rome/requests/bob", map[string]any{"decision": "approve"}).ok(204, nil)
 		v.bob.as(t).get("/api/v1/hubs/rome").ok(200, &h)
 		if h.ViewerRole == nil || *h.ViewerRole != "member" || h.ViewerRequested || h.MemberCount != 2 {

@@ -107,7 +107,15 @@ func TestHubs(t *testing.T) {
 		})
 		t.Run("StandDownNonMemberChangesNothing", func(t *testing.T) {
 			v := vc
-			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/bob").ok(204, nil)
+			// Standing down someone who never coordinated says so.
+			var same struct {
+				Changed *bool  `json:"changed"`
+				Message string `json:"message"`
+			}
+			v.admin.as(t).del("/api/v1/hubs/rome/coordinators/bob").ok(200, &same)
+			if same.Changed == nil || *same.Changed || same.Message != "@bob does not coordinate the hub." {
+				t.Fatalf("stand down = %+v", same)
+			}
 			var h hubJSON
 			v.bob.as(t).get("/api/v1/hubs/rome").ok(200, &h)
 			if h.ViewerRole != nil {
@@ -145,7 +153,7 @@ func TestHubs(t *testing.T) {
 		t.Run("JoinLeave", func(t *testing.T) {
 			c := v.bob.as(t)
 			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil)
-			c.put("/api/v1/hubs/nairobi/membership").ok(204, nil) // twice is harmless
+			c.put("/api/v1/hubs/nairobi/membership").ok(200, nil) // twice is harmless, and said
 			var h hubJSON
 			c.get("/api/v1/hubs/nairobi").ok(200, &h)
 			if h.ViewerRole == nil || *h.ViewerRole != "member" || h.MemberCount != 1 {

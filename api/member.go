@@ -87,10 +87,13 @@ type meJSON struct {
 	memberJSON
 	Email string              `json:"email" description:"Shown only to the member themself."`
 	Hubs  []hubMembershipJSON `json:"hubs"`
+	// ProfileMissing names the parts of the profile the directory searches
+	// by that are still empty.
+	ProfileMissing []string `json:"profile_missing" description:"The parts of the profile still empty that the directory finds people by, of organisation, city, languages and expertise; empty when the profile is complete."`
 }
 
 func me(m *sharefair.Member) meJSON {
-	return meJSON{memberJSON: member(m), Email: m.Email, Hubs: memberships(m.Hubs)}
+	return meJSON{memberJSON: member(m), Email: m.Email, Hubs: memberships(m.Hubs), ProfileMissing: profileMissing(m)}
 }
 
 // recentThreads is how many threads a profile lists.

@@ -91,7 +91,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.InvitationTTL = cfg.InvitationTTL
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
-	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db}
+	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db,
+		Onboarding: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {
 		db.Close()

@@ -211,7 +211,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 			if n++; n > 2 {
 				break
 			}
-			if err := db.SetCoordinator(admin, hubs[h].Slug, members[i].Handle, true); err != nil {
+			if _, err := db.SetCoordinator(admin, hubs[h].Slug, members[i].Handle, true); err != nil {
 				return nil, fmt.Errorf("seed: coordinator of %s: %w", hubs[h].Slug, err)
 			}
 		}

@@ -124,6 +124,10 @@ func mayCreateHub(v *sharefair.Member) bool { return v.IsAdmin() }
 // coordinators of any hub.
 func mayAppointCoordinators(v *sharefair.Member) bool { return v.IsAdmin() }
 
+// mayReadChecklist reports whether v may read the network's setup
+// checklist: those who do what it lists, network admins.
+func mayReadChecklist(v *sharefair.Member) bool { return v.IsAdmin() }
+
 // mayRenameNetwork reports whether v may change the network's settings.
 func mayRenameNetwork(v *sharefair.Member) bool { return v.IsAdmin() }
 
@@ -235,6 +239,7 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 		RenameNetwork:       mayRenameNetwork(v),
 		InviteToNetwork:     mayInviteToNetwork(v),
 		ManageMembers:       mayManageMembers(ctx, v),
+		SeeChecklist:        mayReadChecklist(v),
 	}
 	// Anyone who may invite to the network may invite; a coordinator may
 	// invite to the hubs they coordinate (mayManageHub).

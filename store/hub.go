@@ -288,16 +288,20 @@ func (db *DB) JoinHub(ctx context.Context, slug string) (sharefair.JoinOutcome, 
 		}
 		switch {
 		case role != "":
-			out = sharefair.Joined
+			out = sharefair.AlreadyMember
 			return nil
 		case mayJoinHub(v, policy):
 			out = sharefair.Joined
 			return joinHub(ctx, tx, id, v.ID, sharefair.HubRoleMember)
 		case mayRequestToJoin(v, policy):
 			out = sharefair.Requested
-			if _, err := tx.ExecContext(ctx, `INSERT INTO hub_join_requests (hub_id, member_id, created_at)
-				VALUES ($1, $2, $3) ON CONFLICT (hub_id, member_id) DO NOTHING`, id, v.ID, tx.now); err != nil {
+			res, err := tx.ExecContext(ctx, `INSERT INTO hub_join_requests (hub_id, member_id, created_at)
+				VALUES ($1, $2, $3) ON CONFLICT (hub_id, member_id) DO NOTHING`, id, v.ID, tx.now)
+			if err != nil {
 				return fmt.Errorf("request to join hub: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				out = sharefair.AlreadyRequested
 			}
 			return nil
 		default:
@@ -334,12 +338,18 @@ func hubLocked(ctx context.Context, tx *Tx, slug, lock string) (int64, sharefair
 	return id, policy, nil
 }
 
-// dropJoinRequest removes member memberID's request to join hub hubID, if any.
-func dropJoinRequest(ctx context.Context, tx *Tx, hubID, memberID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM hub_join_requests WHERE hub_id = $1 AND member_id = $2`, hubID, memberID); err != nil {
-		return fmt.Errorf("drop join request: %w", err)
+// dropJoinRequest removes member memberID's request to join hub hubID, if
+// any, and reports whether there was one.
+func dropJoinRequest(ctx context.Context, tx *Tx, hubID, memberID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM hub_join_requests WHERE hub_id = $1 AND member_id = $2`, hubID, memberID)
+	if err != nil {
+		return false, fmt.Errorf("drop join request: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("drop join request: %w", err)
+	}
+	return n > 0, nil
 }
 
 // FindJoinRequests lists the requests waiting to join a hub, oldest first.
@@ -372,8 +382,9 @@ func (db *DB) FindJoinRequests(ctx context.Context, slug string, page sharefair.
 }
 
 // DecideJoinRequest approves or declines a request to join a hub.
-func (db *DB) DecideJoinRequest(ctx context.Context, slug, handle string, approve bool) error {
-	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+func (db *DB) DecideJoinRequest(ctx context.Context, slug, handle string, approve bool) (bool, error) {
+	changed := true
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		hid, _, err := hubForUpdate(ctx, tx, slug)
 		if err != nil {
 			return err
@@ -392,6 +403,20 @@ func (db *DB) DecideJoinRequest(ctx context.Context, slug, handle string, approv
 			err = tx.QueryRowContext(ctx, `SELECT jr.member_id FROM hub_join_requests jr JOIN members m ON m.id = jr.member_id
 				WHERE jr.hub_id = $1 AND m.handle = $2`, hid, handle).Scan(&mid)
 		}
+		if errors.Is(err, sql.ErrNoRows) && approve && sharefair.ValidHandle(handle) {
+			// Approving someone who is in the hub already (approved
+			// before, by another coordinator perhaps) is what was wanted:
+			// said as nothing changed, not as an error.
+			var member bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hub_members hm JOIN members m ON m.id = hm.member_id
+				WHERE hm.hub_id = $1 AND m.handle = $2)`, hid, handle).Scan(&member); err != nil {
+				return fmt.Errorf("find hub member: %w", err)
+			}
+			if member {
+				changed = false
+				return nil
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return &sharefair.Error{Code: sharefair.ENOTFOUND, Message: "Request not found.",
 				Fields: map[string]string{"handle": "This member has not asked to join the hub, or was already answered."}}
@@ -401,8 +426,13 @@ func (db *DB) DecideJoinRequest(ctx context.Context, slug, handle string, approv
 		if approve {
 			return joinHub(ctx, tx, hid, mid, sharefair.HubRoleMember)
 		}
-		return dropJoinRequest(ctx, tx, hid, mid)
+		_, err = dropJoinRequest(ctx, tx, hid, mid)
+		return err
 	})
+	if err != nil {
+		return false, err
+	}
+	return changed, nil
 }
 
 func hubID(ctx context.Context, tx *Tx, slug string) (int64, error) {
@@ -422,7 +452,7 @@ func hubID(ctx context.Context, tx *Tx, slug string) (int64, error) {
 // joinHub adds a member to a hub, keeping an existing coordinator role,
 // and counts them in. Their request to join, if any, is answered.
 func joinHub(ctx context.Context, tx *Tx, hubID, memberID int64, role sharefair.HubRole) error {
-	if err := dropJoinRequest(ctx, tx, hubID, memberID); err != nil {
+	if _, err := dropJoinRequest(ctx, tx, hubID, memberID); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO hub_members (hub_id, member_id, role, joined_at)
@@ -450,26 +480,39 @@ func countMembers(ctx context.Context, tx *Tx, res sql.Result, hubID int64, sign
 }
 
 // LeaveHub removes the viewer from a hub.
-func (db *DB) LeaveHub(ctx context.Context, slug string) error {
-	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+func (db *DB) LeaveHub(ctx context.Context, slug string) (sharefair.LeaveOutcome, error) {
+	out := sharefair.NotInHub
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		id, err := hubID(ctx, tx, slug)
 		if err != nil {
 			return err
 		}
-		if err := dropJoinRequest(ctx, tx, id, v.ID); err != nil {
+		withdrew, err := dropJoinRequest(ctx, tx, id, v.ID)
+		if err != nil {
 			return err
+		}
+		if withdrew {
+			out = sharefair.Withdrawn
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM hub_members WHERE hub_id = $1 AND member_id = $2`, id, v.ID)
 		if err != nil {
 			return fmt.Errorf("leave hub: %w", err)
 		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			out = sharefair.Left
+		}
 		return countMembers(ctx, tx, res, id, "-")
 	})
+	if err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 // SetCoordinator appoints or stands down a coordinator; network admins only.
-func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinator bool) error {
-	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinator bool) (bool, error) {
+	var changed bool
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		if !mayAppointCoordinators(v) {
 			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may appoint hub coordinators.")
 		}
@@ -489,19 +532,36 @@ func (db *DB) SetCoordinator(ctx context.Context, slug, handle string, coordinat
 		} else if err != nil {
 			return fmt.Errorf("find member: %w", err)
 		}
-		role := sharefair.HubRoleMember
+		from, to := sharefair.HubRoleCoordinator, sharefair.HubRoleMember
 		if coordinator {
 			// A coordinator is a member of the hub first.
-			role = sharefair.HubRoleCoordinator
-			if err := joinHub(ctx, tx, hid, mid, role); err != nil {
-				return err
+			from, to = sharefair.HubRoleMember, sharefair.HubRoleCoordinator
+			var member bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hub_members WHERE hub_id = $1 AND member_id = $2)`,
+				hid, mid).Scan(&member); err != nil {
+				return fmt.Errorf("find hub member: %w", err)
+			}
+			if !member {
+				changed = true
+				return joinHub(ctx, tx, hid, mid, to)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE hub_members SET role = $1 WHERE hub_id = $2 AND member_id = $3`,
-			string(role), hid, mid)
+		// Only a change of role counts: appointing a coordinator, or
+		// standing down someone who does not coordinate, changes nothing.
+		res, err := tx.ExecContext(ctx, `UPDATE hub_members SET role = $1 WHERE hub_id = $2 AND member_id = $3 AND role = $4`,
+			string(to), hid, mid, string(from))
 		if err != nil {
 			return fmt.Errorf("set coordinator: %w", err)
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("set coordinator: %w", err)
+		}
+		changed = n > 0
 		return nil
 	})
+	if err != nil {
+		return false, err
+	}
+	return changed, nil
 }

@@ -31,7 +31,7 @@ func newInvitationWorld(t *testing.T, db *store.DB) invitationWorld {
 	w.bob = testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
 	w.rome = testutil.MustCreateHub(t, db, w.admin, "Rome")
 	w.nairobi = testutil.MustCreateHub(t, db, w.admin, "Nairobi")
-	if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
+	if _, err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -233,11 +233,11 @@ func TestInvitationRenewal(t *testing.T) {
 			if err != nil || len(list) == 0 || !list[0].ViewerMayRenew {
 				t.Fatalf("coordinator's invitations = %+v, %v; want them renewable", list, err)
 			}
-			if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", false); err != nil {
+			if _, err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", false); err != nil {
 				t.Fatal(err)
 			}
 			defer func() {
-				if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
+				if _, err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
 					t.Fatal(err)
 				}
 			}()
@@ -295,7 +295,7 @@ func TestAcceptRechecksInviter(t *testing.T) {
 		}
 		t.Run("CoordinatorStoodDown", func(t *testing.T) {
 			_, token := mustInvite(t, db, w.coord, sharefair.NewInvitation{Email: "hal@example.org", Hub: "rome"})
-			if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", false); err != nil {
+			if _, err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", false); err != nil {
 				t.Fatal(err)
 			}
 			err := accept(token, "hal")
@@ -309,7 +309,7 @@ func TestAcceptRechecksInviter(t *testing.T) {
 			if !linkWorks(t, db, token) {
 				t.Fatal("refused acceptance used up the link")
 			}
-			if err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
+			if _, err := db.SetCoordinator(testutil.As(w.admin), w.rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			if err := accept(token, "hal"); err != nil {

@@ -524,9 +524,9 @@ func TestHubs(t *testing.T) {
 		_, err = db.UpdateHub(testutil.As(bob), rome.Slug, sharefair.HubUpdate{Name: &name})
 		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
 
-		testutil.AssertCode(t, db.SetCoordinator(testutil.As(bob), rome.Slug, "bob", true), sharefair.EFORBIDDEN)
-		testutil.AssertCode(t, db.SetCoordinator(testutil.As(admin), rome.Slug, "ghost", true), sharefair.ENOTFOUND)
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "@Bob", true); err != nil {
+		testutil.AssertCode(t, errOf(db.SetCoordinator(testutil.As(bob), rome.Slug, "bob", true)), sharefair.EFORBIDDEN)
+		testutil.AssertCode(t, errOf(db.SetCoordinator(testutil.As(admin), rome.Slug, "ghost", true)), sharefair.ENOTFOUND)
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "@Bob", true); err != nil {
 			t.Fatal(err)
 		}
 		h, _ = db.FindHubBySlug(testutil.As(bob), rome.Slug)
@@ -536,7 +536,7 @@ func TestHubs(t *testing.T) {
 		if _, err := db.UpdateHub(testutil.As(bob), rome.Slug, sharefair.HubUpdate{Name: &name}); err != nil {
 			t.Fatalf("coordinator renames hub: %v", err)
 		}
-		if err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
+		if _, err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
 			t.Fatal(err)
 		}
 		h, _ = db.FindHubBySlug(testutil.As(bob), rome.Slug)
@@ -559,7 +559,7 @@ func TestInvitations(t *testing.T) {
 		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
 		rome := testutil.MustCreateHub(t, db, admin, "Rome")
 		nairobi := testutil.MustCreateHub(t, db, admin, "Nairobi")
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
 			t.Fatal(err)
 		}
 
@@ -641,7 +641,7 @@ func TestUnsearchableInput(t *testing.T) {
 			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
 			_, err = db.JoinHub(ctx, bad)
 			testutil.AssertCode(t, err, sharefair.ENOTFOUND)
-			testutil.AssertCode(t, db.SetCoordinator(ctx, "x", bad, true), sharefair.ENOTFOUND)
+			testutil.AssertCode(t, errOf(db.SetCoordinator(ctx, "x", bad, true)), sharefair.ENOTFOUND)
 			_, err = db.Authenticate(ctx, bad, "password")
 			testutil.AssertCode(t, err, sharefair.EUNAUTHORIZED)
 			for _, f := range []sharefair.MemberFilter{{Query: bad}, {Hub: bad}, {Organisation: bad}, {Language: bad}, {Expertise: bad}} {
@@ -663,7 +663,7 @@ func TestStandDownNonMember(t *testing.T) {
 		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
 		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
 		rome := testutil.MustCreateHub(t, db, admin, "Rome")
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "bob", false); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "bob", false); err != nil {
 			t.Fatal(err)
 		}
 		if h, _ := db.FindHubBySlug(testutil.As(bob), rome.Slug); h.ViewerRole != "" || h.MemberCount != 0 {
@@ -696,10 +696,10 @@ func TestHubMemberCount(t *testing.T) {
 		}
 		testutil.MustJoin(t, db, ann, rome)
 		testutil.MustJoin(t, db, ann, rome)
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "admin", true); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "admin", true); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "ann", true); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "ann", true); err != nil {
 			t.Fatal(err)
 		}
 		_, token, err := db.CreateInvitation(testutil.As(admin), sharefair.NewInvitation{Email: "c@example.org", Hub: rome.Slug})
@@ -713,7 +713,7 @@ func TestHubMemberCount(t *testing.T) {
 			t.Fatalf("count = %d, want 3", n)
 		}
 		for i := 0; i < 2; i++ {
-			if err := db.LeaveHub(testutil.As(ann), rome.Slug); err != nil {
+			if _, err := db.LeaveHub(testutil.As(ann), rome.Slug); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -776,7 +776,7 @@ func TestRights(t *testing.T) {
 		outsider := testutil.MustCreateMember(t, db, "outsider", sharefair.RoleMember)
 		rome := testutil.MustCreateHub(t, db, admin, "Rome")
 		testutil.MustJoin(t, db, member, rome)
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
@@ -785,7 +785,7 @@ func TestRights(t *testing.T) {
 			network                     sharefair.NetworkRights
 		}{
 			{admin, true, true, true, true, sharefair.NetworkRights{CreateHubs: true, AppointCoordinators: true,
-				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true}},
+				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true, SeeChecklist: true}},
 			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true}},
 			{member, true, false, false, false, sharefair.NetworkRights{}},
 			{outsider, false, false, false, false, sharefair.NetworkRights{}},
@@ -833,7 +833,7 @@ func TestRights(t *testing.T) {
 			if (err == nil) != tc.invite {
 				t.Errorf("%s: CreateInvitation = %v, reported may invite %v", tc.m.Handle, err, tc.invite)
 			}
-			err = db.SetCoordinator(ctx, rome.Slug, "member", false)
+			_, err = db.SetCoordinator(ctx, rome.Slug, "member", false)
 			if (err == nil) != tc.appoint || (err == nil) != r.AppointCoordinators {
 				t.Errorf("%s: SetCoordinator = %v, reported may appoint %v", tc.m.Handle, err, tc.appoint)
 			}
@@ -934,7 +934,7 @@ func TestRightsReadInTheTransaction(t *testing.T) {
 		ex := testutil.MustCreateMember(t, db, "ex", sharefair.RoleAdmin)
 		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
 		rome := testutil.MustCreateHub(t, db, admin, "Rome")
-		if err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
 			t.Fatal(err)
 		}
 		th := testutil.MustCreateThread(t, db, admin, nil, "Started by an admin", "b")
@@ -946,7 +946,7 @@ func TestRightsReadInTheTransaction(t *testing.T) {
 		for what, err := range map[string]error{
 			"CreateHub":      second(db.CreateHub(exCtx, sharefair.NewHub{Name: "Lima"})),
 			"UpdateHub":      second(db.UpdateHub(exCtx, rome.Slug, sharefair.HubUpdate{Name: &name})),
-			"SetCoordinator": db.SetCoordinator(exCtx, rome.Slug, "ex", true),
+			"SetCoordinator": errOf(db.SetCoordinator(exCtx, rome.Slug, "ex", true)),
 			"RenameNetwork":  second(db.RenameNetwork(exCtx, "Taken")),
 			"RenameThread":   second(db.RenameThread(exCtx, th.ID, "Taken")),
 			"UpdateMember":   second(db.UpdateMember(exCtx, coord.ID, sharefair.MemberUpdate{Bio: &bio})),

@@ -133,7 +133,7 @@ func TestThreads(t *testing.T) {
 			if _, err := db.FindThreadByID(testutil.As(bob), secret.ID); err != nil {
 				t.Fatalf("after joining: %v", err)
 			}
-			if err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
+			if _, err := db.LeaveHub(testutil.As(bob), rome.Slug); err != nil {
 				t.Fatal(err)
 			}
 			_, err := db.FindThreadByID(testutil.As(bob), secret.ID)

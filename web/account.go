@@ -47,7 +47,9 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refused(err, "Set up", func(p page, f form) (templ.Component, error) { return setupPage(p, f), nil })
 	}
-	return h.startSession(w, r, m, "/hubs/new")
+	// Home, where the setup checklist says what is left to do.
+	h.setFlash(w, "Your network is set up. The checklist below says what is left to do before people arrive.")
+	return h.startSession(w, r, m, "/")
 }
 
 // startSession signs m in with a fresh session id and goes on to next.
@@ -120,6 +122,7 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	server.ClearSessionCookie(w, h.cfg)
+	h.setFlash(w, "You are signed out.")
 	redirect(w, r, "/signin")
 	return nil
 }
@@ -162,8 +165,8 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refused(err, "Join", func(p page, f form) (templ.Component, error) { return joinPage(p, f, inv), nil })
 	}
-	h.setFlash(w, "Welcome, "+m.Name+"! Tell others what you work on: complete your profile below.")
-	return h.startSession(w, r, m, "/settings")
+	h.setFlash(w, "Welcome, "+m.Name+"! You are a member of the network now.")
+	return h.startSession(w, r, m, "/welcome")
 }
 
 // joinAsMember accepts an invitation for the signed-in member it is

@@ -228,7 +228,7 @@ func TestDirAuto(t *testing.T) {
 			if _, err := s.DB.JoinHub(testutil.As(layla), "cairo"); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DB.SetCoordinator(admin, "cairo", "layla", true); err != nil {
+			if _, err := s.DB.SetCoordinator(admin, "cairo", "layla", true); err != nil {
 				t.Fatal(err)
 			}
 			byRequest := sharefair.JoinByRequest

@@ -56,8 +56,16 @@ func journey(t *testing.T, b *browser.Browser) {
 	b.Type("#f-handle", "ada")
 	b.Type("#f-email", "ada@example.org")
 	b.Type("#f-password", "correct horse battery")
-	if st := b.Click(`form[action="/setup"] button[type="submit"]`); st != http.StatusOK || b.Path() != "/hubs/new" {
-		t.Fatalf("submit setup = %d at %s, want 200 at /hubs/new", st, b.Path())
+	if st := b.Click(`form[action="/setup"] button[type="submit"]`); st != http.StatusOK || b.Path() != "/" {
+		t.Fatalf("submit setup = %d at %s, want 200 at /", st, b.Path())
+	}
+	// Home, with the setup checklist: the admin follows its hubs step.
+	if !b.Has(`.checklist li:not(.done) a[href="/hubs/new"]`) {
+		t.Fatalf("no setup checklist with its hubs step on the admin's home page")
+	}
+	b.CheckAccessibility("the home page with the setup checklist")
+	if st := b.Click(`.checklist a[href="/hubs/new"]`); st != http.StatusOK || b.Path() != "/hubs/new" {
+		t.Fatalf("checklist's hubs step = %d at %s, want 200 at /hubs/new", st, b.Path())
 	}
 
 	// The new admin creates the first hub.
@@ -132,11 +140,15 @@ func journey(t *testing.T, b *browser.Browser) {
 	b.Type("#f-name", "Grace Member")
 	b.Type("#f-handle", "grace")
 	b.Type("#f-password", "another good passphrase")
-	if st := b.Click(`main form button[type="submit"]`); st != http.StatusOK || b.Path() != "/settings" {
-		t.Fatalf("join = %d at %s, want 200 at /settings", st, b.Path())
+	if st := b.Click(`main form button[type="submit"]`); st != http.StatusOK || b.Path() != "/welcome" {
+		t.Fatalf("join = %d at %s, want 200 at /welcome", st, b.Path())
 	}
 	if f := b.Text(".flash"); !strings.Contains(f, "Grace Member") {
 		t.Errorf("welcome flash = %q, want the new member's name", f)
+	}
+	b.CheckAccessibility("the welcome page")
+	if !b.Has(`.welcome-step a[href="/settings"]`) {
+		t.Errorf("the welcome page does not lead to the profile")
 	}
 
 	// Now signed in as the new member: the home page.

@@ -99,6 +99,11 @@ func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refused(err, "Create a hub", hubForm(hubFormView{Action: "/hubs"}))
 	}
+	msg := "The hub " + hub.Name + " is created."
+	if hub.ViewerMayAppoint {
+		msg += " Next, appoint its coordinator: someone who keeps it alive."
+	}
+	h.setFlash(w, msg)
 	redirect(w, r, hubURL(hub.Slug))
 	return nil
 }
@@ -153,6 +158,7 @@ func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) error {
 			return hubFormPage(p, fm, hubFormView{Action: hubURL(slug) + "/edit", Hub: hub}), nil
 		})
 	}
+	h.setFlash(w, "The changes to "+hub.Name+" are saved.")
 	redirect(w, r, hubURL(hub.Slug))
 	return nil
 }
@@ -163,24 +169,51 @@ func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if out == sharefair.Requested {
-		h.setFlash(w, "You asked to join the hub. A coordinator will decide.")
-	} else {
-		h.setFlash(w, "You joined the hub.")
+	name := h.hubName(r, slug)
+	switch out {
+	case sharefair.Requested:
+		h.setFlash(w, "You asked to join "+name+". A coordinator will decide.")
+	case sharefair.AlreadyRequested:
+		h.setFlash(w, "You had asked to join "+name+" already; a coordinator will decide. Nothing changed.")
+	case sharefair.AlreadyMember:
+		h.setFlash(w, "You are a member of "+name+" already; nothing changed.")
+	default:
+		h.setFlash(w, "You joined "+name+".")
 	}
-	redirect(w, r, hubURL(slug))
+	// The welcome page joins hubs and comes back to its list.
+	to := hubURL(slug)
+	if next := r.PostForm.Get("next"); next != "" {
+		to = safeNext(next)
+	}
+	redirect(w, r, to)
 	return nil
+}
+
+// hubName returns the name of the hub at slug for a message, "the hub"
+// when it cannot be read.
+func (h *Handler) hubName(r *http.Request, slug string) string {
+	if hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), slug); err == nil {
+		return hub.Name
+	}
+	return "the hub"
 }
 
 func (h *Handler) leaveHub(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
-	if err := h.svcs.Hubs.LeaveHub(r.Context(), slug); err != nil {
+	out, err := h.svcs.Hubs.LeaveHub(r.Context(), slug)
+	if err != nil {
 		return err
 	}
-	if r.PostForm.Get("withdraw") == "yes" {
-		h.setFlash(w, "You withdrew your request to join the hub.")
-	} else {
-		h.setFlash(w, "You left the hub.")
+	name := h.hubName(r, slug)
+	// Said as it happened, whichever button was pressed: a request
+	// approved meanwhile is a membership left.
+	switch out {
+	case sharefair.Withdrawn:
+		h.setFlash(w, "You withdrew your request to join "+name+".")
+	case sharefair.Left:
+		h.setFlash(w, "You left "+name+".")
+	default:
+		h.setFlash(w, "You were not a member of "+name+", nor waiting to join it: nothing changed.")
 	}
 	redirect(w, r, hubURL(slug))
 	return nil
@@ -232,7 +265,8 @@ func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
 	handle := r.PostForm.Get("handle")
 	appoint := r.PostForm.Get("coordinator") != "no"
-	if err := h.svcs.Hubs.SetCoordinator(r.Context(), slug, handle, appoint); err != nil {
+	changed, err := h.svcs.Hubs.SetCoordinator(r.Context(), slug, handle, appoint)
+	if err != nil {
 		return refused(err, "", func(p page, f form) (templ.Component, error) {
 			v, err := h.loadCoordinators(r)
 			if err != nil {
@@ -242,10 +276,16 @@ func (h *Handler) setCoordinator(w http.ResponseWriter, r *http.Request) error {
 			return coordinatorsPage(p, v), nil
 		})
 	}
-	if appoint {
-		h.setFlash(w, "@"+sharefair.NormalizeHandle(handle)+" now coordinates this hub.")
-	} else {
-		h.setFlash(w, "@"+sharefair.NormalizeHandle(handle)+" no longer coordinates this hub.")
+	who, name := "@"+sharefair.NormalizeHandle(handle), h.hubName(r, slug)
+	switch {
+	case appoint && changed:
+		h.setFlash(w, who+" now coordinates "+name+".")
+	case appoint:
+		h.setFlash(w, who+" coordinates "+name+" already; nothing changed.")
+	case changed:
+		h.setFlash(w, who+" no longer coordinates "+name+", and stays a member of it.")
+	default:
+		h.setFlash(w, who+" did not coordinate "+name+"; nothing changed.")
 	}
 	redirect(w, r, hubURL(slug))
 	return nil
@@ -285,12 +325,16 @@ func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request) erro
 	default:
 		return sharefair.Errorf(sharefair.EINVALID, "Choose to approve or decline the request.")
 	}
-	if err := h.svcs.Hubs.DecideJoinRequest(r.Context(), slug, handle, approve); err != nil {
+	changed, err := h.svcs.Hubs.DecideJoinRequest(r.Context(), slug, handle, approve)
+	if err != nil {
 		return err
 	}
-	if approve {
+	switch {
+	case approve && changed:
 		h.setFlash(w, "@"+handle+" is now a member of the hub.")
-	} else {
+	case approve:
+		h.setFlash(w, "@"+handle+" is a member of the hub already (approved before); nothing changed.")
+	default:
 		h.setFlash(w, "You declined @"+handle+"'s request to join.")
 	}
 	redirect(w, r, hubURL(slug)+"/requests")
@@ -354,4 +398,28 @@ var joinPolicyChoices = []joinPolicyChoice{
 	{sharefair.JoinOpen, "Open", "Anyone in the network joins at once, and reads the hub's discussions, past ones too."},
 	{sharefair.JoinByRequest, "By request", "Members ask to join; a coordinator approves or declines each request."},
 	{sharefair.JoinByInvitation, "By invitation only", "People join only through an invitation from a coordinator."},
+}
+
+// hubClosedText says, to a viewer who is not a member, whose the hub's
+// discussions are and how they may join to read them.
+func hubClosedText(h *sharefair.Hub) string {
+	switch {
+	case h.ViewerRequested:
+		return "The discussions of " + h.Name + " are for its members. You asked to join; once a coordinator approves, you can read them here."
+	case h.ViewerMayJoin:
+		return "The discussions of " + h.Name + " are for its members. Join the hub to read them and start your own."
+	case h.ViewerMayRequest:
+		return "The discussions of " + h.Name + " are for its members. Ask to join; a coordinator will decide."
+	}
+	return "The discussions of " + h.Name + " are for its members, who join by invitation from its coordinators."
+}
+
+// inAnyHub reports whether the viewer is a member of one of hubs.
+func inAnyHub(hubs []*sharefair.Hub) bool {
+	for _, h := range hubs {
+		if h.ViewerRole != "" {
+			return true
+		}
+	}
+	return false
 }

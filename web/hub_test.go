@@ -57,7 +57,7 @@ func TestJoinPoliciesPages(t *testing.T) {
 			admin := s.Browser(t, s.Admin)
 			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			coordM := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			coord := s.Browser(t, coordM)
@@ -99,7 +99,9 @@ func TestJoinPoliciesPages(t *testing.T) {
 			}
 			wantStatus(t, post(t, coord, s, "/hubs/rome/requests/bob", url.Values{"decision": {"maybe"}}), http.StatusUnprocessableEntity)
 			wantRedirect(t, post(t, coord, s, "/hubs/rome/requests/bob", url.Values{"decision": {"approve"}}), "/hubs/rome/requests")
-			wantStatus(t, post(t, coord, s, "/hubs/rome/requests/bob", url.Values{"decision": {"approve"}}), http.StatusNotFound)
+			// Approved before: said, not an error; declining a member is no request.
+			wantRedirect(t, post(t, coord, s, "/hubs/rome/requests/bob", url.Values{"decision": {"approve"}}), "/hubs/rome/requests")
+			wantStatus(t, post(t, coord, s, "/hubs/rome/requests/bob", url.Values{"decision": {"decline"}}), http.StatusNotFound)
 			r = get(t, bob, s, "/hubs/rome")
 			if !strings.Contains(r.Body, "Past topic") {
 				t.Fatal("approved member cannot read the hub's discussions")

@@ -28,7 +28,7 @@ func newInvitationSite(t *testing.T, e testutil.Engine) invitationSite {
 	s := testutil.NewServer(t, e)
 	rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 	coord := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-	if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+	if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 		t.Fatal(err)
 	}
 	return invitationSite{s: s, coord: coord, bob: testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember), c: s.Browser(t, coord)}
@@ -212,7 +212,7 @@ func TestInvitationRenewalPage(t *testing.T) {
 			wantStatus(t, get(t, guest, v.s, link3), http.StatusNotFound)
 
 			// The coordinator stood down: accepting is refused, clearly.
-			if err := v.s.DB.SetCoordinator(testutil.As(v.s.Admin), "rome", "coord", false); err != nil {
+			if _, err := v.s.DB.SetCoordinator(testutil.As(v.s.Admin), "rome", "coord", false); err != nil {
 				t.Fatal(err)
 			}
 			// What they may no longer do is not offered; withdrawing is.

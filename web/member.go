@@ -13,6 +13,7 @@ import (
 // directoryView is what the member directory shows.
 type directoryView struct {
 	Filter                                    form
+	Filtered                                  bool // some filter is set
 	Members                                   []*sharefair.Member
 	Total                                     int
 	Pager                                     pager
@@ -42,6 +43,9 @@ func (h *Handler) members(w http.ResponseWriter, r *http.Request) error {
 			return nil, err
 		}
 		v.Members, v.Total = ms, total
+		for _, k := range []string{"q", "hub", "organisation", "language", "expertise"} {
+			v.Filtered = v.Filtered || q.Get(k) != ""
+		}
 		v.Pager = newPager("/members", q, n, total, sharefair.DefaultPageSize)
 		return membersPage(p, v), nil
 	}
@@ -136,7 +140,11 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refused(err, "Your settings", func(p page, f form) (templ.Component, error) { return settingsPage(p, f), nil })
 	}
-	h.setFlash(w, "Your profile is saved.")
+	if missing := m.MissingProfile(); len(missing) > 0 {
+		h.setFlash(w, "Your profile is saved. Still empty: "+missingText(missing)+"; the directory finds people by them.")
+	} else {
+		h.setFlash(w, "Your profile is saved.")
+	}
 	redirect(w, r, memberURL(m.Handle))
 	return nil
 }

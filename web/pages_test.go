@@ -23,7 +23,7 @@ func TestEveryPageRenders(t *testing.T) {
 			s := testutil.NewServer(t, e)
 			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			coord := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			member := testutil.MustCreateMember(t, s.DB, "member", sharefair.RoleMember)
@@ -55,7 +55,7 @@ func TestEveryPageRenders(t *testing.T) {
 			network := n.Name
 			pages := map[string][]string{
 				"guest": {"/signin", "/join/" + token},
-				"coordinator": {"/", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
+				"coordinator": {"/", "/welcome", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
 					"/members/coord", "/members/admin", "/settings", "/settings/security", "/settings/tokens", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests", "/hubs/rome/manage"},
 				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network",

@@ -253,7 +253,7 @@ func TestSetupAsksForZoneAndDescription(t *testing.T) {
 				t.Fatalf("description not kept: %q", got)
 			}
 			form.Set("time_zone", "Europe/Rome")
-			wantRedirect(t, post(t, c, s, "/setup", form), "/hubs/new")
+			wantRedirectExact(t, post(t, c, s, "/setup", form), "/")
 			n, err := s.DB.Network(testutil.As(nil))
 			if err != nil || n.TimeZone != "Europe/Rome" || n.Description != "For KM people." {
 				t.Fatalf("network = %+v, %v", n, err)

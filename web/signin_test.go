@@ -69,7 +69,7 @@ func TestSetupMarksTheDevice(t *testing.T) {
 			c := s.Browser(t, nil)
 			r := post(t, c, s, "/setup", url.Values{"code": {"ABCD-EFGH-JKLM"}, "network_name": {"KM Rome"}, "name": {"Ada"},
 				"handle": {"ada"}, "email": {"ada@example.org"}, "password": {"a long password"}})
-			wantRedirect(t, r, "/hubs/new")
+			wantRedirectExact(t, r, "/")
 			if deviceCookie(r.Response) == nil {
 				t.Fatal("setup set no device cookie")
 			}

@@ -46,7 +46,12 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, homePage(h.base(w, r, "Home"), threads, total > len(threads), hubs))
+	p := h.base(w, r, "Home")
+	first, err := h.firstHour(r, p)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, homePage(p, threads, total > len(threads), hubs, first))
 }
 
 func (h *Handler) threads(w http.ResponseWriter, r *http.Request) error {
@@ -227,6 +232,7 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) error {
 			return threadPage(p, v), nil
 		})
 	}
+	h.setFlash(w, "Your reply is posted.")
 	return h.goToPost(w, r, post.ID)
 }
 
@@ -278,6 +284,7 @@ func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) error {
 			return editPostPage(p, f, &sharefair.Post{ID: id}), nil
 		})
 	}
+	h.setFlash(w, "Your post is saved.")
 	return h.goToPost(w, r, post.ID)
 }
 
@@ -307,6 +314,7 @@ func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) error {
 			return editThreadPage(p, f, &sharefair.Thread{ID: id}), nil
 		})
 	}
+	h.setFlash(w, "The title is saved.")
 	redirect(w, r, threadURL(t.ID))
 	return nil
 }

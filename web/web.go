@@ -90,6 +90,7 @@ func (h *Handler) routes() {
 	page := func(pattern string, fn handlerFunc) { m.HandleFunc(pattern, h.member(h.serve(fn))) }
 	submit := func(pattern string, fn handlerFunc) { m.HandleFunc(pattern, h.member(h.form(h.serve(fn)))) }
 
+	page("GET /welcome", h.welcome)
 	page("GET /threads", h.threads)
 	page("GET /threads/new", h.newThreadForm)
 	submit("POST /threads", h.createThread)

@@ -101,7 +101,7 @@ func setupFixture(t *testing.T, e testutil.Engine, done bool) *testutil.Server {
 	if done {
 		form := setupForm()
 		form.Set("code", "abcd efgh jklm")
-		wantRedirect(t, post(t, s.Browser(t, nil), s, "/setup", form), "/hubs/new")
+		wantRedirectExact(t, post(t, s.Browser(t, nil), s, "/setup", form), "/")
 	}
 	return s
 }
@@ -149,7 +149,7 @@ func TestSetup(t *testing.T) {
 				form := setupForm()
 				form.Set("code", "abcd efgh jklm")
 				r := post(t, c, s, "/setup", form)
-				wantRedirect(t, r, "/hubs/new")
+				wantRedirectExact(t, r, "/")
 				r = get(t, c, s, "/")
 				wantStatus(t, r, http.StatusOK)
 				if got := r.Doc.Find(".brand").Text(); got != "KM Rome" {
@@ -241,7 +241,7 @@ func TestInvitationFlow(t *testing.T) {
 			s := testutil.NewServer(t, e)
 			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			coord := testutil.MustCreateMember(t, s.DB, "coord", sharefair.RoleMember)
-			if err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "coord", true); err != nil {
 				t.Fatal(err)
 			}
 			c := s.Browser(t, coord)
@@ -278,7 +278,7 @@ func TestInvitationFlow(t *testing.T) {
 			if fieldError(r, "handle") == "" {
 				t.Fatal("taken handle not shown beside the field")
 			}
-			wantRedirect(t, post(t, guest, s, path, url.Values{"name": {"Carla"}, "handle": {"carla"}, "password": {"long enough pw"}}), "/settings")
+			wantRedirect(t, post(t, guest, s, path, url.Values{"name": {"Carla"}, "handle": {"carla"}, "password": {"long enough pw"}}), "/welcome")
 			r = get(t, guest, s, "/members/carla")
 			wantStatus(t, r, http.StatusOK)
 			if !strings.Contains(r.Doc.Find(".facts").Text(), "Rome") {

@@ -150,9 +150,11 @@ func (h *Handler) joinHub(w http.ResponseWriter, r *http.Request, p SlugPath) er
 		return err
 	}
 	switch out {
-	case sharefair.Requested, sharefair.AlreadyRequested:
-		// Asking twice is one request: the same answer.
+	case sharefair.Requested:
 		return render(w, http.StatusAccepted, joinOutcomeJSON{Status: string(sharefair.Requested)})
+	case sharefair.AlreadyRequested:
+		// Asking twice is still one request, and the answer says so.
+		return unchanged(w, "You asked to join the hub already; a coordinator will decide.")
 	case sharefair.AlreadyMember:
 		return unchanged(w, "You are a member of the hub already.")
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sharefair/sharefair/internal/testutil"
@@ -135,5 +136,18 @@ func TestUnchangedAnswers(t *testing.T) {
 		v.admin.as(t).del("/api/v1/hubs/rome/coordinators/alice").ok(204, nil)
 		check(v.admin.as(t).del("/api/v1/hubs/rome/coordinators/alice"), "@alice does not coordinate the hub.")
 		v.alice.as(t).del("/api/v1/hubs/rome/membership").ok(204, nil)
+
+		// A hub that takes requests: asking twice is one request, and the
+		// second answer says so; approving twice changes nothing.
+		v.admin.as(t).patch("/api/v1/hubs/rome", map[string]any{"join_policy": "request"}).ok(200, nil)
+		v.bob.as(t).put("/api/v1/hubs/rome/membership").ok(202, nil)
+		check(v.bob.as(t).put("/api/v1/hubs/rome/membership"), "You asked to join the hub already; a coordinator will decide.")
+		v.admin.as(t).post("/api/v1/hubs/rome/requests/bob", map[string]any{"decision": "approve"}).ok(204, nil)
+		r := v.admin.as(t).post("/api/v1/hubs/rome/requests/bob", map[string]any{"decision": "approve"})
+		var u unchanged
+		r.ok(200, &u)
+		if u.Changed == nil || *u.Changed || !strings.Contains(u.Message, "already") {
+			t.Fatalf("approving twice: %+v", u)
+		}
 	})
 }

@@ -218,7 +218,8 @@ func (h *Handler) routeTable() []route {
 		{method: "PUT", pattern: p + "/hubs/{slug}/membership", id: "joinHub", tag: "hubs",
 			summary: "Join a hub, or ask to",
 			about: "An open hub is joined at once (204). A hub that takes requests records one for its coordinators " +
-				"(202, status requested). A hub joined by invitation only answers 403.",
+				"(202, status requested). 200 with changed false when the viewer is a member already or had asked already. " +
+				"A hub joined by invitation only answers 403.",
 			status: 204, also: []answerAt{{http.StatusAccepted, joinOutcomeJSON{}}, {http.StatusOK, unchangedJSON{}}},
 			errs: []int{s403}, ep: withParams(h.joinHub)},
 		{method: "DELETE", pattern: p + "/hubs/{slug}/membership", id: "leaveHub", tag: "hubs",

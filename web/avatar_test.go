@@ -274,6 +274,7 @@ func TestDirAuto(t *testing.T) {
 				{layla, "/members?q=" + url.QueryEscape("ليلى")}, {s.Admin, "/members/layla"},
 				{layla, "/settings"}, {layla, "/invitations"}, {s.Admin, "/network"},
 				{layla, thread + "/edit"}, {nil, "/join/" + token}, {nil, "/signin"},
+				{layla, "/welcome"}, {layla, "/hubs/cairo/manage"}, {s.Admin, "/hubs/cairo/manage"},
 			}
 			for _, pg := range pages {
 				r := get(t, s.Browser(t, pg.who), s, pg.path)

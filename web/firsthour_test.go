@@ -161,7 +161,7 @@ func TestEmptyStates(t *testing.T) {
 			check(admin, "/hubs/rome/coordinators?q=zzz", "No member of Rome matches “zzz”.", "/hubs/rome/coordinators")
 			check(admin, "/hubs/rome/requests", "No requests are waiting.", []string{}...)
 			// Admins may post in any hub; a non-member is told how to join.
-			check(admin, "/hubs/rome", "No discussions in Rome yet.", "/threads/new?hub=rome")
+			check(admin, "/hubs/rome", "No discussions in Rome yet.", "/threads/new?hub=rome", "/invitations?hub=rome")
 			check(ann, "/hubs/rome", "are for its members. Ask to join", []string{}...)
 			// In no hub: the home page offers to find one.
 			check(ann, "/", "You are in no hub yet.", "/threads/new", "/hubs")
@@ -310,7 +310,7 @@ func TestFlashMessages(t *testing.T) {
 				}, "@ann is now a member of the hub."},
 				{"ApprovedTwice", func() string {
 					return flashAfter(t, admin, s, "/hubs/rome/requests/ann", url.Values{"decision": {"approve"}})
-				}, "@ann is a member of the hub already (approved before); nothing changed."},
+				}, "@ann is a member of the hub already; nothing changed."},
 				{"PostSaved", func() string {
 					posts, _, err := s.DB.FindPosts(testutil.As(annM), th.ID, sharefair.Page{})
 					if err != nil || len(posts) == 0 {

@@ -333,7 +333,7 @@ func (h *Handler) decideJoinRequest(w http.ResponseWriter, r *http.Request) erro
 	case approve && changed:
 		h.setFlash(w, "@"+handle+" is now a member of the hub.")
 	case approve:
-		h.setFlash(w, "@"+handle+" is a member of the hub already (approved before); nothing changed.")
+		h.setFlash(w, "@"+handle+" is a member of the hub already; nothing changed.")
 	default:
 		h.setFlash(w, "You declined @"+handle+"'s request to join.")
 	}

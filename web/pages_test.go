@@ -111,7 +111,7 @@ func TestEveryPageRenders(t *testing.T) {
 					url.Values{"name": {"Taken"}}, []string{"admin"}, nil},
 				{"Invite", "/", `header nav a[href="/invitations"]`, "/invitations", "/invitations",
 					url.Values{"email": {"x@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
-				{"InviteToHub", "/hubs/rome", `a[href="/invitations?hub=rome"]`, "/invitations?hub=rome", "/invitations",
+				{"InviteToHub", "/hubs/rome/manage", `a[href="/invitations?hub=rome"]`, "/invitations?hub=rome", "/invitations",
 					url.Values{"email": {"y@example.org"}, "hub": {"rome"}}, []string{"coordinator", "admin"}, nil},
 				{"AppointCoordinator", "/hubs/rome/manage", `a[href="/hubs/rome/coordinators"]`, "/hubs/rome/coordinators", "/hubs/rome/coordinators",
 					url.Values{"handle": {"member"}, "coordinator": {"yes"}}, []string{"admin"}, nil},

@@ -21,6 +21,10 @@ const (
 	// Every page of that thread, read by a member who wrote none of it,
 	// with the stylesheet and the icon sprite counted once.
 	threadBudget = 60 << 10
+	// The same for a member who wrote on every page: their pages are
+	// rendered for them alone and compressed fast, at about 1.3 KiB more a
+	// page (web/gzpage.go), a price of the server's throughput.
+	authorThreadBudget = 68 << 10
 )
 
 // gzipSize fetches path as a browser that accepts gzip and returns the
@@ -99,7 +103,7 @@ func TestPageWeight(t *testing.T) {
 				name   string
 				m      *sharefair.Member
 				budget int
-			}{{"a reader", reader, threadBudget}, {"an author on every page", members[1], 0}} {
+			}{{"a reader", reader, threadBudget}, {"an author on every page", members[1], authorThreadBudget}} {
 				c := s.Browser(t, v.m)
 				c.Transport = &http.Transport{DisableCompression: true}
 				home = get(t, c, s, "/")
@@ -127,7 +131,7 @@ func TestPageWeight(t *testing.T) {
 					total += gzipSize(t, c, s, path)
 				}
 				t.Logf("whole thread (%d pages), for %s: %d bytes gzipped with the stylesheet and icons", pages, v.name, total)
-				if v.budget > 0 && total > v.budget {
+				if total > v.budget {
 					t.Errorf("reading the whole thread weighs %d bytes for %s, over the %d budget", total, v.name, v.budget)
 				}
 			}

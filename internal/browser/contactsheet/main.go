@@ -19,8 +19,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode"
 
+	"github.com/sharefair/sharefair/internal/browser"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -129,26 +129,7 @@ func ParsePages(s string) ([]Page, error) {
 // FileName is the screenshot the browser test saves for page name in
 // test, at variant and theme; it must match browser.ShotName.
 func FileName(test, name string, c Column) string {
-	return Slug(test) + "-" + Slug(name+"-"+c.Variant+"-"+c.Theme) + ".png"
-}
-
-// Slug keeps letters and digits and turns every other run into one dash,
-// as browser.Slug does.
-func Slug(s string) string {
-	var sb strings.Builder
-	dash := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && sb.Len() > 0 {
-				sb.WriteByte('-')
-			}
-			sb.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	return sb.String()
+	return browser.Slug(test) + "-" + browser.Slug(name+"-"+c.Variant+"-"+c.Theme) + ".png"
 }
 
 // Sheet reads the screenshots of pages from dir and lays them out.
@@ -247,7 +228,7 @@ func trimBottom(src image.Image, b image.Rectangle) int {
 
 // sample lists a few screenshot files in dir, to help when names differ.
 func sample(dir, test string) string {
-	m, _ := filepath.Glob(filepath.Join(dir, Slug(test)+"-*-desk-light.png"))
+	m, _ := filepath.Glob(filepath.Join(dir, browser.Slug(test)+"-*-desk-light.png"))
 	if len(m) == 0 {
 		m, _ = filepath.Glob(filepath.Join(dir, "*.png"))
 	}

@@ -68,6 +68,14 @@ func TestWriteLimitsOnPages(t *testing.T) {
 			admin := s.Browser(t, s.Admin)
 			r = post(t, admin, s, "/invitations", url.Values{"email": {"late@example.org"}})
 			wantLimited(t, r, il.Per, "email", "late@example.org")
+			invs, _, err := s.DB.FindInvitations(testutil.As(s.Admin), sharefair.Page{})
+			if err != nil || len(invs) == 0 {
+				t.Fatalf("invitations: %v", err)
+			}
+			for _, action := range []string{"resend", "link"} {
+				r = post(t, admin, s, fmt.Sprintf("/invitations/%d/%s", invs[0].ID, action), nil)
+				wantLimited(t, r, il.Per, "email", "")
+			}
 			if _, total, err := s.DB.FindInvitations(testutil.As(s.Admin), sharefair.Page{}); err != nil || total != il.Events {
 				t.Fatalf("invitations after the refusal: %d, %v", total, err)
 			}

@@ -130,6 +130,14 @@ const (
 	s429 = http.StatusTooManyRequests
 )
 
+// What the limits on writing say in the document.
+const (
+	postLimitAbout = "A member may write only so many posts (new threads and replies together) in a period " +
+		"(30 per 10 minutes unless configured): past that, 429 rate_limited with Retry-After, and nothing is written."
+	invitationLimitAbout = "A member may make or renew only so many invitations in a period (100 a day unless " +
+		"configured): past that, 429 rate_limited with Retry-After, and nothing is sent."
+)
+
 // routeTable is the one list of the API's routes. It registers the
 // handlers and generates the OpenAPI document.
 func (h *Handler) routeTable() []route {
@@ -257,21 +265,23 @@ func (h *Handler) routeTable() []route {
 			summary: "Invitations the viewer may manage, newest first", status: 200,
 			answer: listJSON[invitationJSON]{}, ep: withParams(h.listInvitations)},
 		{method: "POST", pattern: p + "/invitations", id: "postInvitation", tag: "invitations",
-			summary: "Invite someone by email", status: 201, answer: createdInvitationJSON{},
-			errs: []int{s403, s409, s422}, ep: withBody(h.postInvitation)},
+			summary: "Invite someone by email",
+			about:   invitationLimitAbout,
+			status:  201, answer: createdInvitationJSON{},
+			errs: []int{s403, s409, s422, s429}, ep: withBody(h.postInvitation)},
 		{method: "DELETE", pattern: p + "/invitations/{id}", id: "deleteInvitation", tag: "invitations",
 			summary: "Withdraw a pending invitation", status: 204, errs: []int{s409},
 			ep: withParams(h.deleteInvitation)},
 		{method: "POST", pattern: p + "/invitations/{id}/link", id: "postInvitationLink", tag: "invitations",
 			summary: "A new link for a pending invitation",
 			about: "Only a hash of the token is kept, so the link cannot be shown again: this makes a new one, " +
-				"and the old link stops working. The expiry stays as it was.",
-			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409}, ep: withParams(h.postInvitationLink)},
+				"and the old link stops working. The expiry stays as it was. " + invitationLimitAbout,
+			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationLink)},
 		{method: "POST", pattern: p + "/invitations/{id}/resend", id: "postInvitationResend", tag: "invitations",
 			summary: "Re-send an invitation, pending or expired",
 			about: "A new link with a new expiry; the viewer becomes the inviter. Mail cannot be sent yet, so the " +
-				"link is in the answer (and in the log, for the admin) to pass on.",
-			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409}, ep: withParams(h.postInvitationResend)},
+				"link is in the answer (and in the log, for the admin) to pass on. " + invitationLimitAbout,
+			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationResend)},
 		{method: "GET", pattern: p + "/join/{token}", public: true, id: "getJoin", tag: "invitations",
 			summary: "What an invitation link offers", status: 200, answer: joinJSON{}, ep: withParams(h.getJoin)},
 		{method: "POST", pattern: p + "/join/{token}/accept", public: true, id: "postJoinAccept", tag: "invitations",
@@ -287,8 +297,8 @@ func (h *Handler) routeTable() []route {
 			summary: "Threads the viewer may see, latest activity first", status: 200,
 			answer: listJSON[threadJSON]{}, ep: withParams(h.listThreads)},
 		{method: "POST", pattern: p + "/threads", id: "postThread", tag: "threads",
-			summary: "Start a thread", status: 201, answer: threadJSON{}, errs: []int{s403, s422},
-			ep: withBody(h.postThread)},
+			summary: "Start a thread", about: postLimitAbout, status: 201, answer: threadJSON{},
+			errs: []int{s403, s422, s429}, ep: withBody(h.postThread)},
 		{method: "GET", pattern: p + "/threads/{id}", id: "getThread", tag: "threads",
 			summary: "A thread", status: 200, answer: threadJSON{}, ep: withParams(h.getThread)},
 		{method: "PATCH", pattern: p + "/threads/{id}", id: "patchThread", tag: "threads",
@@ -298,8 +308,8 @@ func (h *Handler) routeTable() []route {
 			summary: "A thread's posts, oldest first", status: 200, answer: listJSON[postJSON]{},
 			ep: withParams(h.listPosts)},
 		{method: "POST", pattern: p + "/threads/{id}/posts", id: "postPost", tag: "threads",
-			summary: "Reply to a thread", status: 201, answer: postJSON{}, errs: []int{s422},
-			ep: withBoth(h.postPost)},
+			summary: "Reply to a thread", about: postLimitAbout, status: 201, answer: postJSON{},
+			errs: []int{s422, s429}, ep: withBoth(h.postPost)},
 		{method: "GET", pattern: p + "/posts/{id}", id: "getPost", tag: "threads",
 			summary: "A post", status: 200, answer: postJSON{}, ep: withParams(h.getPost)},
 		{method: "PATCH", pattern: p + "/posts/{id}", id: "patchPost", tag: "threads",

@@ -32,11 +32,16 @@ type Config struct {
 	DatabaseURL string // postgres://… to use PostgreSQL
 	Synchronous string // SQLite synchronous level: FULL or NORMAL
 
-	MaxBodyBytes  int64
-	Hash          auth.HashParams
-	SignInLimits  auth.Limits
-	InvitationTTL time.Duration
-	TrustProxy    bool
+	MaxBodyBytes int64
+	Hash         auth.HashParams
+	SignInLimits auth.Limits
+	// PostLimit bounds the posts (new threads and replies) each member
+	// writes per period, InvitationLimit the invitations each makes or
+	// renews; past them, 429 with Retry-After. The zero Rate is no limit.
+	PostLimit       auth.Rate
+	InvitationLimit auth.Rate
+	InvitationTTL   time.Duration
+	TrustProxy      bool
 	// TrustedProxies are the peers whose X-Forwarded-For is believed when
 	// TrustProxy is set.
 	TrustedProxies  []netip.Prefix
@@ -45,6 +50,13 @@ type Config struct {
 	Logger *slog.Logger
 	Clock  sharefair.Clock
 }
+
+// The default limits on writing: far above what a member writing by hand
+// reaches, low enough to stop a runaway script or a spammer.
+var (
+	DefaultPostLimit       = auth.Rate{Events: 30, Per: 10 * time.Minute}
+	DefaultInvitationLimit = auth.Rate{Events: 100, Per: 24 * time.Hour}
+)
 
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
@@ -55,6 +67,8 @@ func DefaultConfig() Config {
 		MaxBodyBytes:    server.DefaultMaxBodyBytes,
 		Hash:            auth.DefaultHashParams,
 		SignInLimits:    auth.DefaultLimits,
+		PostLimit:       DefaultPostLimit,
+		InvitationLimit: DefaultInvitationLimit,
 		InvitationTTL:   sharefair.InvitationTTL,
 		TrustedProxies:  server.DefaultTrustedProxies(),
 		ShutdownTimeout: 8 * time.Second,
@@ -87,6 +101,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	db.Now = cfg.Clock
 	db.Hasher = auth.NewHasher(cfg.Hash)
 	db.Logger = cfg.Logger
+	db.PostLimit, db.InvitationLimit = store.Limit(cfg.PostLimit), store.Limit(cfg.InvitationLimit)
 	if cfg.InvitationTTL > 0 {
 		db.InvitationTTL = cfg.InvitationTTL
 	}

@@ -98,3 +98,29 @@ func trusted(a netip.Addr, proxies []netip.Prefix) bool {
 	}
 	return false
 }
+
+// overTLS reports whether the request reached Sharefair over TLS: directly,
+// or, with TrustProxy, through a trusted proxy that says so in
+// X-Forwarded-Proto. The header of anyone else proves nothing.
+func overTLS(r *http.Request, cfg Config) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !cfg.TrustProxy {
+		return false
+	}
+	peer, ok := parseHop(r.RemoteAddr)
+	if !ok || !trusted(peer, cfg.TrustedProxies) {
+		return false
+	}
+	// The nearest proxy's word is the last value it wrote.
+	vs := r.Header.Values("X-Forwarded-Proto")
+	if len(vs) == 0 {
+		return false
+	}
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.EqualFold(strings.TrimSpace(last), "https")
+}

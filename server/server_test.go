@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -232,5 +233,53 @@ func TestStaticLooksUpNoSession(t *testing.T) {
 	serve(h, r)
 	if auth.sessions != 1 || !viewers[len(paths)] {
 		t.Fatalf("a page: %d session lookups (viewer %v), want 1", auth.sessions, viewers[len(paths)])
+	}
+}
+
+// TestHSTSOnlyOverTLS: Strict-Transport-Security goes out over TLS, or
+// behind a trusted proxy that says the client used https; never because a
+// client claims it.
+func TestHSTSOnlyOverTLS(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		trust bool
+		peer  string
+		proto []string
+		tls   bool
+		want  bool
+	}{
+		{"PlainHTTP", false, "192.0.2.7:5555", nil, false, false},
+		{"TLS", false, "192.0.2.7:5555", nil, true, true},
+		{"ClientClaimsHTTPS", false, "192.0.2.7:5555", []string{"https"}, false, false},
+		{"UntrustedPeerClaimsHTTPS", true, "192.0.2.7:5555", []string{"https"}, false, false},
+		{"TrustedProxySaysHTTPS", true, "127.0.0.1:5555", []string{"https"}, false, true},
+		{"TrustedProxySaysHTTP", true, "127.0.0.1:5555", []string{"http"}, false, false},
+		{"TrustedProxyAppendsHTTPAfterClaim", true, "127.0.0.1:5555", []string{"https, http"}, false, false},
+		{"TrustedProxyWithoutHeader", true, "127.0.0.1:5555", nil, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/page", nil)
+			r.RemoteAddr = tc.peer
+			for _, p := range tc.proto {
+				r.Header.Add("X-Forwarded-Proto", p)
+			}
+			if tc.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			w := serve(newHandler(t, nil, tc.trust), r)
+			if got := w.Header().Get("Strict-Transport-Security"); (got != "") != tc.want || (tc.want && got != server.HSTS) {
+				t.Fatalf("Strict-Transport-Security = %q, want it: %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCSPHasNoUnsafeInline: the policy allows no inline script or style,
+// and no framing.
+func TestCSPHasNoUnsafeInline(t *testing.T) {
+	csp := server.ContentSecurityPolicy
+	if strings.Contains(csp, "unsafe-") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		!strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "style-src 'self'") {
+		t.Fatalf("CSP = %q", csp)
 	}
 }

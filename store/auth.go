@@ -182,11 +182,29 @@ func (db *DB) ChangePassword(ctx context.Context, c sharefair.PasswordChange) er
 			// no longer current.
 			return wrong
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND secret_hash <> $2`, v.ID, keep); err != nil {
-			return fmt.Errorf("end other sessions: %w", err)
-		}
-		return nil
+		// Access tokens stay: scripts keep working, and the settings page
+		// and the API document say so, pointing to where they are revoked.
+		return tx.endAccess(ctx, v.ID, keep, false)
 	})
+}
+
+// endAccess ends member memberID's sessions, all but the one whose secret
+// hash is keep (none when keep is ""), and with tokens their personal
+// access tokens too, inside tx: what the member's browsers and scripts
+// send is refused from the moment tx commits. Changing a password ends the
+// other sessions; suspending a member (moderation, to come) must end
+// every session and every token through here, and MemberBySession and
+// MemberByToken must then refuse a suspended member's remaining secrets.
+func (tx *Tx) endAccess(ctx context.Context, memberID int64, keep string, tokens bool) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND secret_hash <> $2`, memberID, keep); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	if tokens {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE member_id = $1`, memberID); err != nil {
+			return fmt.Errorf("end tokens: %w", err)
+		}
+	}
+	return nil
 }
 
 // MemberBySession returns the member of a live session, extending it when

@@ -54,6 +54,10 @@ type DB struct {
 	InvitationTTL time.Duration
 	// Logger receives storage warnings.
 	Logger *slog.Logger
+	// PostLimit bounds the posts (new threads and replies) a member
+	// writes in a period, InvitationLimit the invitations they make or
+	// renew; zero is no limit (see limit.go).
+	PostLimit, InvitationLimit Limit
 
 	dummyOnce sync.Once
 	dummyHash string

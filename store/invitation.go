@@ -87,6 +87,9 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 			return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Hub coordinators invite people to a hub they coordinate; choose the hub.",
 				Fields: map[string]string{"hub": "Choose a hub you coordinate."}}
 		}
+		if err := tx.checkInvitationLimit(ctx, v.ID); err != nil {
+			return err
+		}
 		// An open invitation of this address to this hub is refreshed
 		// rather than doubled: the index invitations_open holds one, and
 		// of two inviting at once the second refreshes what the first made.
@@ -154,6 +157,9 @@ func (db *DB) renewInvitation(ctx context.Context, id int64, resend bool) (*shar
 		} else if !ok {
 			return sharefair.Errorf(sharefair.EFORBIDDEN,
 				"You may no longer invite people there, so this invitation cannot be renewed; ask a coordinator of the hub.")
+		}
+		if err := tx.checkInvitationLimit(ctx, v.ID); err != nil {
+			return err
 		}
 		if resend {
 			_, err = tx.ExecContext(ctx, `UPDATE invitations SET token_hash = $1, expires_at = $2, renewed_at = $3, invited_by = $4

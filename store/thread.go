@@ -155,6 +155,9 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 	var id int64
 	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var hubID sql.NullInt64
+		if err := tx.checkPostLimit(ctx, v.ID); err != nil {
+			return err
+		}
 		if nt.Audience == sharefair.AudienceHub {
 			err := tx.QueryRowContext(ctx, `SELECT id FROM hubs WHERE slug = $1`, nt.Hub).Scan(&hubID)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -409,6 +412,9 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 		}
 		if n == 0 {
 			return sharefair.ErrNotFound("Thread")
+		}
+		if err := tx.checkPostLimit(ctx, v.ID); err != nil {
+			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
 			VALUES ($1, $2, 'named', $3, $4, $5) RETURNING id`, threadID, v.ID, body, html, tx.now).Scan(&id); err != nil {

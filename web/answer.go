@@ -51,12 +51,14 @@ func (e *formError) Error() string { return e.err.Error() }
 func (e *formError) Unwrap() error { return e.err }
 
 // refused hands a refusal back for the form's page to be shown again, when
-// err concerns the form's fields; any other error goes on as it is, to the
-// error page. A handler refuses a form in one line:
+// err concerns the form's fields or is a limit reached (posting too often,
+// say: the text typed stays, with the reason and when to try again); any
+// other error goes on as it is, to the error page. A handler refuses a form
+// in one line:
 //
 //	return refused(err, "Edit the title", func(p page, f form) (templ.Component, error) { … })
 func refused(err error, title string, show formPage) error {
-	if !isFieldError(err) {
+	if !isFieldError(err) && sharefair.ErrorCode(err) != sharefair.ERATELIMITED {
 		return err
 	}
 	return shownAgain(err, title, show)

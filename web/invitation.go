@@ -99,7 +99,8 @@ func (h *Handler) newInvitationLink(w http.ResponseWriter, r *http.Request) erro
 	}
 	inv, token, err := h.svcs.Invitations.NewInvitationLink(r.Context(), id)
 	if err != nil {
-		return err
+		// Over the limit on invitations, the page comes back saying so.
+		return refused(err, "Invite people", h.invitationsPage(r))
 	}
 	h.showInvitationLink(w, r, "new link", inv, token, "A new link for "+inv.Email+"; the previous link no longer works.")
 	return nil
@@ -112,7 +113,8 @@ func (h *Handler) resendInvitation(w http.ResponseWriter, r *http.Request) error
 	}
 	inv, token, err := h.svcs.Invitations.ResendInvitation(r.Context(), id)
 	if err != nil {
-		return err
+		// Over the limit on invitations, the page comes back saying so.
+		return refused(err, "Invite people", h.invitationsPage(r))
 	}
 	h.showInvitationLink(w, r, "re-sent", inv, token, "Invitation for "+inv.Email+" renewed; the previous link no longer works.")
 	return nil

@@ -58,7 +58,8 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refused(err, "Password and sessions", show)
 	}
-	h.setFlash(w, "Your password is changed; you are signed out everywhere else.")
+	h.setFlash(w, "Your password is changed; you are signed out everywhere else. "+
+		"Your access tokens still work: revoke any you do not recognise under Access tokens.")
 	redirect(w, r, "/settings/security")
 	return nil
 }

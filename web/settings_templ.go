@@ -476,7 +476,7 @@ func securityPage(p page, f form, sessions []*sharefair.Session) templ.Component
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, " <section aria-labelledby=\"password-h\"><h2 id=\"password-h\">Change your password</h2><p class=\"muted\">You stay signed in here; every other browser you are signed in on is signed out.</p><form method=\"post\" action=\"/settings/password\" class=\"stack\" novalidate>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, " <section aria-labelledby=\"password-h\"><h2 id=\"password-h\">Change your password</h2><p class=\"muted\">You stay signed in here; every other browser you are signed in on is signed out. The access tokens your scripts use keep working: revoke any you do not recognise under <a href=\"/settings/tokens\">Access tokens</a>.</p><form method=\"post\" action=\"/settings/password\" class=\"stack\" novalidate>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

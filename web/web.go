@@ -29,6 +29,8 @@ type Handler struct {
 	signIn *auth.SignIn
 	mux    *http.ServeMux
 	posts  *postsCache
+	// patterns are the mux's patterns, in the order routes registers them.
+	patterns []string
 }
 
 // New returns the web pages' handler.
@@ -68,8 +70,20 @@ func (h *Handler) allowed(r *http.Request) string {
 	return strings.Join(allow, ", ")
 }
 
+// Routes lists every pattern the pages are served at ("GET /threads/{id}"),
+// for tests that walk them all.
+func (h *Handler) Routes() []string { return append([]string(nil), h.patterns...) }
+
+// recordingMux registers handlers on the mux and keeps their patterns.
+type recordingMux struct{ h *Handler }
+
+func (m recordingMux) HandleFunc(pattern string, fn http.HandlerFunc) {
+	m.h.patterns = append(m.h.patterns, pattern)
+	m.h.mux.HandleFunc(pattern, fn)
+}
+
 func (h *Handler) routes() {
-	m := h.mux
+	m := recordingMux{h}
 	m.HandleFunc("GET "+server.StaticPrefix, h.static)
 	// The files browsers and crawlers ask for by name (server.FixedFiles).
 	m.HandleFunc("GET /favicon.ico", fixedName("favicon.ico"))

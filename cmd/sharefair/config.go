@@ -23,6 +23,7 @@ type settings struct {
 	logFormat string
 	// rates are the sign-in limit flags, read into cfg.SignInLimits.
 	rates          [4]string
+	writeLimits    [2]string // --post-limit, --invitation-limit
 	trustedProxies string
 	finish         []func() error // run after parsing, in order
 }
@@ -103,6 +104,17 @@ func (s *settings) registerServe(fs *flag.FlagSet) {
 		// register has set cfg to the defaults.
 		fs.StringVar(&s.rates[i], l.flag, envOr(l.env, l.rate.String()), l.usage+", as N/duration (env "+l.env+")")
 	}
+	writeLimits := []struct {
+		flag, env, usage string
+		rate             *auth.Rate
+	}{
+		{"post-limit", "SHAREFAIR_POST_LIMIT", "posts (new threads and replies) each member may write", &s.cfg.PostLimit},
+		{"invitation-limit", "SHAREFAIR_INVITATION_LIMIT", "invitations each member may make or renew", &s.cfg.InvitationLimit},
+	}
+	for i, l := range writeLimits {
+		fs.StringVar(&s.writeLimits[i], l.flag, envOr(l.env, l.rate.String()),
+			l.usage+", as N/duration, or off (env "+l.env+")")
+	}
 	fs.StringVar(&s.trustedProxies, "trusted-proxies", envOr("SHAREFAIR_TRUSTED_PROXIES", prefixes(d.TrustedProxies)),
 		"with --trust-proxy, the proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (env SHAREFAIR_TRUSTED_PROXIES)")
 	fs.DurationVar(&s.cfg.InvitationTTL, "invitation-ttl", envDuration("SHAREFAIR_INVITATION_TTL", d.InvitationTTL),
@@ -114,6 +126,17 @@ func (s *settings) registerServe(fs *flag.FlagSet) {
 	s.finish = append(s.finish, func() error {
 		for i, l := range limits {
 			r, err := auth.ParseRate(s.rates[i])
+			if err != nil {
+				return fmt.Errorf("--%s: %w", l.flag, err)
+			}
+			*l.rate = r
+		}
+		for i, l := range writeLimits {
+			if strings.EqualFold(strings.TrimSpace(s.writeLimits[i]), "off") {
+				*l.rate = auth.Rate{}
+				continue
+			}
+			r, err := auth.ParseRate(s.writeLimits[i])
 			if err != nil {
 				return fmt.Errorf("--%s: %w", l.flag, err)
 			}

@@ -91,8 +91,22 @@ func TestServeSettings(t *testing.T) {
 	if cfg.SignInLimits != want || fmt.Sprint(cfg.TrustedProxies) != "[192.0.2.1/32 10.0.0.0/8]" || !cfg.TrustProxy {
 		t.Fatalf("set: limits %+v, proxies %v", cfg.SignInLimits, cfg.TrustedProxies)
 	}
+	if d := app.DefaultConfig(); d.PostLimit != app.DefaultPostLimit || d.InvitationLimit != app.DefaultInvitationLimit {
+		t.Fatalf("default write limits: %v, %v", d.PostLimit, d.InvitationLimit)
+	}
+	if cfg.PostLimit != app.DefaultPostLimit || cfg.InvitationLimit != app.DefaultInvitationLimit {
+		t.Fatalf("write limits by default: %v, %v", cfg.PostLimit, cfg.InvitationLimit)
+	}
+	t.Setenv("SHAREFAIR_INVITATION_LIMIT", "5/1h")
+	cfg, err = serveSettings("--post-limit", "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PostLimit != (auth.Rate{}) || cfg.InvitationLimit != (auth.Rate{Events: 5, Per: time.Hour}) {
+		t.Fatalf("write limits set: %v, %v", cfg.PostLimit, cfg.InvitationLimit)
+	}
 	for _, args := range [][]string{{"--signin-limit-device", "0/1m"}, {"--signin-limit-account-address", "x"},
-		{"--trusted-proxies", "localhost"}} {
+		{"--trusted-proxies", "localhost"}, {"--post-limit", "many"}, {"--invitation-limit", "0/1h"}} {
 		if _, err := serveSettings(args...); err == nil || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("%v: %v, want an error naming the flag", args, err)
 		}

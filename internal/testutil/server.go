@@ -44,6 +44,13 @@ func WithSignInRates(account, address auth.Rate) ServerOption {
 	return func(o *serverOptions) { o.cfg.SignInLimits.Account, o.cfg.SignInLimits.Address = account, address }
 }
 
+// WithWriteLimits sets the limits on posting and on invitations per
+// member; app.DefaultPostLimit and app.DefaultInvitationLimit are the real
+// ones.
+func WithWriteLimits(posts, invitations auth.Rate) ServerOption {
+	return func(o *serverOptions) { o.cfg.PostLimit, o.cfg.InvitationLimit = posts, invitations }
+}
+
 // WithConfig lets a test change any setting.
 func WithConfig(fn func(*app.Config)) ServerOption {
 	return func(o *serverOptions) { fn(&o.cfg) }
@@ -55,7 +62,9 @@ func WithoutAdmin() ServerOption {
 }
 
 // NewServer starts Sharefair on engine e. Sign-in limits are generous
-// unless set; hashing is cheap. Logs are discarded unless
+// unless set, and posting and inviting are not limited (the sweeps write
+// thousands of posts as one member) unless WithWriteLimits sets them;
+// hashing is cheap. Logs are discarded unless
 // SHAREFAIR_TEST_LOG is set.
 func NewServer(t testing.TB, e Engine, opts ...ServerOption) *Server {
 	t.Helper()
@@ -71,6 +80,7 @@ func NewServer(t testing.TB, e Engine, opts ...ServerOption) *Server {
 	cfg.Hash = CheapHash
 	generous := auth.Rate{Events: 1000, Per: time.Minute}
 	cfg.SignInLimits = auth.Limits{Device: generous, AccountAddress: generous, Account: generous, Address: generous}
+	cfg.PostLimit, cfg.InvitationLimit = auth.Rate{}, auth.Rate{}
 	cfg.Clock = clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("SHAREFAIR_TEST_LOG") != "" {

@@ -234,11 +234,13 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 }
 
 // securityHeaders sets the headers every response carries. Pages load
-// nothing from elsewhere except images in posts.
+// nothing from elsewhere, images in members' posts included (the Markdown
+// renderer makes remote ones links), so that no other server learns who
+// reads what.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: http:; style-src 'self'; "+
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; "+
 			"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")

@@ -4,6 +4,9 @@
 // into pages as trusted markup; the Markdown source is kept for editing.
 // Rendering is goldmark (CommonMark + GFM, raw HTML omitted) followed by a
 // bluemonday pass, so a bug in one layer alone does not open an XSS hole.
+// Images load only from Sharefair itself: one from another server would tell
+// it who opened the page, so it is rendered as a link to the image instead,
+// and both layers keep every other image source out.
 //
 // What one text may render to is bounded (limits.go): a text past a bound is
 // refused with a *LimitError naming its field, found while parsing or

@@ -108,6 +108,17 @@ var forbiddenAttributes = map[string]bool{
 	"lowsrc": true, "dynsrc": true, "formaction": true, "action": true, "srcdoc": true,
 }
 
+// renderedElements are all the elements rendered Markdown may hold (with
+// the html, head and body the parser wraps a fragment in): anything else,
+// active or not, is a hole in one of the layers.
+var renderedElements = map[string]bool{
+	"html": true, "head": true, "body": true,
+	"p": true, "a": true, "img": true, "em": true, "strong": true, "del": true, "code": true, "pre": true,
+	"ul": true, "ol": true, "li": true, "blockquote": true, "hr": true, "br": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true, "input": true,
+}
+
 // checkRendered fails t unless out, rendered from src, holds no element or
 // attribute that runs script or loads from another host, and keeps within
 // the bounds that limits.go sets on what a text renders to.
@@ -126,7 +137,15 @@ func checkRendered(t *testing.T, src, out string) {
 		if n.Type != html.ElementNode {
 			continue
 		}
+		if !renderedElements[n.Data] {
+			t.Errorf("Render(%q) = %q: has <%s>", src, out, n.Data)
+		}
 		switch n.Data {
+		case "input":
+			typ, _ := attr(n, "type")
+			if _, disabled := attr(n, "disabled"); typ != "checkbox" || !disabled {
+				t.Errorf("Render(%q) = %q: has an <input> other than a disabled checkbox", src, out)
+			}
 		case "a", "img":
 			links++
 		case "td", "th":

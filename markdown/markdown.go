@@ -4,6 +4,9 @@
 // into pages as trusted markup; the Markdown source is kept for editing.
 // Rendering is goldmark (CommonMark + GFM, raw HTML omitted) followed by a
 // bluemonday pass, so a bug in one layer alone does not open an XSS hole.
+// Images load only from Sharefair itself: one from another server would tell
+// it who opened the page, so it is rendered as a link to the image instead,
+// and both layers keep every other image source out.
 //
 // What one text may render to is bounded (limits.go): a text past a bound is
 // refused with a *LimitError naming its field, found while parsing or
@@ -65,7 +68,7 @@ func newPolicy() *bluemonday.Policy {
 	// adds rel="nofollow"; postProcessor puts the full rel on every link, so the
 	// only rel value we accept is exactly that one.
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + linkRel + `$`)).OnElements("a")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^mention$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention|remote-image)$`)).OnElements("a")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w-]+$`)).OnElements("code")
 
 	// Task-list checkboxes. Raw HTML never reaches the sanitiser (goldmark omits
@@ -74,12 +77,14 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
 
-	// Images: http(s) only. UGCPolicy's src rule also admits mailto: and relative
-	// URLs and rules can only be added, not narrowed, so blank anything else here.
-	// postProcessor already turns such images into their alt text.
+	// Images: from Sharefair itself only, so that no other server learns who
+	// reads what (see walker.image, which has already turned every other one
+	// into a link or its alt text). UGCPolicy's src rule admits any http(s),
+	// mailto or relative URL and rules can only be added, not narrowed, so
+	// blank anything but a path here.
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.RewriteSrc(func(u *url.URL) {
-		if u.Scheme != "http" && u.Scheme != "https" {
+		if !localURL(u) {
 			*u = url.URL{}
 		}
 	})

@@ -83,8 +83,18 @@ func TestRender(t *testing.T) {
 		{"RelativeLink", "[thread](/threads/1)", []string{`<a href="/threads/1" rel="nofollow noopener ugc">thread</a>`}, nil},
 		{"Linkify", "see www.example.org today", []string{`<a href="http://www.example.org" rel="nofollow noopener ugc">www.example.org</a>`}, nil},
 		{"EmailAutolinks", "write someone@example.org", []string{`<a href="mailto:someone@example.org" rel="nofollow noopener ugc">someone@example.org</a>`}, nil},
-		{"Image", "![chart](https://example.org/c.png)", []string{`<img src="https://example.org/c.png" alt="chart" loading="lazy">`}, nil},
-		{"RelativeImageBecomesAltText", "![chart](/c.png)", []string{"<p>chart</p>"}, []string{"<img"}},
+		{"LocalImage", "![chart](/static/c.png)", []string{`<img src="/static/c.png" alt="chart" loading="lazy">`}, nil},
+		{"RemoteImageBecomesLink", "![chart](https://example.org/c.png \"Q3\")",
+			[]string{`<p><a href="https://example.org/c.png" title="Q3" class="remote-image" rel="nofollow noopener ugc">Image: chart</a></p>`}, []string{"<img"}},
+		{"RemoteImageWithoutAltNamesHost", "![](HTTP://Example.org:8080/c.png)", []string{`class="remote-image" rel="nofollow noopener ugc">Image: Example.org</a>`}, []string{"<img"}},
+		{"RemoteImageAltFlattened", "![a *b* [c](/d) @alice](https://example.org/c.png)", []string{`>Image: a b c @alice</a></p>`}, []string{"<img", "<em>", "/d"}},
+		{"RemoteImageInLinkNoNestedLink", "[see ![pic](http://example.org/y.png) here](/t/1)",
+			[]string{`<p><a href="/t/1" rel="nofollow noopener ugc">see Image: pic here</a></p>`}, []string{"<img", "example.org"}},
+		{"RemoteReferenceImage", "![a][r]\n\n[r]: https://example.org/i.png", []string{`class="remote-image"`}, []string{"<img"}},
+		{"ProtocolRelativeImageBecomesAltText", "![chart](//example.org/c.png)", []string{"<p>chart</p>"}, []string{"<img", "example.org"}},
+		{"BackslashHostImageBecomesAltText", "![chart](/&#92;example.org/c.png)", []string{"<p>chart</p>"}, []string{"<img", "example.org"}},
+		{"EncodedSlashImageBecomesAltText", "![chart](/%2F/example.org/c.png)", []string{"<p>chart</p>"}, []string{"<img"}},
+		{"PageRelativeImageBecomesAltText", "![chart](c.png)", []string{"<p>chart</p>"}, []string{"<img"}},
 		{"DataImageBecomesAltText", "![chart](data:image/png;base64,AAAA)", []string{"<p>chart</p>"}, []string{"<img", "data:"}},
 		{"RawHTMLOmitted", "a <b onclick=\"x()\">b</b> <input type=text> c", []string{"<p>a b  c</p>"}, []string{"onclick", "<input"}},
 		{"ScriptBlock", "<script>alert(1)</script>", nil, []string{"<script", "alert"}},
@@ -473,5 +483,26 @@ func BenchmarkRender500Paragraph(b *testing.B) {
 		if _, err := r.Render(postField, paragraph500, known); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPolicyKeepsOnlyLocalImages checks the sanitiser on its own: should
+// a remote image ever get past the walker, the policy still loads nothing
+// from another host.
+func TestPolicyKeepsOnlyLocalImages(t *testing.T) {
+	p := newPolicy()
+	for _, src := range []string{"https://example.org/c.png", "HTTP://example.org/c.png", "//example.org/c.png",
+		`/\example.org/c.png`, "/%2F/example.org/c.png", "data:image/png;base64,AAAA", "javascript:alert(1)", "c.png"} {
+		out := p.Sanitize(`<img src="` + src + `" alt="a">`)
+		for _, img := range elements(parseHTML(t, out), "img") {
+			for _, a := range img.Attr {
+				if a.Key == "src" && a.Val != "" {
+					t.Errorf("Sanitize(<img src=%q>) = %q: keeps the source", src, out)
+				}
+			}
+		}
+	}
+	if out := p.Sanitize(`<img src="/static/c.png" alt="a">`); !strings.Contains(out, `src="/static/c.png"`) {
+		t.Errorf("Sanitize(local image) = %q, want it kept", out)
 	}
 }

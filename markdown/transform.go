@@ -2,11 +2,13 @@ package markdown
 
 import (
 	"bytes"
+	"net/url"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // linkRel is the rel every rendered link carries. bluemonday can only add
@@ -36,7 +38,8 @@ func (s *mentionState) add(handle string) {
 // walker goes over a parsed document twice. The survey, in Parse, counts
 // links and images and collects @mentions; the second walk, in Doc.Render,
 // links the mentions of known members, puts rel on links and lazy loading on
-// images, and turns images whose source is not http(s) into their alt text.
+// images on Sharefair, and turns every other image into a link or its alt
+// text (see image).
 // Both merge adjacent text nodes the same way, so they see the same text.
 type walker struct {
 	source []byte
@@ -82,19 +85,123 @@ func (w *walker) walk(n ast.Node) {
 	}
 }
 
-// image keeps an http(s) image, marked for lazy loading, and replaces any
-// other with its alt text (whose content is not searched for mentions).
+// image keeps an image whose source is on Sharefair itself (a path such as
+// /static/chart.png), marked for lazy loading. An image from anywhere else
+// would tell that server who opened the page and when, so an http(s) one
+// becomes a link to it ("Image: " and its alt text, or its host when it has
+// none), and any other becomes its alt text. Inside a link, where a link
+// cannot go, a remote image becomes the same words without one.
 func (w *walker) image(parent ast.Node, img *ast.Image) {
-	if hasHTTPScheme(img.Destination) {
+	if localImage(img.Destination) {
 		img.SetAttributeString("loading", []byte("lazy"))
 		return
 	}
-	for c := img.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		parent.InsertBefore(parent, img, c)
-		c = next
+	if !hasHTTPScheme(img.Destination) {
+		for c := img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, img, c)
+			c = next
+		}
+		parent.RemoveChild(parent, img)
+		return
+	}
+	// The words, flattened as alt text is: the text of the image's
+	// children, without their emphasis or links.
+	var leaves []ast.Node
+	empty := true
+	var collect func(n ast.Node)
+	collect = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				leaves = append(leaves, c)
+				empty = empty && len(bytes.TrimSpace(c.Value(w.source))) == 0
+			case *ast.String:
+				leaves = append(leaves, c)
+				empty = empty && len(bytes.TrimSpace(c.Value)) == 0
+			default:
+				collect(c)
+			}
+		}
+	}
+	collect(img)
+	label := rawString("Image: ")
+	if empty {
+		leaves = []ast.Node{rawString(imageHost(img.Destination))}
+	}
+	var into ast.Node = parent
+	if !w.inLink {
+		l := ast.NewLink()
+		l.Destination = img.Destination
+		l.Title = img.Title
+		l.SetAttributeString("class", []byte("remote-image"))
+		l.SetAttributeString("rel", []byte(linkRel))
+		parent.InsertBefore(parent, img, l)
+		into = l
+	}
+	add := func(n ast.Node) {
+		if into == parent {
+			parent.InsertBefore(parent, img, n)
+		} else {
+			into.AppendChild(into, n)
+		}
+	}
+	add(label)
+	for _, n := range leaves {
+		add(n) // taking it out of the image
 	}
 	parent.RemoveChild(parent, img)
+}
+
+// rawString is a text node holding s as it is, HTML-escaped when rendered.
+func rawString(s string) *ast.String {
+	n := ast.NewString([]byte(s))
+	n.SetRaw(true)
+	return n
+}
+
+// imageHost is the host an image's address names, or "image" if it names none.
+func imageHost(dest []byte) string {
+	if u, err := url.Parse(string(dest)); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "image"
+}
+
+// localImage reports whether an image's address, as the renderer will
+// write it (references resolved, escaped), is a path on Sharefair itself.
+func localImage(dest []byte) bool {
+	raw := string(util.URLEscape(dest, true))
+	if !localPath(raw) {
+		return false
+	}
+	u, err := url.Parse(raw)
+	return err == nil && localURL(u)
+}
+
+// localURL reports whether u is a path on Sharefair itself, also once its
+// escapes are decoded (a browser keeps "/%2F/x" on this host, but a proxy
+// in front might not).
+func localURL(u *url.URL) bool {
+	return u.Scheme == "" && u.Opaque == "" && u.User == nil && u.Host == "" &&
+		localPath(u.Path) && (u.RawPath == "" || localPath(u.RawPath))
+}
+
+// localPath reports whether s starts with a single "/" and holds nothing a
+// browser would read as the start of another host. Browsers drop tabs and
+// line breaks from addresses and take "\" for "/", so "/\evil.example/x.png"
+// or "/\t/evil.example" is another host: such characters anywhere make the
+// address not local.
+func localPath(s string) bool {
+	if len(s) < 2 || s[0] != '/' || s[1] == '/' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // hasHTTPScheme reports whether dest starts with http: or https:, in any case.

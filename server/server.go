@@ -234,9 +234,11 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 }
 
 // ContentSecurityPolicy is the policy every response carries. Pages load
-// nothing from elsewhere except images in posts; no inline script or style
-// runs (no 'unsafe-inline' anywhere), and no site may frame Sharefair.
-const ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: http:; style-src 'self'; " +
+// nothing from elsewhere, images in members' posts included (the renderer
+// turns those into links, so no other server learns who opened a post); no
+// inline script or style runs (no 'unsafe-inline' anywhere), and no site
+// may frame Sharefair.
+const ContentSecurityPolicy = "default-src 'self'; img-src 'self'; style-src 'self'; " +
 	"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // HSTS is the Strict-Transport-Security value sent on responses over TLS:

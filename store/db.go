@@ -148,6 +148,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.renderPosts(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"html"
+	"strconv"
 	"strings"
 
 	"github.com/sharefair/sharefair"
@@ -523,6 +525,81 @@ func (db *DB) render(ctx context.Context, f markdown.Field, src string) (string,
 		return "", markdownError(f, err)
 	}
 	return html, nil
+}
+
+// renderPostsBatch is how many posts renderPosts renders per transaction.
+const renderPostsBatch = 200
+
+// renderPosts renders the posts whose HTML is empty though their Markdown
+// is not: those a migration emptied because they were rendered by an
+// earlier renderer (00011: images from other servers). Each is rendered as
+// a new post would be, and its thread's pages are renewed. Once done, it
+// finds nothing.
+func (db *DB) renderPosts(ctx context.Context) error {
+	type todo struct {
+		id, thread   int64
+		source, html string
+	}
+	for after := int64(0); ; {
+		rows, err := db.read.QueryContext(ctx, `SELECT id, thread_id, source FROM posts
+			WHERE html = '' AND source <> '' AND id > $1 ORDER BY id LIMIT `+strconv.Itoa(renderPostsBatch), after)
+		if err != nil {
+			return fmt.Errorf("render posts: %w", err)
+		}
+		var posts []todo
+		for rows.Next() {
+			var p todo
+			if err := rows.Scan(&p.id, &p.thread, &p.source); err != nil {
+				rows.Close()
+				return fmt.Errorf("render posts: %w", err)
+			}
+			posts = append(posts, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("render posts: %w", err)
+		}
+		if len(posts) == 0 {
+			return nil
+		}
+		for i := range posts {
+			posts[i].html, err = db.render(ctx, postBody, posts[i].source)
+			if sharefair.ErrorCode(err) == sharefair.EINVALID {
+				// Written before rendering was bounded and over a bound:
+				// shown as its plain text, so that an old post cannot stop
+				// Sharefair from starting.
+				posts[i].html, err = "<p>"+html.EscapeString(posts[i].source)+"</p>\n", nil
+			}
+			if err != nil {
+				return err
+			}
+			if posts[i].html == "" {
+				// Renders to nothing (only a link definition, say): keep
+				// it from being picked up at every start.
+				posts[i].html = "\n"
+			}
+		}
+		err = db.inTx(ctx, func(tx *Tx) error {
+			for _, p := range posts {
+				res, err := tx.ExecContext(ctx, `UPDATE posts SET html = $1 WHERE id = $2 AND source = $3 AND html = ''`,
+					p.html, p.id, p.source)
+				if err != nil {
+					return fmt.Errorf("render posts: %w", err)
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					continue // edited meanwhile, and so rendered anew
+				}
+				if err := bumpThread(ctx, tx, p.thread); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		after = posts[len(posts)-1].id
+	}
 }
 
 // markdownError turns a rendering limit passed into the invalid-field error

@@ -1,0 +1,14 @@
+-- +goose Up
+-- A thread may be held under the Chatham House rule: its posts show a
+-- pseudonym stable within the thread ("Participant 2"), numbered in the
+-- order of each writer's first post. thread_pseudonyms is written in the
+-- transaction of that first post; pseudonyms counts the numbers given.
+ALTER TABLE threads ADD COLUMN chatham_house BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE threads ADD COLUMN pseudonyms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE thread_pseudonyms (
+    thread_id  BIGINT NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+    member_id  BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    number     INTEGER NOT NULL CHECK (number > 0),
+    PRIMARY KEY (thread_id, member_id),
+    UNIQUE (thread_id, number)
+);

@@ -34,7 +34,7 @@ type threadJSON struct {
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
 		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
-		Author: author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
+		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }
 

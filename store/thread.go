@@ -434,14 +434,16 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 			return fmt.Errorf("find thread: %w", err)
 		}
 		attr := writtenAttribution(np.Attribution, chatham)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, threadID, v.ID, string(attr), body, html, tx.now).Scan(&id); err != nil {
-			return fmt.Errorf("create post: %w", err)
-		}
 		if attr == sharefair.AttributionChatham {
+			// Before the post, so that the thread's lock orders both the
+			// numbers and the posts.
 			if err := tx.pseudonym(ctx, threadID, v.ID); err != nil {
 				return err
 			}
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, threadID, v.ID, string(attr), body, html, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("create post: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1,
 			version = version + 1 WHERE id = $2`, tx.now, threadID); err != nil {

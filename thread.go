@@ -53,9 +53,12 @@ type Thread struct {
 	// what is said may be used, but nobody's identity or organisation is
 	// revealed. Its posts show a pseudonym stable within the thread.
 	ChathamHouse   bool
-	CreatedAt      time.Time
+	CreatedAt      time.Time // the day alone when the opening post hides its author
 	LastActivityAt time.Time
-	PostCount      int
+	// ActivityDayOnly is set when LastActivityAt is the time of a post
+	// whose author is hidden, and so is given to the day alone.
+	ActivityDayOnly bool
+	PostCount       int
 	// Version grows whenever anything the thread's pages show of its posts
 	// changes: a post written or edited, an author's name. A rendering of
 	// its posts may be reused while it stays the same.

@@ -24,7 +24,7 @@ type threadJSON struct {
 	Author         *authorJSON  `json:"author" description:"Null when the opening post hides its author."`
 	ChathamHouse   bool         `json:"chatham_house" description:"Whether the thread is held under the Chatham House rule: what is said may be used, but nobody's identity or organisation is revealed. Its posts show a pseudonym stable within the thread."`
 	CreatedAt      time.Time    `json:"created_at" description:"RFC 3339, UTC. When the opening post hides its author from the viewer, midnight UTC of its date: the day alone."`
-	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC. In a Chatham House thread, midnight UTC of its date: the day alone."`
+	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC. When the latest post hides its author (chatham, anonymous), midnight UTC of its date: the day alone."`
 	PostCount      int          `json:"post_count"`
 	ReplyCount     int          `json:"reply_count"`
 	// URL is the thread's web page.

@@ -21,7 +21,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	}
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
-			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution` + cols + `
+			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden` + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
@@ -34,7 +34,7 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
 	var opening sharefair.Attribution
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -42,9 +42,9 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	if opening != sharefair.AttributionNamed && !authorID.Valid {
 		t.CreatedAt = hiddenTime(t.CreatedAt)
 	}
-	if t.ChathamHouse {
-		// Every post in it hides its author: the latest activity is the
-		// time of one of them.
+	if t.ActivityDayOnly {
+		// The latest activity is the time of a post whose author is
+		// hidden.
 		t.LastActivityAt = hiddenTime(t.LastActivityAt)
 	}
 	if hubID.Valid {
@@ -183,9 +183,9 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 		}
 		attr := writtenAttribution(nt.Attribution, nt.ChathamHouse)
 		err := tx.QueryRowContext(ctx, `INSERT INTO threads
-			(title, audience, hub_id, author_id, attribution, chatham_house, created_at, last_activity_at, post_count)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id`,
-			nt.Title, string(nt.Audience), hubID, v.ID, string(attr), nt.ChathamHouse, tx.now).Scan(&id)
+			(title, audience, hub_id, author_id, attribution, chatham_house, last_post_hidden, created_at, last_activity_at, post_count)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1) RETURNING id`,
+			nt.Title, string(nt.Audience), hubID, v.ID, string(attr), nt.ChathamHouse, attr != sharefair.AttributionNamed, tx.now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
 		}
@@ -446,7 +446,7 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 			return fmt.Errorf("create post: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1,
-			version = version + 1 WHERE id = $2`, tx.now, threadID); err != nil {
+			last_post_hidden = $2, version = version + 1 WHERE id = $3`, tx.now, attr != sharefair.AttributionNamed, threadID); err != nil {
 			return fmt.Errorf("update thread: %w", err)
 		}
 		return nil

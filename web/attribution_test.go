@@ -126,6 +126,14 @@ func TestAttributionHidesAuthor(t *testing.T) {
 			if strings.Contains(line, "client=") || strings.Contains(line, "127.0.0.1") || !strings.Contains(line, "unattributed=true") {
 				t.Errorf("the anonymous write's log line ties it to a client: %s", line)
 			}
+			// While it is the latest post, the thread's latest activity is
+			// given to the day.
+			if r := get(t, s.Browser(t, coord), s, "/threads"); strings.Contains(r.Body, "16:49") || !strings.Contains(r.Body, `datetime="2026-03-05"`) {
+				t.Errorf("the list gives the anonymous reply's time of day as the latest activity")
+			}
+			if _, body := apiGet(t, s, s.Token(t, coord), "/threads/"+itoa(named.ID)); !strings.Contains(body, `"last_activity_at":"2026-03-05T00:00:00Z"`) {
+				t.Errorf("the API gives the anonymous reply's time as the latest activity: %s", body)
+			}
 			// A named write is logged with its client, as before.
 			atOtherTime()
 			r = post(t, s.Browser(t, other), s, "/threads/"+itoa(named.ID)+"/posts", url.Values{"body": {"Olive again."}})

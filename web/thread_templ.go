@@ -408,7 +408,7 @@ func threadList(p page, threads []*sharefair.Thread, empty templ.Component) temp
 						return templ_7745c5c3_Err
 					}
 				}
-				if t.ChathamHouse {
+				if t.ActivityDayOnly {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<span><time datetime=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

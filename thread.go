@@ -2,6 +2,7 @@ package sharefair
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,8 +34,8 @@ func (a Audience) Label() string {
 // Attribution says how a post's author is shown.
 type Attribution string
 
-// Attribution modes. Only named posts can be written so far; the store
-// already hides the author of the others from everyone but the author.
+// Attribution modes. The store hides the author of chatham and anonymous
+// posts from everyone but the author.
 const (
 	AttributionNamed     Attribution = "named"     // author shown
 	AttributionChatham   Attribution = "chatham"   // content shown, author hidden
@@ -44,13 +45,20 @@ const (
 // Thread is a discussion: a title, an audience and a list of posts, the
 // first of which opens it.
 type Thread struct {
-	ID             int64
-	Title          string
-	Audience       Audience
-	Author         *MemberRef // nil when the opening post hides its author
-	CreatedAt      time.Time
+	ID       int64
+	Title    string
+	Audience Audience
+	Author   *MemberRef // nil when the opening post hides its author
+	// ChathamHouse is set for a thread held under the Chatham House rule:
+	// what is said may be used, but nobody's identity or organisation is
+	// revealed. Its posts show a pseudonym stable within the thread.
+	ChathamHouse   bool
+	CreatedAt      time.Time // the day alone when the opening post hides its author
 	LastActivityAt time.Time
-	PostCount      int
+	// ActivityDayOnly is set when LastActivityAt is the time of a post
+	// whose author is hidden, and so is given to the day alone.
+	ActivityDayOnly bool
+	PostCount       int
 	// Version grows whenever anything the thread's pages show of its posts
 	// changes: a post written or edited, an author's name. A rendering of
 	// its posts may be reused while it stays the same.
@@ -78,10 +86,14 @@ type Post struct {
 	ThreadID    int64
 	Author      *MemberRef // nil when the attribution hides the author from the viewer
 	Attribution Attribution
-	Source      string
-	HTML        string
-	CreatedAt   time.Time
-	EditedAt    *time.Time
+	// Pseudonym is the number of the author's pseudonym in a Chatham House
+	// thread ("Participant 2"), stable within the thread; 0 for named and
+	// anonymous posts.
+	Pseudonym int
+	Source    string
+	HTML      string
+	CreatedAt time.Time
+	EditedAt  *time.Time
 	// Mine is true when the viewer wrote the post.
 	Mine bool
 	// ViewerMayEdit is true when the viewer may edit the post, as the
@@ -93,12 +105,21 @@ type Post struct {
 	AsReadersSee *Post
 }
 
+// PseudonymName is how pseudonym number n of a Chatham House thread is
+// shown.
+func PseudonymName(n int) string { return "Participant " + strconv.Itoa(n) }
+
 // NewThread is what a member gives to start a thread.
 type NewThread struct {
 	Title    string
 	Audience AudienceKind
 	Hub      string // hub slug when Audience is AudienceHub
 	Body     string
+	// Attribution is how the opening post is signed: named ("" too) or
+	// anonymous.
+	Attribution Attribution
+	// ChathamHouse holds the thread under the Chatham House rule.
+	ChathamHouse bool
 }
 
 // Validate checks and normalises nt.
@@ -123,6 +144,37 @@ func (nt *NewThread) Validate() error {
 	if nt.Audience == AudienceHub && !ValidSlug(nt.Hub) {
 		p.Add("hub", "Choose one of your hubs.")
 	}
+	nt.Attribution = attribution(p, nt.Attribution)
+	return p.Err()
+}
+
+// attribution checks the attribution a writer asks for: named (the
+// default) or anonymous. Chatham House attribution follows from the
+// thread's rule and is not asked for.
+func attribution(p Problems, a Attribution) Attribution {
+	switch a {
+	case "", AttributionNamed:
+		return AttributionNamed
+	case AttributionAnonymous:
+		return a
+	}
+	p.Add("attribution", "Choose how to sign the post: under your name or anonymously.")
+	return a
+}
+
+// NewPost is what a member gives to reply to a thread.
+type NewPost struct {
+	Body string
+	// Attribution is named ("" too) or anonymous. In a Chatham House
+	// thread a named post is shown under the writer's pseudonym.
+	Attribution Attribution
+}
+
+// Validate checks and normalises np.
+func (np *NewPost) Validate() error {
+	p := Problems{}
+	np.Body = text(p, "body", "Post", np.Body, true, MaxPostLen)
+	np.Attribution = attribution(p, np.Attribution)
 	return p.Err()
 }
 
@@ -173,8 +225,11 @@ type ThreadService interface {
 	FindOwnPosts(ctx context.Context, threadID int64, page Page) ([]*Post, error)
 	// FindPostByID returns a post. ENOTFOUND.
 	FindPostByID(ctx context.Context, id int64) (*Post, error)
-	// CreatePost replies to a thread. EINVALID, ENOTFOUND.
+	// CreatePost replies to a thread under the writer's name (or
+	// pseudonym, in a Chatham House thread). EINVALID, ENOTFOUND.
 	CreatePost(ctx context.Context, threadID int64, body string) (*Post, error)
+	// WritePost replies to a thread as np says. EINVALID, ENOTFOUND.
+	WritePost(ctx context.Context, threadID int64, np NewPost) (*Post, error)
 	// UpdatePost edits a post's body; its author only. The post is marked
 	// as edited. EINVALID, ENOTFOUND, EFORBIDDEN.
 	UpdatePost(ctx context.Context, id int64, body string) (*Post, error)

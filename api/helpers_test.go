@@ -316,6 +316,7 @@ type (
 			Hub  *hubRefJSON `json:"hub"`
 		} `json:"audience"`
 		Author         *authorJSON `json:"author"`
+		ChathamHouse   bool        `json:"chatham_house"`
 		CreatedAt      time.Time   `json:"created_at"`
 		LastActivityAt time.Time   `json:"last_activity_at"`
 		PostCount      int         `json:"post_count"`
@@ -327,6 +328,7 @@ type (
 		ThreadID    int64       `json:"thread_id"`
 		Author      *authorJSON `json:"author"`
 		Attribution string      `json:"attribution"`
+		Pseudonym   *string     `json:"pseudonym"`
 		Body        string      `json:"body"`
 		HTML        string      `json:"html"`
 		CreatedAt   time.Time   `json:"created_at"`

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
 )
 
 // audienceJSON says who may read a thread.
@@ -21,8 +22,9 @@ type threadJSON struct {
 	Title          string       `json:"title"`
 	Audience       audienceJSON `json:"audience"`
 	Author         *authorJSON  `json:"author" description:"Null when the opening post hides its author."`
-	CreatedAt      time.Time    `json:"created_at" description:"RFC 3339, UTC."`
-	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC."`
+	ChathamHouse   bool         `json:"chatham_house" description:"Whether the thread is held under the Chatham House rule: what is said may be used, but nobody's identity or organisation is revealed. Its posts show a pseudonym stable within the thread."`
+	CreatedAt      time.Time    `json:"created_at" description:"RFC 3339, UTC. When the opening post hides its author from the viewer, midnight UTC of its date: the day alone."`
+	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC. When the latest post hides its author (chatham, anonymous), midnight UTC of its date: the day alone."`
 	PostCount      int          `json:"post_count"`
 	ReplyCount     int          `json:"reply_count"`
 	// URL is the thread's web page.
@@ -32,7 +34,7 @@ type threadJSON struct {
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
 		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
-		Author:   author(t.Author), CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
+		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }
 
@@ -42,17 +44,23 @@ type postJSON struct {
 	ID          int64       `json:"id"`
 	ThreadID    int64       `json:"thread_id"`
 	Author      *authorJSON `json:"author" description:"Null when the attribution hides the author from the viewer."`
-	Attribution string      `json:"attribution" enum:"named,chatham,anonymous"`
+	Attribution string      `json:"attribution" enum:"named,chatham,anonymous" description:"named: the author is shown. chatham: a post in a Chatham House thread, shown under its pseudonym. anonymous: no author and no pseudonym. Only the author sees their own chatham and anonymous posts as theirs."`
+	Pseudonym   *string     `json:"pseudonym" description:"For a chatham post, the author's pseudonym in the thread (\"Participant 2\"), the same for every reader and unrelated to their pseudonyms in other threads; else null."`
 	Body        string      `json:"body" description:"The Markdown source exactly as stored (line endings normalised to \\n)."`
 	HTML        string      `json:"html" description:"The sanitised HTML rendering."`
-	CreatedAt   time.Time   `json:"created_at" description:"RFC 3339, UTC."`
-	EditedAt    *time.Time  `json:"edited_at"`
+	CreatedAt   time.Time   `json:"created_at" description:"RFC 3339, UTC. When the author is hidden from the viewer (chatham, anonymous), midnight UTC of the post's date: the day alone."`
+	EditedAt    *time.Time  `json:"edited_at" description:"As created_at, the day alone when the author is hidden from the viewer."`
 	Mine        bool        `json:"mine" description:"Whether the viewer wrote the post (and so may edit it)."`
 }
 
 func post(p *sharefair.Post) postJSON {
+	var pseudonym *string
+	if p.Pseudonym > 0 {
+		s := sharefair.PseudonymName(p.Pseudonym)
+		pseudonym = &s
+	}
 	return postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: author(p.Author), Attribution: string(p.Attribution),
-		Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine}
+		Pseudonym: pseudonym, Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine}
 }
 
 func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request, q threadQuery) error {
@@ -85,11 +93,18 @@ type newThreadJSON struct {
 	Audience string `json:"audience" enum:"network,hub" description:"Defaults to hub when hub is given, else network."`
 	Hub      string `json:"hub" description:"Slug of the hub, for a hub audience."`
 	Body     string `json:"body" required:"true" description:"The opening post, in Markdown."`
+	// Attribution of the opening post.
+	Attribution  string `json:"attribution" enum:"named,anonymous" description:"How the opening post is signed: named (the default; in a Chatham House thread, under a pseudonym) or anonymous (no author, no pseudonym, even to coordinators and admins)."`
+	ChathamHouse bool   `json:"chatham_house" description:"Hold the thread under the Chatham House rule: what is said may be used, but nobody's identity or organisation is revealed."`
 }
 
 func (h *Handler) postThread(w http.ResponseWriter, r *http.Request, in newThreadJSON) error {
+	if in.ChathamHouse || (in.Attribution != "" && in.Attribution != string(sharefair.AttributionNamed)) {
+		server.Unattributed(r.Context())
+	}
 	t, err := h.svcs.Threads.CreateThread(r.Context(), sharefair.NewThread{Title: in.Title,
-		Audience: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Body: in.Body})
+		Audience: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Body: in.Body,
+		Attribution: sharefair.Attribution(in.Attribution), ChathamHouse: in.ChathamHouse})
 	if err != nil {
 		return err
 	}
@@ -132,10 +147,23 @@ type postBodyJSON struct {
 	Body string `json:"body" required:"true" description:"Markdown."`
 }
 
-func (h *Handler) postPost(w http.ResponseWriter, r *http.Request, at ThreadPath, in postBodyJSON) error {
-	p, err := h.svcs.Threads.CreatePost(r.Context(), at.ID, in.Body)
+// newPostJSON is the body of POST /threads/{id}/posts.
+type newPostJSON struct {
+	Body        string `json:"body" required:"true" description:"Markdown."`
+	Attribution string `json:"attribution" enum:"named,anonymous" description:"How the post is signed: named (the default; in a Chatham House thread, under the writer's pseudonym) or anonymous (no author, no pseudonym, even to coordinators and admins)."`
+}
+
+func (h *Handler) postPost(w http.ResponseWriter, r *http.Request, at ThreadPath, in newPostJSON) error {
+	if in.Attribution != "" && in.Attribution != string(sharefair.AttributionNamed) {
+		server.Unattributed(r.Context())
+	}
+	p, err := h.svcs.Threads.WritePost(r.Context(), at.ID, sharefair.NewPost{Body: in.Body,
+		Attribution: sharefair.Attribution(in.Attribution)})
 	if err != nil {
 		return err
+	}
+	if p.Attribution != sharefair.AttributionNamed {
+		server.Unattributed(r.Context())
 	}
 	w.Header().Set("Location", h.cfg.Absolute(Prefix+"/posts/"+strconv.FormatInt(p.ID, 10)))
 	return render(w, http.StatusCreated, post(p))
@@ -153,6 +181,9 @@ func (h *Handler) patchPost(w http.ResponseWriter, r *http.Request, at postPath,
 	p, err := h.svcs.Threads.UpdatePost(r.Context(), at.ID, in.Body)
 	if err != nil {
 		return err
+	}
+	if p.Attribution != sharefair.AttributionNamed {
+		server.Unattributed(r.Context())
 	}
 	return render(w, http.StatusOK, post(p))
 }

@@ -209,6 +209,7 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 			ctx := context.WithValue(r.Context(), loggerKey, logger)
 			ctx = context.WithValue(ctx, requestIDKey, id)
 			ctx = context.WithValue(ctx, clientAddrKey, addr)
+			ctx = withUnattributedMark(ctx)
 			w.Header().Set("X-Request-Id", id)
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
@@ -223,6 +224,10 @@ func logRequests(cfg Config) func(http.Handler) http.Handler {
 				}
 				attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status,
 					"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "client", addr}
+				if isUnattributed(ctx) {
+					// A write whose author is hidden: not tied to a client.
+					attrs = append(withoutClient(attrs), "unattributed", true)
+				}
 				if sw.failed || ctx.Err() != nil {
 					attrs = append(attrs, "client_gone", true)
 				}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sharefair/sharefair"
 )
@@ -56,6 +57,31 @@ func hubThreadsVisible(ctx context.Context, q *query, hub string) string {
 func shownAuthor(ctx context.Context, q *query, p string) string {
 	return fmt.Sprintf(`CASE WHEN %[1]s.attribution = 'named' OR %[1]s.author_id = %[2]s
 		THEN %[1]s.author_id END`, p, q.arg(sharefair.ViewerIDFromContext(ctx)))
+}
+
+// pseudonymOf returns the join condition, over the post row aliased p, of
+// the thread_pseudonyms row aliased ps that names its author in a Chatham
+// House thread. Every reader sees the same number, and nothing links it to
+// the member's number in another thread.
+func pseudonymOf(p, ps string) string {
+	return fmt.Sprintf(`%[1]s.attribution = 'chatham' AND %[2]s.thread_id = %[1]s.thread_id AND %[2]s.member_id = %[1]s.author_id`, p, ps)
+}
+
+// hiddenTime is the time of a post whose author is hidden, as readers are
+// told it: the day alone (midnight UTC of its date), so that a time of day
+// cannot be matched with a member's known activity.
+func hiddenTime(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// hidePostTimes shows post p's times to the day alone.
+func hidePostTimes(p *sharefair.Post) {
+	p.CreatedAt = hiddenTime(p.CreatedAt)
+	if p.EditedAt != nil {
+		e := hiddenTime(*p.EditedAt)
+		p.EditedAt = &e
+	}
 }
 
 // namedParticipant returns a condition, over the threads row aliased t, that
@@ -222,6 +248,7 @@ func asReadersSee(p *sharefair.Post) *sharefair.Post {
 	r.ViewerMayEdit = mayEditPost(&r)
 	if r.Attribution != sharefair.AttributionNamed {
 		r.Author = nil
+		hidePostTimes(&r)
 	}
 	return &r
 }

@@ -23,7 +23,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	}
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
-			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1)` + cols + `
+			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden` + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
@@ -34,12 +34,21 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var t sharefair.Thread
 	var hubID, authorID sql.NullInt64
 	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
+	var opening sharefair.Attribution
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.LastActivityAt = t.CreatedAt.UTC(), t.LastActivityAt.UTC()
+	if opening != sharefair.AttributionNamed && !authorID.Valid {
+		t.CreatedAt = hiddenTime(t.CreatedAt)
+	}
+	if t.ActivityDayOnly {
+		// The latest activity is the time of a post whose author is
+		// hidden.
+		t.LastActivityAt = hiddenTime(t.LastActivityAt)
+	}
 	if hubID.Valid {
 		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
 	}
@@ -177,10 +186,11 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 					Fields: map[string]string{"hub": "Join the hub before starting a thread for it."}}
 			}
 		}
+		attr := writtenAttribution(nt.Attribution, nt.ChathamHouse)
 		err := tx.QueryRowContext(ctx, `INSERT INTO threads
-			(title, audience, hub_id, author_id, attribution, created_at, last_activity_at, post_count)
-			VALUES ($1, $2, $3, $4, 'named', $5, $5, 1) RETURNING id`,
-			nt.Title, string(nt.Audience), hubID, v.ID, tx.now).Scan(&id)
+			(title, audience, hub_id, author_id, attribution, chatham_house, last_post_hidden, created_at, last_activity_at, post_count)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1) RETURNING id`,
+			nt.Title, string(nt.Audience), hubID, v.ID, string(attr), nt.ChathamHouse, attr != sharefair.AttributionNamed, tx.now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
 		}
@@ -190,9 +200,12 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
-			VALUES ($1, $2, 'named', $3, $4, $5)`, id, v.ID, nt.Body, html, tx.now)
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, v.ID, string(attr), nt.Body, html, tx.now)
 		if err != nil {
 			return fmt.Errorf("create opening post: %w", err)
+		}
+		if attr == sharefair.AttributionChatham {
+			return tx.pseudonym(ctx, id, v.ID)
 		}
 		return nil
 	})
@@ -243,10 +256,11 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 	for _, c := range first {
 		cols += c + ", "
 	}
-	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, p.source, p.html,
-			p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
+	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, COALESCE(ps.number, 0),
+			p.source, p.html, p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
 		FROM ` + from + `
-		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p")
+		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p") + `
+		LEFT JOIN thread_pseudonyms ps ON ` + pseudonymOf("p", "ps")
 }
 
 // scanPost scans a row of postSelect; first, if given, is scanned from
@@ -256,13 +270,16 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	var authorID sql.NullInt64
 	var authorHandle, authorName, authorOrg sql.NullString
 	var edited sql.NullTime
-	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Source, &p.HTML,
-		&p.CreatedAt, &edited, &p.Mine)
+	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Pseudonym,
+		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
 	p.EditedAt = nullTime(edited)
+	if !authorID.Valid {
+		hidePostTimes(&p)
+	}
 	p.ViewerMayEdit = mayEditPost(&p)
 	if authorID.Valid {
 		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
@@ -390,15 +407,21 @@ func (db *DB) PostPosition(ctx context.Context, id int64) (int64, int, error) {
 	return p.ThreadID, n, nil
 }
 
-// CreatePost replies to a thread the viewer may see.
+// CreatePost replies to a thread the viewer may see, under the viewer's
+// name (or pseudonym, in a Chatham House thread).
 func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sharefair.Post, error) {
+	return db.WritePost(ctx, threadID, sharefair.NewPost{Body: body})
+}
+
+// WritePost replies to a thread the viewer may see, as np says.
+func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPost) (*sharefair.Post, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
 	}
-	body, err := sharefair.ValidatePostBody(body)
-	if err != nil {
+	if err := np.Validate(); err != nil {
 		return nil, err
 	}
+	body := np.Body
 	html, err := db.render(ctx, postBody, body)
 	if err != nil {
 		return nil, err
@@ -407,23 +430,31 @@ func (db *DB) CreatePost(ctx context.Context, threadID int64, body string) (*sha
 	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var q query
 		cond := threadVisible(ctx, &q, "t")
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
-			q.args...).Scan(&n); err != nil {
+		var chatham bool
+		err := tx.QueryRowContext(ctx, "SELECT t.chatham_house FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
+			q.args...).Scan(&chatham)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sharefair.ErrNotFound("Thread")
+		} else if err != nil {
 			return fmt.Errorf("find thread: %w", err)
 		}
-		if n == 0 {
-			return sharefair.ErrNotFound("Thread")
+		attr := writtenAttribution(np.Attribution, chatham)
+		if attr == sharefair.AttributionChatham {
+			// Before the post, so that the thread's lock orders both the
+			// numbers and the posts.
+			if err := tx.pseudonym(ctx, threadID, v.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.checkPostLimit(ctx, v.ID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
-			VALUES ($1, $2, 'named', $3, $4, $5) RETURNING id`, threadID, v.ID, body, html, tx.now).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, threadID, v.ID, string(attr), body, html, tx.now).Scan(&id); err != nil {
 			return fmt.Errorf("create post: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_activity_at = $1,
-			version = version + 1 WHERE id = $2`, tx.now, threadID); err != nil {
+			last_post_hidden = $2, version = version + 1 WHERE id = $3`, tx.now, attr != sharefair.AttributionNamed, threadID); err != nil {
 			return fmt.Errorf("update thread: %w", err)
 		}
 		return nil
@@ -611,4 +642,39 @@ func markdownError(f markdown.Field, err error) error {
 			Fields: map[string]string{le.Field.Name: le.Message}}
 	}
 	return fmt.Errorf("render %s: %w", f.Name, err)
+}
+
+// writtenAttribution is the attribution a post is written with: anonymous
+// when asked, else chatham in a Chatham House thread, else named.
+func writtenAttribution(asked sharefair.Attribution, chathamHouse bool) sharefair.Attribution {
+	switch {
+	case asked == sharefair.AttributionAnonymous:
+		return asked
+	case chathamHouse:
+		return sharefair.AttributionChatham
+	}
+	return sharefair.AttributionNamed
+}
+
+// pseudonym gives member memberID the next pseudonym number in a Chatham
+// House thread, unless they have one. The update of the thread's row
+// takes its lock first, so concurrent first posts are numbered one after
+// the other; the number is unique in the thread (thread_pseudonyms).
+func (tx *Tx) pseudonym(ctx context.Context, threadID, memberID int64) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `UPDATE threads SET pseudonyms = pseudonyms + 1 WHERE id = $1
+		AND NOT EXISTS (SELECT 1 FROM thread_pseudonyms WHERE thread_id = $1 AND member_id = $2)
+		RETURNING pseudonyms`, threadID, memberID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // they have one
+	} else if err != nil {
+		return fmt.Errorf("count pseudonyms: %w", err)
+	}
+	// Two first posts of one member at once: the later one finds the
+	// number taken, and leaves a gap.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_pseudonyms (thread_id, member_id, number) VALUES ($1, $2, $3)
+		ON CONFLICT (thread_id, member_id) DO NOTHING`, threadID, memberID, n); err != nil {
+		return fmt.Errorf("give pseudonym: %w", err)
+	}
+	return nil
 }

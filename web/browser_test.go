@@ -235,6 +235,31 @@ func journey(t *testing.T, b *browser.Browser) {
 	}
 	b.CheckAccessibility("the thread page")
 
+	// A discussion under the Chatham House rule, and an anonymous reply
+	// in it: the member sees their own posts as theirs.
+	if st := b.Open("/threads/new"); st != http.StatusOK {
+		t.Fatalf("open /threads/new = %d", st)
+	}
+	b.CheckAccessibility("the new-discussion form")
+	b.Type("#f-title", "Frank talk about budgets")
+	b.Choose("#f-rule", "chatham")
+	b.Type("#f-body", "Our budget review went badly.")
+	if st := b.Click(`form[action="/threads"] button[type="submit"]`); st != http.StatusOK {
+		t.Fatalf("start a Chatham House discussion = %d at %s", st, b.Path())
+	}
+	b.Type("#f-body", "Said with no name at all.")
+	b.Choose("#f-attribution", "anonymous")
+	if st := b.Click(`form[action$="/posts"] button[type="submit"]`); st != http.StatusOK {
+		t.Fatalf("anonymous reply = %d at %s", st, b.Path())
+	}
+	if got := b.Texts(".post .by > span:first-child"); strings.Join(got, "|") != "You, as Participant 1|You, anonymously" {
+		t.Errorf("the author's Chatham House thread shows posts signed %q", got)
+	}
+	if !strings.Contains(b.Text(".thread-head"), "Chatham House rule") {
+		t.Errorf("the thread page does not say it is under the Chatham House rule")
+	}
+	b.CheckAccessibility("a Chatham House thread, as its author")
+
 	// The hub's page, as the member, lists the discussion.
 	if st := b.Open("/hubs/rome"); st != http.StatusOK {
 		t.Fatalf("open /hubs/rome = %d", st)

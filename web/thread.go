@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/server"
 )
 
 // threadView is what the thread page shows.
@@ -105,11 +107,26 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience"))}
+	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience")),
+		Attribution: sharefair.Attribution(f.Get("attribution"))}
 	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
 		nt.Audience, nt.Hub = sharefair.AudienceHub, hub
 	}
-	t, err := h.svcs.Threads.CreateThread(r.Context(), nt)
+	var err error
+	switch f.Get("rule") {
+	case "", "named":
+	case "chatham":
+		nt.ChathamHouse = true
+	default:
+		err = withField(nt.Validate(), "rule", "Choose how people are named: under their names or under the Chatham House rule.")
+	}
+	if nt.ChathamHouse || nt.Attribution == sharefair.AttributionAnonymous {
+		server.Unattributed(r.Context())
+	}
+	var t *sharefair.Thread
+	if err == nil {
+		t, err = h.svcs.Threads.CreateThread(r.Context(), nt)
+	}
 	if err != nil {
 		// The form chooses the hub in its audience field.
 		if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
@@ -215,7 +232,14 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	post, err := h.svcs.Threads.CreatePost(r.Context(), id, r.PostForm.Get("body"))
+	np := sharefair.NewPost{Body: r.PostForm.Get("body"), Attribution: sharefair.Attribution(r.PostForm.Get("attribution"))}
+	if np.Attribution != "" && np.Attribution != sharefair.AttributionNamed {
+		server.Unattributed(r.Context())
+	}
+	post, err := h.svcs.Threads.WritePost(r.Context(), id, np)
+	if err == nil && post.Attribution != sharefair.AttributionNamed {
+		server.Unattributed(r.Context()) // a post in a Chatham House thread
+	}
 	if err != nil {
 		return refused(err, "", func(p page, f form) (templ.Component, error) {
 			// The reply form sits below the thread's last page.
@@ -279,6 +303,9 @@ func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	post, err := h.svcs.Threads.UpdatePost(r.Context(), id, r.PostForm.Get("body"))
+	if err == nil && post.Attribution != sharefair.AttributionNamed {
+		server.Unattributed(r.Context())
+	}
 	if err != nil {
 		return refused(err, "Edit your post", func(p page, f form) (templ.Component, error) {
 			return editPostPage(p, f, &sharefair.Post{ID: id}), nil
@@ -317,4 +344,71 @@ func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) error {
 	h.setFlash(w, "The title is saved.")
 	redirect(w, r, threadURL(t.ID))
 	return nil
+}
+
+// The composer's choices of attribution, and what they mean.
+var ruleOptions = []sharefair.Option{
+	{Code: "named", Name: "Under their names"},
+	{Code: "chatham", Name: "Under the Chatham House rule"},
+}
+
+const chathamHint = "Under the Chatham House rule, what is said may be used, but nobody's identity or organisation is revealed: " +
+	"each writer shows as “Participant 1”, “Participant 2” and so on, in this discussion only, to everyone " +
+	"including coordinators and admins. You see your own posts as yours."
+
+const anonymityHint = "Anonymous: no name, no pseudonym, only the day. Nobody, coordinators and admins included, " +
+	"sees it is yours but you. For abuse only, an admin can reveal the author, audited."
+
+// replyAnonymityHint says the same, shorter, for the reply form on every
+// page of a thread.
+const replyAnonymityHint = "Anonymous: nobody but you, not even admins, sees it is yours; for abuse only, an audited reveal exists."
+
+// attributionOptions are the ways to sign a post; chatham for a thread
+// under the Chatham House rule.
+func attributionOptions(chatham bool) []sharefair.Option {
+	named := "Under my name"
+	if chatham {
+		named = "Under my pseudonym in this discussion"
+	}
+	return []sharefair.Option{{Code: "named", Name: named}, {Code: "anonymous", Name: "Anonymously"}}
+}
+
+// ownSignature is how the viewer's own hidden-author post is signed for them.
+func ownSignature(post *sharefair.Post) string {
+	if post.Pseudonym > 0 {
+		return "You, as " + sharefair.PseudonymName(post.Pseudonym)
+	}
+	return "You, anonymously"
+}
+
+// hiddenSignature is how a post whose author is hidden is signed.
+func hiddenSignature(post *sharefair.Post) string {
+	switch {
+	case post.Pseudonym > 0:
+		return sharefair.PseudonymName(post.Pseudonym)
+	case post.Attribution == sharefair.AttributionAnonymous:
+		return "Anonymous"
+	}
+	return "A member"
+}
+
+// day formats the day alone of a time the store gives to the day (midnight
+// UTC): in UTC, since in another zone it would fall on the day before.
+func day(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+
+// machineDate formats the day alone for a <time datetime> attribute.
+func machineDate(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// withField adds a message for field to err, the refusal of the rest of a
+// form (nil when the rest was fine).
+func withField(err error, field, msg string) error {
+	fields := sharefair.ErrorFields(err)
+	if err != nil && fields == nil {
+		return err
+	}
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fields[field] = msg
+	return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
 }

@@ -368,7 +368,7 @@ const replyAnonymityHint = "Anonymous: nobody but you, not even admins, sees it 
 func attributionOptions(chatham bool) []sharefair.Option {
 	named := "Under my name"
 	if chatham {
-		named = "Under my pseudonym in this discussion"
+		named = "Under my pseudonym"
 	}
 	return []sharefair.Option{{Code: "named", Name: named}, {Code: "anonymous", Name: "Anonymously"}}
 }

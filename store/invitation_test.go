@@ -393,19 +393,7 @@ func TestInvitationMigration(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			ctx := context.Background()
-			u := testutil.DatabaseURL(t, e)
-			driver := "sqlite"
-			if e == testutil.Postgres {
-				driver = "pgx"
-			}
-			conn, err := sql.Open(driver, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if err := store.MigrateTo(ctx, conn, string(e), 5); err != nil {
-				t.Fatal(err)
-			}
+			u, conn := migratedTo(t, e, 5)
 			for _, q := range []string{
 				`INSERT INTO members (id, email, handle, name, role, password_hash, created_at, updated_at)
 					VALUES (1, 'admin@example.org', 'admin', 'Admin', 'admin', 'x', '2026-11-01 09:00:00+00:00', '2026-11-01 09:00:00+00:00')`,
@@ -455,4 +443,26 @@ func TestInvitationMigration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migratedTo opens a raw connection to a new database of engine e,
+// migrated to version n only, so that a test can write rows as an older
+// Sharefair did and then open the store over them. It returns the
+// database's URL and the connection, closed when the test ends.
+func migratedTo(t *testing.T, e testutil.Engine, n int64) (string, *sql.DB) {
+	t.Helper()
+	u := testutil.DatabaseURL(t, e)
+	driver := "sqlite"
+	if e == testutil.Postgres {
+		driver = "pgx"
+	}
+	conn, err := sql.Open(driver, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if err := store.MigrateTo(context.Background(), conn, string(e), n); err != nil {
+		t.Fatal(err)
+	}
+	return u, conn
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/sharefair/sharefair/internal/testutil"
@@ -17,19 +16,7 @@ func TestRemoteImagesMigration(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			ctx := context.Background()
-			u := testutil.DatabaseURL(t, e)
-			driver := "sqlite"
-			if e == testutil.Postgres {
-				driver = "pgx"
-			}
-			conn, err := sql.Open(driver, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if err := store.MigrateTo(ctx, conn, string(e), 10); err != nil {
-				t.Fatal(err)
-			}
+			u, conn := migratedTo(t, e, 10)
 			const at = "'2026-11-01 09:00:00+00:00'"
 			for _, q := range []string{
 				`INSERT INTO members (id, email, handle, name, role, password_hash, created_at, updated_at)

@@ -69,7 +69,7 @@ type ExportHub struct {
 // ExportHubMember is a hub the member belongs to.
 type ExportHubMember struct {
 	Hub      ExportHub `json:"hub"`
-	Role     HubRole   `json:"role"`
+	Role     HubRole   `json:"role" enum:"member,coordinator"`
 	JoinedAt time.Time `json:"joined_at" description:"RFC 3339, UTC."`
 }
 
@@ -118,7 +118,7 @@ type ExportInvitation struct {
 type ExportPost struct {
 	ID          int64        `json:"id"`
 	Thread      ExportThread `json:"thread"`
-	Attribution Attribution  `json:"attribution" description:"How the post shows its author: named, chatham (a pseudonym) or anonymous (none)."`
+	Attribution Attribution  `json:"attribution" enum:"named,chatham,anonymous" description:"How the post shows its author: named, chatham (a pseudonym) or anonymous (none)."`
 	Source      string       `json:"source" description:"The post's Markdown, as written."`
 	CreatedAt   time.Time    `json:"created_at" description:"RFC 3339, UTC."`
 	EditedAt    *time.Time   `json:"edited_at" description:"RFC 3339, UTC; null if never edited."`
@@ -131,6 +131,6 @@ type ExportThread struct {
 	Readable bool         `json:"readable" description:"Whether the member may read the thread now; if not, only its id is given."`
 	Started  bool         `json:"started" description:"Whether the member started the thread."`
 	Title    string       `json:"title,omitempty"`
-	Audience AudienceKind `json:"audience,omitempty"`
+	Audience AudienceKind `json:"audience,omitempty" enum:"network,hub"`
 	Hub      *ExportHub   `json:"hub,omitempty" description:"The hub whose members may read it, for audience hub."`
 }

@@ -92,10 +92,9 @@ type ExportSession struct {
 type ExportToken struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
-	Hint       string     `json:"hint" description:"The secret's last characters, as the token list shows them."`
+	Hint       string     `json:"hint" description:"The secret's last characters (what the tokens page shows as \"ends in\"); not the secret."`
 	CreatedAt  time.Time  `json:"created_at" description:"RFC 3339, UTC."`
 	LastUsedAt *time.Time `json:"last_used_at" description:"RFC 3339, UTC; null if never used."`
-	EndsAt     *time.Time `json:"ends_at" description:"When it stops working; null: it works until revoked."`
 }
 
 // ExportInvitation is an invitation the member sent, never its link.

@@ -111,4 +111,5 @@ type Services struct {
 	Threads     ThreadService
 	Auth        AuthService
 	Onboarding  OnboardingService
+	Export      ExportService
 }

@@ -192,6 +192,15 @@ func (h *Handler) routeTable() []route {
 			about: "The current password is required, and checked within the sign-in limits (429 when held). Every " +
 				"browser session ends but the one the request came with, if any; access tokens stay.",
 			status: 204, errs: []int{s422, s429}, ep: withBody(h.postPassword)},
+		{method: "GET", pattern: p + "/me/export", id: "getExport", tag: "members",
+			summary: "Everything Sharefair holds about the viewer, as a JSON file",
+			about: "The viewer's own data only (there is no way to ask for another member's, network admins' " +
+				"included): profile, hubs and roles, waiting join requests, sessions and access tokens (never their " +
+				"secrets), the invitations they sent (never their links), and every post they wrote, anonymous and " +
+				"Chatham House ones included and marked, with its thread's title and audience while they may read " +
+				"it (otherwise its id alone). Sent as an attachment named sharefair-<handle>-<date>.json, and " +
+				"streamed: a long history is never held whole.",
+			status: 200, answer: exportJSON{}, ep: plain(h.getExport)},
 		{method: "GET", pattern: p + "/me/sessions", id: "listSessions", tag: "members",
 			summary: "The browsers the viewer is signed in on, newest first", status: 200,
 			answer: listJSON[sessionJSON]{}, ep: withParams(h.listSessions)},

@@ -131,6 +131,16 @@ func ownSessions(ctx context.Context, q *query, s string) string {
 	return s + ".member_id = " + q.arg(sharefair.ViewerIDFromContext(ctx))
 }
 
+// ownData returns a condition, over a column holding a member's id (col),
+// that is true for the rows of the viewer's own data, the only ones their
+// export gathers: not even a network admin exports another member, since
+// the file holds where they sign in from and what they wrote anonymously.
+// What the export shows of others' content (a thread's title, its hub)
+// it shows only where threadVisible lets the member read it now.
+func ownData(ctx context.Context, q *query, col string) string {
+	return col + " = " + q.arg(sharefair.ViewerIDFromContext(ctx))
+}
+
 // maySeeEmails reports whether ctx may look members up by email address,
 // which members never see of each other.
 func maySeeEmails(ctx context.Context) bool {

@@ -281,6 +281,7 @@ func journey(t *testing.T, b *browser.Browser) {
 		{"/settings", "the profile settings"},
 		{"/settings/security", "the password and sessions page"},
 		{"/settings/tokens", "the access tokens page"},
+		{"/settings/data", "the your-data page"},
 	} {
 		if st := b.Open(pg.path); st != http.StatusOK {
 			t.Errorf("open %s = %d, want 200", pg.path, st)

@@ -138,6 +138,8 @@ func (h *Handler) routes() {
 	submit("POST /settings/password", h.changePassword)
 	submit("POST /settings/sessions/{ref}/end", h.endSession)
 	page("GET /settings/tokens", h.tokensForm)
+	page("GET /settings/data", h.dataPage)
+	page("GET /settings/data/export", h.dataExport)
 	submit("POST /settings/tokens", h.createToken)
 	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
 

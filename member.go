@@ -21,6 +21,18 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
 
+// MemberState says whether a member may take part.
+type MemberState string
+
+// Member states. Only active members sign in; the others' sessions and
+// tokens were ended when they left that state.
+const (
+	MemberActive      MemberState = "active"      // takes part
+	MemberSuspended   MemberState = "suspended"   // by a moderator, until reinstated
+	MemberDeactivated MemberState = "deactivated" // by a network admin
+	MemberDeleted     MemberState = "deleted"     // at their own request; the row holds nothing personal
+)
+
 // Member is a person in the network.
 type Member struct {
 	ID           int64
@@ -36,6 +48,7 @@ type Member struct {
 	Expertise    []string
 	Bio          string
 	Role         Role
+	State        MemberState
 	CreatedAt    time.Time
 
 	// Hubs lists the member's hubs; filled by single-member lookups.

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sharefair/sharefair"
 )
 
 // Exec runs a statement directly, for tests that set up states the
@@ -51,4 +53,12 @@ func MigrateTo(ctx context.Context, conn *sql.DB, engine string, version int64) 
 	}
 	_, err = p.UpTo(ctx, version)
 	return err
+}
+
+// AppendAudit writes an audit entry directly, as an act would inside its
+// transaction, for tests of the log itself.
+func (db *DB) AppendAudit(ctx context.Context, actorID int64, action string, subjectID int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		return tx.audit(ctx, actorID, auditRecord{Action: sharefair.AuditAction(action), SubjectID: subjectID})
+	})
 }

@@ -13,13 +13,13 @@ import (
 )
 
 const memberColumns = `m.id, m.email, m.handle, m.name, m.organisation, m.title, m.city,
-	m.country, m.time_zone, m.bio, m.role, m.created_at`
+	m.country, m.time_zone, m.bio, m.role, m.state, m.created_at`
 
 // scanMember scans memberColumns, then any extra columns into extra.
 func scanMember(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Member, error) {
 	var m sharefair.Member
 	dest := []any{&m.ID, &m.Email, &m.Handle, &m.Name, &m.Organisation, &m.Title, &m.City,
-		&m.Country, &m.TimeZone, &m.Bio, &m.Role, &m.CreatedAt}
+		&m.Country, &m.TimeZone, &m.Bio, &m.Role, &m.State, &m.CreatedAt}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}

@@ -324,5 +324,15 @@ func (h *Handler) routeTable() []route {
 		{method: "PATCH", pattern: p + "/posts/{id}", id: "patchPost", tag: "threads",
 			summary: "Edit a post (its author)", status: 200, answer: postJSON{}, errs: []int{s403, s422},
 			ep: withBoth(h.patchPost)},
+		{method: "POST", pattern: p + "/posts/{id}/withdraw", id: "withdrawPost", tag: "threads",
+			summary: "Withdraw a post (its author)",
+			about: "Its author takes the post back: its text is deleted, not hidden, and it stays in the thread as a " +
+				"tombstone (withdrawn: true) with no author and no pseudonym. Withdrawing the opening post withdraws " +
+				"the thread's title too; a thread left with no post that is not withdrawn is deleted. The audit log " +
+				"records that it happened, by number, without the text, and without the author for a Chatham House " +
+				"or anonymous post. Withdrawing a withdrawn post changes nothing (changed: false); anyone but the " +
+				"author, network admins included, is refused with 403 (moderators hide posts instead). A POST, not " +
+				"DELETE: the post goes on answering, as its tombstone.",
+			status: 200, answer: withdrawalJSON{}, errs: []int{s403}, ep: withParams(h.withdrawPost)},
 	}
 }

@@ -109,6 +109,26 @@ func namedParticipant(q *query, t string, memberID int64) string {
 		t, q.arg(memberID))
 }
 
+// listedMember returns a condition, over the members row aliased m, that
+// is true for members who may be found: not those who deleted their
+// account, whose profile answers as one that never existed and who are in
+// no directory, count or search.
+func listedMember(m string) string { return m + ".state <> 'deleted'" }
+
+// formerAuthor returns an expression, over the members row aliased a
+// joined as an author, that is 1 when they deleted their account and
+// kept their posts: shown as a former member, with nothing of theirs.
+func formerAuthor(a string) string {
+	return "CASE WHEN " + a + ".state = 'deleted' THEN 1 ELSE 0 END"
+}
+
+// mayDeleteAccount reports whether v may delete their own account, given
+// how many other active network admins there are: anyone but the last
+// admin, since a network without one could not be run.
+func mayDeleteAccount(v *sharefair.Member, otherAdmins int) bool {
+	return !v.IsAdmin() || otherAdmins > 0
+}
+
 // mayManageInvitations returns a condition, over the invitations row
 // aliased i, that is true for the invitations the viewer may see and
 // withdraw: every one for network admins, their own for anyone else.

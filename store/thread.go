@@ -24,7 +24,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
-			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END` + cols + `
+			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
@@ -36,8 +36,9 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var hubID, authorID sql.NullInt64
 	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
 	var opening sharefair.Attribution
+	var former bool
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -54,8 +55,7 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
 	}
 	if authorID.Valid {
-		t.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
-			Organisation: authorOrg.String}
+		t.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)
 	}
 	return &t, nil
 }
@@ -259,7 +259,7 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 	}
 	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, COALESCE(ps.number, 0),
 			p.source, p.html, p.created_at, p.edited_at, CASE WHEN ` + ownLivePost(ctx, q, "p") + ` THEN 1 ELSE 0 END,
-			CASE WHEN p.withdrawn_at IS NULL THEN 0 ELSE 1 END
+			CASE WHEN p.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `
 		FROM ` + from + `
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p") + `
 		LEFT JOIN thread_pseudonyms ps ON ` + pseudonymOf("p", "ps")
@@ -272,8 +272,9 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	var authorID sql.NullInt64
 	var authorHandle, authorName, authorOrg sql.NullString
 	var edited sql.NullTime
+	var former bool
 	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Pseudonym,
-		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine, &p.Withdrawn)
+		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine, &p.Withdrawn, &former)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -285,8 +286,7 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	p.ViewerMayEdit = mayEditPost(&p)
 	p.ViewerMayWithdraw = mayWithdrawPost(&p)
 	if authorID.Valid {
-		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
-			Organisation: authorOrg.String}
+		p.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)
 	}
 	if p.Mine {
 		p.AsReadersSee = asReadersSee(&p)
@@ -680,4 +680,13 @@ func (tx *Tx) pseudonym(ctx context.Context, threadID, memberID int64) error {
 		return fmt.Errorf("give pseudonym: %w", err)
 	}
 	return nil
+}
+
+// authorRef is the author of a post or thread as read; a former member
+// shows with nothing of what their row held.
+func authorRef(id int64, handle, name, org string, former bool) *sharefair.MemberRef {
+	if former {
+		return &sharefair.MemberRef{ID: id, Name: sharefair.FormerMemberName, Former: true}
+	}
+	return &sharefair.MemberRef{ID: id, Handle: handle, Name: name, Organisation: org}
 }

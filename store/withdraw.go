@@ -47,65 +47,73 @@ func (db *DB) WithdrawPost(ctx context.Context, id int64) (sharefair.Withdrawal,
 		if !p.ViewerMayWithdraw {
 			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may withdraw it.")
 		}
-		// The thread's row first: its lock orders this against replies
-		// written meanwhile, and its version renews every cached page.
-		if err := bumpThread(ctx, tx, p.ThreadID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = '', html = '', edited_at = NULL, withdrawn_at = $1
-			WHERE id = $2`, tx.now, id); err != nil {
-			return fmt.Errorf("withdraw post: %w", err)
-		}
 		w.Changed = true
-		var first int64
-		var hubID sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM posts WHERE thread_id = $1), hub_id
-			FROM threads WHERE id = $1`, p.ThreadID).Scan(&first, &hubID); err != nil {
-			return fmt.Errorf("withdraw post: %w", err)
-		}
-		if first == id {
-			if _, err := tx.ExecContext(ctx, `UPDATE threads SET title = '', withdrawn_at = $1 WHERE id = $2`,
-				tx.now, p.ThreadID); err != nil {
-				return fmt.Errorf("withdraw thread: %w", err)
-			}
-		}
-		// What is left: the latest post still there, whose time is the
-		// thread's latest activity.
-		var at sql.NullTime
-		var attr sql.NullString
-		err = tx.QueryRowContext(ctx, `SELECT created_at, attribution FROM posts
-			WHERE thread_id = $1 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1`, p.ThreadID).Scan(&at, &attr)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `DELETE FROM threads WHERE id = $1`, p.ThreadID); err != nil {
-				return fmt.Errorf("delete withdrawn thread: %w", err)
-			}
-			if hubID.Valid {
-				if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count - 1 WHERE id = $1`,
-					hubID.Int64); err != nil {
-					return fmt.Errorf("count hub threads: %w", err)
-				}
-			}
-			w.ThreadDeleted = true
-		case err != nil:
-			return fmt.Errorf("withdraw post: %w", err)
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE threads SET last_activity_at = $1, last_post_hidden = $2 WHERE id = $3`,
-				at.Time, attr.String != string(sharefair.AttributionNamed), p.ThreadID); err != nil {
-				return fmt.Errorf("withdraw post: %w", err)
-			}
-		}
-		// Only that it happened. The author is named only where the post
-		// named them already: an actor on a hidden-author post's
-		// withdrawal would tie its author to it in the log.
-		actor := v.ID
-		if p.Attribution != sharefair.AttributionNamed {
-			actor = 0
-		}
-		return tx.audit(ctx, actor, auditRecord{Action: sharefair.AuditWithdraw, PostID: id, ThreadID: p.ThreadID})
+		w.ThreadDeleted, err = tx.withdraw(ctx, v, id, p.ThreadID, p.Attribution)
+		return err
 	})
 	if err != nil {
 		return sharefair.Withdrawal{}, err
 	}
 	return w, nil
+}
+
+// withdraw withdraws post id of thread threadID, written by v with
+// attribution written, inside tx; the caller has checked that v may. It
+// reports whether the thread went too.
+func (tx *Tx) withdraw(ctx context.Context, v *sharefair.Member, id, threadID int64, written sharefair.Attribution) (deleted bool, err error) {
+	// The thread's row first: its lock orders this against replies
+	// written meanwhile, and its version renews every cached page.
+	if err := bumpThread(ctx, tx, threadID); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET source = '', html = '', edited_at = NULL, withdrawn_at = $1
+		WHERE id = $2`, tx.now, id); err != nil {
+		return false, fmt.Errorf("withdraw post: %w", err)
+	}
+	var first int64
+	var hubID sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM posts WHERE thread_id = $1), hub_id
+		FROM threads WHERE id = $1`, threadID).Scan(&first, &hubID); err != nil {
+		return false, fmt.Errorf("withdraw post: %w", err)
+	}
+	if first == id {
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET title = '', withdrawn_at = $1 WHERE id = $2`,
+			tx.now, threadID); err != nil {
+			return false, fmt.Errorf("withdraw thread: %w", err)
+		}
+	}
+	// What is left: the latest post still there, whose time is the
+	// thread's latest activity.
+	var at sql.NullTime
+	var attr sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT created_at, attribution FROM posts
+		WHERE thread_id = $1 AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1`, threadID).Scan(&at, &attr)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := tx.ExecContext(ctx, `DELETE FROM threads WHERE id = $1`, threadID); err != nil {
+			return false, fmt.Errorf("delete withdrawn thread: %w", err)
+		}
+		if hubID.Valid {
+			if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count - 1 WHERE id = $1`,
+				hubID.Int64); err != nil {
+				return false, fmt.Errorf("count hub threads: %w", err)
+			}
+		}
+		deleted = true
+	case err != nil:
+		return false, fmt.Errorf("withdraw post: %w", err)
+	default:
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET last_activity_at = $1, last_post_hidden = $2 WHERE id = $3`,
+			at.Time, attr.String != string(sharefair.AttributionNamed), threadID); err != nil {
+			return false, fmt.Errorf("withdraw post: %w", err)
+		}
+	}
+	// Only that it happened. The author is named only where the post
+	// named them already: an actor on a hidden-author post's
+	// withdrawal would tie its author to it in the log.
+	actor := v.ID
+	if written != sharefair.AttributionNamed {
+		actor = 0
+	}
+	return deleted, tx.audit(ctx, actor, auditRecord{Action: sharefair.AuditWithdraw, PostID: id, ThreadID: threadID})
 }

@@ -314,7 +314,7 @@ type MemberService interface {
 	// DeleteAccount deletes the viewer's own account: the row stays, as
 	// state deleted, with everything personal emptied; sessions, tokens,
 	// memberships and pending invitations go; their @mentions leave
-	// others' posts. EINVALID (password), ECONFLICT (the network's last
+	// others' posts. EINVALID (current_password), ECONFLICT (the network's last
 	// admin).
 	DeleteAccount(ctx context.Context, d AccountDeletion) error
 	// Authenticate checks an email and password. EUNAUTHORIZED.

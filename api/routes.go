@@ -187,6 +187,16 @@ func (h *Handler) routeTable() []route {
 		{method: "PATCH", pattern: p + "/me", id: "patchMe", tag: "members",
 			summary: "Change the viewer's profile", status: 200, answer: meJSON{},
 			errs: []int{s409, s422}, ep: withBody(h.patchMe)},
+		{method: "DELETE", pattern: p + "/me", id: "deleteMe", tag: "members",
+			summary: "Delete the viewer's own account",
+			about: "The current password is required, and checked within the sign-in limits (429 when held); posts " +
+				"says whether the viewer's posts stay, shown as \"Former member\", or are all withdrawn. Afterwards " +
+				"the member's name, handle, organisation and email appear nowhere: their profile answers 404, they are " +
+				"in no directory, their @mentions in others' posts read \"(former member)\", and their handle can be " +
+				"taken by nobody. Sessions, access tokens, hub memberships and pending invitations they sent end. The " +
+				"audit log keeps their member number alone. The network's last admin is refused (409): make another " +
+				"member an admin first.",
+			status: 204, errs: []int{s409, s422, s429}, ep: withBody(h.deleteMe)},
 		{method: "POST", pattern: p + "/me/password", id: "postPassword", tag: "members",
 			summary: "Change the viewer's password",
 			about: "The current password is required, and checked within the sign-in limits (429 when held). Every " +

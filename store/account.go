@@ -58,10 +58,10 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 		return errors.New("store: no password hasher configured")
 	}
 	wrong := &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
-		Fields: map[string]string{"password": "That is not your password."}}
+		Fields: map[string]string{"current_password": "That is not your password."}}
 	if d.Password == "" {
 		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
-			Fields: map[string]string{"password": "Enter your password to confirm."}}
+			Fields: map[string]string{"current_password": "Enter your password to confirm."}}
 	}
 	var old string
 	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = $1`, v.ID).Scan(&old); err != nil {

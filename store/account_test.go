@@ -77,7 +77,7 @@ func TestDeleteAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = db.DeleteAccount(testutil.As(s), sharefair.AccountDeletion{Password: "wrong"})
-		if sharefair.ErrorFields(err)["password"] == "" {
+		if sharefair.ErrorFields(err)["current_password"] == "" {
 			t.Fatalf("a wrong password = %v", err)
 		}
 		if err := db.DeleteAccount(testutil.As(s), sharefair.AccountDeletion{Password: "correct horse battery"}); err != nil {

@@ -142,6 +142,7 @@ func (h *Handler) routes() {
 	page("GET /settings/tokens", h.tokensForm)
 	page("GET /settings/data", h.dataPage)
 	page("GET /settings/data/export", h.dataExport)
+	submit("POST /settings/data/delete", h.deleteAccount)
 	submit("POST /settings/tokens", h.createToken)
 	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
 

@@ -118,6 +118,8 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			return err
 		}
 	}
+	// The directory's cached counts and facets held their organisation.
+	defer db.forgetDirectory()
 	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		if v.IsAdmin() {
 			var others int

@@ -77,6 +77,28 @@ type MemberRef struct {
 	// Organisation is filled where it shows beside the name: the authors
 	// of posts and threads.
 	Organisation string
+	// Former is set for a member who deleted their account and kept their
+	// posts: Name is FormerMemberName, Handle and Organisation are empty,
+	// and nothing links to a profile.
+	Former bool
+}
+
+// FormerMemberName is how a member who deleted their account is named
+// beside the posts they kept.
+const FormerMemberName = "Former member"
+
+// FormerMention is what takes the place of a deleted member's @mentions
+// in what others wrote.
+const FormerMention = "(former member)"
+
+// AccountDeletion is what a member gives to delete their own account.
+type AccountDeletion struct {
+	// Password is their current password, asked again so that an open
+	// session alone cannot delete an account.
+	Password string
+	// WithdrawPosts withdraws every post they wrote (as WithdrawPost);
+	// otherwise the posts stay, shown as a former member's.
+	WithdrawPosts bool
 }
 
 // HubMembership is one hub a member belongs to, and their role there.
@@ -289,6 +311,12 @@ type MemberService interface {
 	// UpdateMember changes a profile; only the member or a network admin
 	// may. EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (handle taken).
 	UpdateMember(ctx context.Context, id int64, u MemberUpdate) (*Member, error)
+	// DeleteAccount deletes the viewer's own account: the row stays, as
+	// state deleted, with everything personal emptied; sessions, tokens,
+	// memberships and pending invitations go; their @mentions leave
+	// others' posts. EINVALID (current_password), ECONFLICT (the network's last
+	// admin).
+	DeleteAccount(ctx context.Context, d AccountDeletion) error
 	// Authenticate checks an email and password. EUNAUTHORIZED.
 	Authenticate(ctx context.Context, email, password string) (*Member, error)
 }

@@ -69,6 +69,22 @@ type Thread struct {
 	// ViewerMayRename is set by FindThreadByID when the viewer may change
 	// the title.
 	ViewerMayRename bool
+	// Withdrawn is set when the author withdrew the opening post, and its
+	// title with it: Title is empty and Author nil, and the thread stays
+	// for the replies others wrote in it.
+	Withdrawn bool
+}
+
+// WithdrawnThreadTitle is how a thread whose opening post was withdrawn
+// is named where a title would show.
+const WithdrawnThreadTitle = "Withdrawn thread"
+
+// DisplayTitle is the thread's title, or WithdrawnThreadTitle.
+func (t *Thread) DisplayTitle() string {
+	if t.Withdrawn {
+		return WithdrawnThreadTitle
+	}
+	return t.Title
 }
 
 // ReplyCount is the number of posts after the opening one.
@@ -99,6 +115,13 @@ type Post struct {
 	// ViewerMayEdit is true when the viewer may edit the post, as the
 	// store's rules decide.
 	ViewerMayEdit bool
+	// ViewerMayWithdraw is true when the viewer may withdraw the post:
+	// its author, while it is not withdrawn.
+	ViewerMayWithdraw bool
+	// Withdrawn is set when its author withdrew the post: a tombstone,
+	// with no text (Source and HTML empty), no author and no pseudonym,
+	// and its time to the day alone.
+	Withdrawn bool
 	// AsReadersSee is the post as it shows to a reader who did not write
 	// it, as the store's rules decide, when that differs (the viewer's own
 	// posts); nil when the viewer sees it as any reader does.
@@ -233,9 +256,25 @@ type ThreadService interface {
 	// UpdatePost edits a post's body; its author only. The post is marked
 	// as edited. EINVALID, ENOTFOUND, EFORBIDDEN.
 	UpdatePost(ctx context.Context, id int64, body string) (*Post, error)
+	// WithdrawPost withdraws a post; its author only. Its text is deleted
+	// and it stays as a tombstone; withdrawing the opening post withdraws
+	// the thread's title too, and a thread left with no post that is not
+	// withdrawn is deleted. Withdrawing a withdrawn post changes nothing.
+	// ENOTFOUND, EFORBIDDEN.
+	WithdrawPost(ctx context.Context, id int64) (Withdrawal, error)
 	// PostPosition returns the 1-based position of a post in its thread.
 	// ENOTFOUND.
 	PostPosition(ctx context.Context, id int64) (threadID int64, position int, err error)
+}
+
+// Withdrawal is what withdrawing a post did.
+type Withdrawal struct {
+	// Changed is false when the post was withdrawn already.
+	Changed bool
+	// ThreadID is the post's thread; ThreadDeleted is set when nothing of
+	// it was left to read, and so it went too.
+	ThreadID      int64
+	ThreadDeleted bool
 }
 
 // PostsPerPage is how many posts a thread page shows.

@@ -143,7 +143,7 @@ func TestErrors(t *testing.T) {
 			for _, c := range []struct{ method, path, allow string }{
 				{"DELETE", "/api/v1/threads", "GET, HEAD, POST"},
 				{"PUT", "/api/v1/threads/1", "GET, HEAD, PATCH"},
-				{"POST", "/api/v1/me", "GET, HEAD, PATCH"},
+				{"POST", "/api/v1/me", "GET, HEAD, PATCH, DELETE"},
 				{"GET", "/api/v1/hubs/rome/membership", "PUT, DELETE"},
 				{"DELETE", "/api/v1/health", "GET, HEAD"},
 			} {

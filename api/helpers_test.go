@@ -321,6 +321,7 @@ type (
 		LastActivityAt time.Time   `json:"last_activity_at"`
 		PostCount      int         `json:"post_count"`
 		ReplyCount     int         `json:"reply_count"`
+		Withdrawn      bool        `json:"withdrawn"`
 		URL            string      `json:"url"`
 	}
 	postJSON struct {
@@ -334,6 +335,7 @@ type (
 		CreatedAt   time.Time   `json:"created_at"`
 		EditedAt    *time.Time  `json:"edited_at"`
 		Mine        bool        `json:"mine"`
+		Withdrawn   bool        `json:"withdrawn"`
 	}
 	memberJSON struct {
 		ID           int64    `json:"id"`

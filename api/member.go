@@ -26,13 +26,14 @@ type authorJSON struct {
 	Handle       string `json:"handle"`
 	Name         string `json:"name"`
 	Organisation string `json:"organisation" description:"The author's organisation, shown beside the name; empty when not given."`
+	Former       bool   `json:"former" description:"Whether the author deleted their account and kept their posts: name is then \"Former member\", handle and organisation are empty, and no profile answers."`
 }
 
 func author(m *sharefair.MemberRef) *authorJSON {
 	if m == nil {
 		return nil
 	}
-	return &authorJSON{Handle: m.Handle, Name: m.Name, Organisation: m.Organisation}
+	return &authorJSON{Handle: m.Handle, Name: m.Name, Organisation: m.Organisation, Former: m.Former}
 }
 
 // memberJSON is a member as the directory shows them. It never carries an

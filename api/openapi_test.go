@@ -143,7 +143,7 @@ func TestOpenAPIResponses(t *testing.T) {
 			{"Error404Route", v.bob, "GET", "/api/v1/nothing-here", nil, 404},
 			{"Error401", v.anon, "GET", "/api/v1/me", nil, 401},
 			{"Error400", v.alice, "POST", "/api/v1/threads", "{", 400},
-			{"Error405", v.alice, "DELETE", "/api/v1/me", nil, 405},
+			{"Error405", v.alice, "PUT", "/api/v1/me", nil, 405},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				r := c.client.as(t).do(c.method, c.path, c.body)

@@ -187,6 +187,16 @@ func (h *Handler) routeTable() []route {
 		{method: "PATCH", pattern: p + "/me", id: "patchMe", tag: "members",
 			summary: "Change the viewer's profile", status: 200, answer: meJSON{},
 			errs: []int{s409, s422}, ep: withBody(h.patchMe)},
+		{method: "DELETE", pattern: p + "/me", id: "deleteMe", tag: "members",
+			summary: "Delete the viewer's own account",
+			about: "The current password is required, and checked within the sign-in limits (429 when held); posts " +
+				"says whether the viewer's posts stay, shown as \"Former member\", or are all withdrawn. Afterwards " +
+				"the member's name, handle, organisation and email appear nowhere: their profile answers 404, they are " +
+				"in no directory, their @mentions in others' posts read \"(former member)\", and their handle can be " +
+				"taken by nobody. Sessions, access tokens, hub memberships and pending invitations they sent end. The " +
+				"audit log keeps their member number alone. The network's last admin is refused (409): make another " +
+				"member an admin first.",
+			status: 204, errs: []int{s409, s422, s429}, ep: withBody(h.deleteMe)},
 		{method: "POST", pattern: p + "/me/password", id: "postPassword", tag: "members",
 			summary: "Change the viewer's password",
 			about: "The current password is required, and checked within the sign-in limits (429 when held). Every " +
@@ -324,5 +334,15 @@ func (h *Handler) routeTable() []route {
 		{method: "PATCH", pattern: p + "/posts/{id}", id: "patchPost", tag: "threads",
 			summary: "Edit a post (its author)", status: 200, answer: postJSON{}, errs: []int{s403, s422},
 			ep: withBoth(h.patchPost)},
+		{method: "POST", pattern: p + "/posts/{id}/withdraw", id: "withdrawPost", tag: "threads",
+			summary: "Withdraw a post (its author)",
+			about: "Its author takes the post back: its text is deleted, not hidden, and it stays in the thread as a " +
+				"tombstone (withdrawn: true) with no author and no pseudonym. Withdrawing the opening post withdraws " +
+				"the thread's title too; a thread left with no post that is not withdrawn is deleted. The audit log " +
+				"records that it happened, by number, without the text, and without the author for a Chatham House " +
+				"or anonymous post. Withdrawing a withdrawn post changes nothing (changed: false); anyone but the " +
+				"author, network admins included, is refused with 403 (moderators hide posts instead). A POST, not " +
+				"DELETE: the post goes on answering, as its tombstone.",
+			status: 200, answer: withdrawalJSON{}, errs: []int{s403}, ep: withParams(h.withdrawPost)},
 	}
 }

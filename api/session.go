@@ -80,3 +80,31 @@ func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request, in passwo
 	}
 	return noContent(w)
 }
+
+// accountDeletionJSON is the body of DELETE /me.
+type accountDeletionJSON struct {
+	CurrentPassword string `json:"current_password" required:"true"`
+	Posts           string `json:"posts" required:"true" enum:"keep,withdraw" description:"keep: the viewer's posts stay, shown as a former member's. withdraw: every post is withdrawn, as POST /posts/{id}/withdraw does."`
+}
+
+// deleteMe deletes the viewer's own account, the password checked within
+// the sign-in limits.
+func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request, in accountDeletionJSON) error {
+	ctx := r.Context()
+	v := sharefair.ViewerFromContext(ctx)
+	if in.Posts != "keep" && in.Posts != "withdraw" {
+		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"posts": "Choose whether your posts stay (keep) or are withdrawn (withdraw)."}}
+	}
+	if !cleanText(in.CurrentPassword) {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+		return err
+	}
+	if err := h.svcs.Members.DeleteAccount(ctx, sharefair.AccountDeletion{Password: in.CurrentPassword,
+		WithdrawPosts: in.Posts == "withdraw"}); err != nil {
+		return err
+	}
+	return noContent(w)
+}

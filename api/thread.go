@@ -27,6 +27,7 @@ type threadJSON struct {
 	LastActivityAt time.Time    `json:"last_activity_at" description:"RFC 3339, UTC. When the latest post hides its author (chatham, anonymous), midnight UTC of its date: the day alone."`
 	PostCount      int          `json:"post_count"`
 	ReplyCount     int          `json:"reply_count"`
+	Withdrawn      bool         `json:"withdrawn" description:"Whether the author withdrew the opening post, and its title with it: title is then empty and author null. The thread stays while others' replies are in it."`
 	// URL is the thread's web page.
 	URL string `json:"url" format:"uri" description:"The thread's web page."`
 }
@@ -35,7 +36,7 @@ func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
 		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
 		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
-		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
+		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), Withdrawn: t.Withdrawn, URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }
 
 // postJSON is one post. Body is the Markdown source exactly as stored; HTML
@@ -50,7 +51,8 @@ type postJSON struct {
 	HTML        string      `json:"html" description:"The sanitised HTML rendering."`
 	CreatedAt   time.Time   `json:"created_at" description:"RFC 3339, UTC. When the author is hidden from the viewer (chatham, anonymous), midnight UTC of the post's date: the day alone."`
 	EditedAt    *time.Time  `json:"edited_at" description:"As created_at, the day alone when the author is hidden from the viewer."`
-	Mine        bool        `json:"mine" description:"Whether the viewer wrote the post (and so may edit it)."`
+	Mine        bool        `json:"mine" description:"Whether the viewer wrote the post (and so may edit and withdraw it); false for a withdrawn post, which shows as nobody's."`
+	Withdrawn   bool        `json:"withdrawn" description:"Whether its author withdrew the post: a tombstone, with body and html empty, author and pseudonym null, and created_at the day alone."`
 }
 
 func post(p *sharefair.Post) postJSON {
@@ -60,7 +62,7 @@ func post(p *sharefair.Post) postJSON {
 		pseudonym = &s
 	}
 	return postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: author(p.Author), Attribution: string(p.Attribution),
-		Pseudonym: pseudonym, Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine}
+		Pseudonym: pseudonym, Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine, Withdrawn: p.Withdrawn}
 }
 
 func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request, q threadQuery) error {
@@ -186,4 +188,36 @@ func (h *Handler) patchPost(w http.ResponseWriter, r *http.Request, at postPath,
 		server.Unattributed(r.Context())
 	}
 	return render(w, http.StatusOK, post(p))
+}
+
+// withdrawalJSON answers POST /posts/{id}/withdraw.
+type withdrawalJSON struct {
+	Changed       bool      `json:"changed" description:"False when the post was withdrawn already: nothing changed."`
+	ThreadDeleted bool      `json:"thread_deleted" description:"Whether the thread went too, since no post in it was left that is not withdrawn."`
+	Post          *postJSON `json:"post" description:"The post as it now shows, a tombstone; null when the thread went too."`
+	Message       string    `json:"message" description:"What happened, in words a person may be shown."`
+}
+
+func (h *Handler) withdrawPost(w http.ResponseWriter, r *http.Request, at postPath) error {
+	wd, err := h.svcs.Threads.WithdrawPost(r.Context(), at.ID)
+	if err != nil {
+		return err
+	}
+	out := withdrawalJSON{Changed: wd.Changed, ThreadDeleted: wd.ThreadDeleted}
+	switch {
+	case wd.ThreadDeleted:
+		out.Message = "The post is withdrawn, and its thread with it: nothing else was left in it."
+		return render(w, http.StatusOK, out)
+	case wd.Changed:
+		out.Message = "The post is withdrawn: its text is deleted."
+	default:
+		out.Message = "The post was already withdrawn."
+	}
+	p, err := h.svcs.Threads.FindPostByID(r.Context(), at.ID)
+	if err != nil {
+		return err
+	}
+	pj := post(p)
+	out.Post = &pj
+	return render(w, http.StatusOK, out)
 }

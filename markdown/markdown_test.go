@@ -506,3 +506,18 @@ func TestPolicyKeepsOnlyLocalImages(t *testing.T) {
 		t.Errorf("Sanitize(local image) = %q, want it kept", out)
 	}
 }
+
+// TestReplaceMention: every mention of the handle goes, in any case; longer
+// handles, e-mail addresses and escaped @ stay.
+func TestReplaceMention(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"thanks @zed!", "thanks (former member)!"},
+		{"@ZED and `@zed`", "(former member) and `(former member)`"},
+		{"@zedd, me@zed, a.@zed, \\@zed, @zed@other.example", "@zedd, me@zed, a.@zed, \\@zed, @zed@other.example"},
+		{"(@zed)\n@zed", "((former member))\n(former member)"},
+	} {
+		if got := ReplaceMention(c.in, "zed", "(former member)"); got != c.want {
+			t.Errorf("ReplaceMention(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

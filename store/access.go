@@ -52,11 +52,23 @@ func hubThreadsVisible(ctx context.Context, q *query, hub string) string {
 }
 
 // shownAuthor returns an expression, over the row aliased p with columns
-// author_id and attribution, that yields the author's id when the viewer may
-// know who wrote it, and NULL otherwise. Authors always see their own.
+// author_id, attribution and withdrawn_at (a post, or a thread for its
+// opening post), that yields the author's id when the viewer may know who
+// wrote it, and NULL otherwise. Authors always see their own, unless they
+// withdrew it: a tombstone names nobody, to its author too, since the
+// author asked for their words to go and a name on the tombstone would
+// keep saying they spoke there (for a hidden-author post, it would reveal
+// them).
 func shownAuthor(ctx context.Context, q *query, p string) string {
-	return fmt.Sprintf(`CASE WHEN %[1]s.attribution = 'named' OR %[1]s.author_id = %[2]s
+	return fmt.Sprintf(`CASE WHEN %[1]s.withdrawn_at IS NULL AND (%[1]s.attribution = 'named' OR %[1]s.author_id = %[2]s)
 		THEN %[1]s.author_id END`, p, q.arg(sharefair.ViewerIDFromContext(ctx)))
+}
+
+// ownLivePost returns a condition, over the post row aliased p, that is
+// true when the viewer wrote it and has not withdrawn it: the posts that
+// are theirs to edit and withdraw, and that show to them as theirs.
+func ownLivePost(ctx context.Context, q *query, p string) string {
+	return fmt.Sprintf(`(%[1]s.author_id = %[2]s AND %[1]s.withdrawn_at IS NULL)`, p, q.arg(sharefair.ViewerIDFromContext(ctx)))
 }
 
 // pseudonymOf returns the join condition, over the post row aliased p, of
@@ -64,7 +76,10 @@ func shownAuthor(ctx context.Context, q *query, p string) string {
 // House thread. Every reader sees the same number, and nothing links it to
 // the member's number in another thread.
 func pseudonymOf(p, ps string) string {
-	return fmt.Sprintf(`%[1]s.attribution = 'chatham' AND %[2]s.thread_id = %[1]s.thread_id AND %[2]s.member_id = %[1]s.author_id`, p, ps)
+	// A tombstone keeps no pseudonym: "Participant 2" would reveal
+	// nothing new, but it would tie the withdrawn post to that writer's
+	// other posts, which the author did not ask to keep.
+	return fmt.Sprintf(`%[1]s.attribution = 'chatham' AND %[1]s.withdrawn_at IS NULL AND %[2]s.thread_id = %[1]s.thread_id AND %[2]s.member_id = %[1]s.author_id`, p, ps)
 }
 
 // hiddenTime is the time of a post whose author is hidden, as readers are
@@ -86,11 +101,32 @@ func hidePostTimes(p *sharefair.Post) {
 
 // namedParticipant returns a condition, over the threads row aliased t, that
 // is true when member memberID posted in the thread under their own name.
-// Posts whose author is hidden never count, so a profile cannot reveal them.
+// Posts whose author is hidden never count, so a profile cannot reveal
+// them, nor do withdrawn ones, which leave every read path.
 func namedParticipant(q *query, t string, memberID int64) string {
 	return fmt.Sprintf(`EXISTS (SELECT 1 FROM posts np
-		WHERE np.thread_id = %s.id AND np.author_id = %s AND np.attribution = 'named')`,
+		WHERE np.thread_id = %s.id AND np.author_id = %s AND np.attribution = 'named' AND np.withdrawn_at IS NULL)`,
 		t, q.arg(memberID))
+}
+
+// listedMember returns a condition, over the members row aliased m, that
+// is true for members who may be found: not those who deleted their
+// account, whose profile answers as one that never existed and who are in
+// no directory, count or search.
+func listedMember(m string) string { return m + ".state <> 'deleted'" }
+
+// formerAuthor returns an expression, over the members row aliased a
+// joined as an author, that is 1 when they deleted their account and
+// kept their posts: shown as a former member, with nothing of theirs.
+func formerAuthor(a string) string {
+	return "CASE WHEN " + a + ".state = 'deleted' THEN 1 ELSE 0 END"
+}
+
+// mayDeleteAccount reports whether v may delete their own account, given
+// how many other active network admins there are: anyone but the last
+// admin, since a network without one could not be run.
+func mayDeleteAccount(v *sharefair.Member, otherAdmins int) bool {
+	return !v.IsAdmin() || otherAdmins > 0
 }
 
 // mayManageInvitations returns a condition, over the invitations row
@@ -240,6 +276,9 @@ func mayRequestToJoin(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
 
 // mayRename reports whether v may change the title of thread t, as read by v.
 func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
+	if t.Withdrawn {
+		return false // its title went with its opening post
+	}
 	return v.IsAdmin() || (v != nil && t.Author != nil && t.Author.ID == v.ID)
 }
 
@@ -248,6 +287,12 @@ func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 // author's name.
 func mayEditPost(p *sharefair.Post) bool { return p.Mine }
 
+// mayWithdrawPost reports whether the viewer may withdraw post p, as read
+// by them: its author only (Mine, which a withdrawn post never is), not
+// even a network admin, since withdrawal is the author taking back their
+// own words; moderators hide instead.
+func mayWithdrawPost(p *sharefair.Post) bool { return p.Mine }
+
 // asReadersSee returns the viewer's own post p as it shows to a reader who
 // did not write it (the SQL rule shownAuthor, for another viewer): without
 // the edit right, and with its author hidden unless named. Pages of posts
@@ -255,7 +300,7 @@ func mayEditPost(p *sharefair.Post) bool { return p.Mine }
 func asReadersSee(p *sharefair.Post) *sharefair.Post {
 	r := *p
 	r.Mine, r.AsReadersSee = false, nil
-	r.ViewerMayEdit = mayEditPost(&r)
+	r.ViewerMayEdit, r.ViewerMayWithdraw = mayEditPost(&r), mayWithdrawPost(&r)
 	if r.Attribution != sharefair.AttributionNamed {
 		r.Author = nil
 		hidePostTimes(&r)

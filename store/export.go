@@ -133,7 +133,7 @@ func (db *DB) ExportMember(ctx context.Context, w io.Writer) error {
 		t.id, CASE WHEN t.author_id = p.author_id THEN 1 ELSE 0 END, CASE WHEN `+visible+` THEN 1 ELSE 0 END,
 		t.title, t.audience, h.id, h.slug, h.name
 		FROM posts p JOIN threads t ON t.id = p.thread_id LEFT JOIN hubs h ON h.id = t.hub_id
-		WHERE `+own+` ORDER BY p.created_at, p.id`, q.args,
+		WHERE `+own+` AND p.withdrawn_at IS NULL ORDER BY p.created_at, p.id`, q.args,
 		func(rows *sql.Rows) (sharefair.ExportPost, error) {
 			var p sharefair.ExportPost
 			var edited sql.NullTime

@@ -113,6 +113,9 @@ func createMember(ctx context.Context, tx *Tx, nm sharefair.NewMember, hash stri
 	if len(p) > 0 {
 		return 0, &sharefair.Error{Code: sharefair.ECONFLICT, Message: "Please correct the highlighted fields.", Fields: p}
 	}
+	if err := tx.checkHandleFree(ctx, nm.Handle); err != nil {
+		return 0, err
+	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO members
 		(email, handle, name, search_key, role, password_hash, created_at, updated_at)
@@ -160,7 +163,7 @@ func (db *DB) FindMemberByEmail(ctx context.Context, email string) (*sharefair.M
 }
 
 func (db *DB) findOneMember(ctx context.Context, cond string, arg any) (*sharefair.Member, error) {
-	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE `+cond, arg))
+	m, err := scanMember(db.read.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m WHERE `+cond+` AND `+listedMember("m"), arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Member")
 	} else if err != nil {
@@ -259,6 +262,8 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 	if s := strings.ToLower(strings.TrimSpace(f.Query)); s != "" {
 		q.and(`m.search_key LIKE ` + q.arg("%"+escapeLike(s)+"%") + ` ESCAPE '\'`)
 	}
+	filtered := len(q.where) > 0
+	q.and(listedMember("m"))
 	page := f.Page.Normalize()
 	limit := page.Size
 	if f.NoTotal {
@@ -288,7 +293,7 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 		if len(ms) > page.Size {
 			ms = ms[:page.Size]
 		}
-	} else if total, err = db.countMembers(ctx, q); err != nil {
+	} else if total, err = db.countMembers(ctx, q, filtered); err != nil {
 		return nil, 0, err
 	}
 	if f.NoProfiles {
@@ -298,10 +303,10 @@ func (db *DB) FindMembers(ctx context.Context, f sharefair.MemberFilter) ([]*sha
 }
 
 // countMembers counts the members q's conditions match. Without
-// conditions, the count of every member is reused for a few seconds, as
-// the directory's facets are.
-func (db *DB) countMembers(ctx context.Context, q query) (int, error) {
-	if len(q.where) == 0 {
+// filters (q holds listedMember alone), the count of every listed member
+// is reused for a few seconds, as the directory's facets are.
+func (db *DB) countMembers(ctx context.Context, q query, filtered bool) (int, error) {
+	if !filtered {
 		d, err := db.directory(ctx)
 		if err != nil {
 			return 0, err
@@ -366,7 +371,7 @@ func (db *DB) directory(ctx context.Context) (*cachedDirectory, error) {
 	}
 	d := &cachedDirectory{facets: &sharefair.DirectoryFacets{}, expires: time.Now().Add(directoryTTL)}
 	f := d.facets
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&d.members); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m WHERE `+listedMember("m")).Scan(&d.members); err != nil {
 		return nil, fmt.Errorf("count members: %w", err)
 	}
 	for _, part := range []struct {
@@ -435,6 +440,11 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, u sharefair.MemberUpda
 		set(&m.Country, u.Country)
 		set(&m.TimeZone, u.TimeZone)
 		set(&m.Bio, u.Bio)
+		if m.Handle != oldHandle {
+			if err := tx.checkHandleFree(ctx, m.Handle); err != nil {
+				return err
+			}
+		}
 		if m.Name != oldName || m.Handle != oldHandle || m.Organisation != oldOrg {
 			// Names, handles and organisations show beside posts on every
 			// thread page: the pages kept rendered must change with them.

@@ -23,7 +23,8 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	}
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
-			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden` + cols + `
+			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
+			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
@@ -35,13 +36,14 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var hubID, authorID sql.NullInt64
 	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
 	var opening sharefair.Attribution
+	var former bool
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.LastActivityAt = t.CreatedAt.UTC(), t.LastActivityAt.UTC()
-	if opening != sharefair.AttributionNamed && !authorID.Valid {
+	if (opening != sharefair.AttributionNamed || t.Withdrawn) && !authorID.Valid {
 		t.CreatedAt = hiddenTime(t.CreatedAt)
 	}
 	if t.ActivityDayOnly {
@@ -53,8 +55,7 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
 	}
 	if authorID.Valid {
-		t.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
-			Organisation: authorOrg.String}
+		t.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)
 	}
 	return &t, nil
 }
@@ -69,7 +70,7 @@ func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, 
 func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, error) {
 	var q query
 	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
-		WHERE vp.author_id = `+q.arg(sharefair.ViewerIDFromContext(ctx))+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`)
+		WHERE `+ownLivePost(ctx, &q, "vp")+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`)
 	q.and("t.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
 	var posted bool
@@ -257,7 +258,8 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 		cols += c + ", "
 	}
 	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, COALESCE(ps.number, 0),
-			p.source, p.html, p.created_at, p.edited_at, CASE WHEN p.author_id = ` + q.arg(sharefair.ViewerIDFromContext(ctx)) + ` THEN 1 ELSE 0 END
+			p.source, p.html, p.created_at, p.edited_at, CASE WHEN ` + ownLivePost(ctx, q, "p") + ` THEN 1 ELSE 0 END,
+			CASE WHEN p.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `
 		FROM ` + from + `
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p") + `
 		LEFT JOIN thread_pseudonyms ps ON ` + pseudonymOf("p", "ps")
@@ -270,8 +272,9 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	var authorID sql.NullInt64
 	var authorHandle, authorName, authorOrg sql.NullString
 	var edited sql.NullTime
+	var former bool
 	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Pseudonym,
-		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine)
+		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine, &p.Withdrawn, &former)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -281,9 +284,9 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 		hidePostTimes(&p)
 	}
 	p.ViewerMayEdit = mayEditPost(&p)
+	p.ViewerMayWithdraw = mayWithdrawPost(&p)
 	if authorID.Valid {
-		p.Author = &sharefair.MemberRef{ID: authorID.Int64, Handle: authorHandle.String, Name: authorName.String,
-			Organisation: authorOrg.String}
+		p.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)
 	}
 	if p.Mine {
 		p.AsReadersSee = asReadersSee(&p)
@@ -344,7 +347,7 @@ func (db *DB) FindOwnPosts(ctx context.Context, threadID int64, page sharefair.P
 	page = page.Normalize()
 	q.and("p.id IN (SELECT pg.id FROM posts pg WHERE pg.thread_id = " + q.arg(threadID) +
 		" ORDER BY pg.id" + limitSQL(page.Size, page.Offset()) + ")")
-	q.and("p.author_id = " + q.arg(v.ID))
+	q.and("p.author_id = " + q.arg(v.ID) + " AND p.withdrawn_at IS NULL")
 	q.and(threadVisible(ctx, &q, "t"))
 	rows, err := db.read.QueryContext(ctx, sel+" "+q.whereSQL()+" ORDER BY p.id", q.args...)
 	if err != nil {
@@ -677,4 +680,13 @@ func (tx *Tx) pseudonym(ctx context.Context, threadID, memberID int64) error {
 		return fmt.Errorf("give pseudonym: %w", err)
 	}
 	return nil
+}
+
+// authorRef is the author of a post or thread as read; a former member
+// shows with nothing of what their row held.
+func authorRef(id int64, handle, name, org string, former bool) *sharefair.MemberRef {
+	if former {
+		return &sharefair.MemberRef{ID: id, Name: sharefair.FormerMemberName, Former: true}
+	}
+	return &sharefair.MemberRef{ID: id, Handle: handle, Name: name, Organisation: org}
 }

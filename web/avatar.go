@@ -30,7 +30,7 @@ const (
 // refFace is the avatar of a member as other pages point at them; a nil
 // ref, an author hidden from the viewer, gets the neutral face.
 func refFace(r *sharefair.MemberRef) avatar.Face {
-	if r == nil {
+	if r == nil || r.Former {
 		return avatar.Neutral
 	}
 	return avatar.For(r.ID, r.Name, r.Handle)

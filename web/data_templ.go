@@ -10,7 +10,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // dataPage explains the member's export and links to it: a plain link,
 // which the browser saves as a file.
-func dataPage(p page) templ.Component {
+func dataPage(p page, f form) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -51,7 +51,24 @@ func dataPage(p page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " <section class=\"stack\" aria-labelledby=\"data-h\"><h2 id=\"data-h\">Your data</h2><p>You can download everything Sharefair holds about you, as one JSON file: a plain text format that other programs and scripts can read.</p><p>The file holds:</p><ul><li>your profile, every field of it, and your email address;</li><li>the hubs you belong to, your role in each, and your requests to join hubs that are still waiting;</li><li>every post you wrote, with the title of its thread, including your anonymous and Chatham House posts, each marked as such. A thread you can no longer read is given by its number only, beside your own words;</li><li>the invitations you sent: to whom, to which hub, and whether they were accepted;</li><li>where and when you are signed in, and your access tokens: their names and dates.</li></ul><p>It holds nothing about other members beyond what you can already read, and no password, session or token secret, nor any invitation link. Keep it safe all the same: it shows where you sign in from and what you wrote anonymously.</p><p><a class=\"button\" href=\"/settings/data/export\" download>Download your data (JSON)</a></p><p class=\"hint\">Scripts get the same file from <code>GET /api/v1/me/export</code>.</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " <section class=\"stack\" aria-labelledby=\"data-h\"><h2 id=\"data-h\">Your data</h2><p>You can download everything Sharefair holds about you, as one JSON file: a plain text format that other programs and scripts can read.</p><p>The file holds:</p><ul><li>your profile, every field of it, and your email address;</li><li>the hubs you belong to, your role in each, and your requests to join hubs that are still waiting;</li><li>every post you wrote, with the title of its thread, including your anonymous and Chatham House posts, each marked as such. A thread you can no longer read is given by its number only, beside your own words;</li><li>the invitations you sent: to whom, to which hub, and whether they were accepted;</li><li>where and when you are signed in, and your access tokens: their names and dates.</li></ul><p>It holds nothing about other members beyond what you can already read, and no password, session or token secret, nor any invitation link. Keep it safe all the same: it shows where you sign in from and what you wrote anonymously.</p><p><a class=\"button\" href=\"/settings/data/export\" download>Download your data (JSON)</a></p><p class=\"hint\">Scripts get the same file from <code>GET /api/v1/me/export</code>.</p></section><section class=\"stack\" aria-labelledby=\"delete-h\"><h2 id=\"delete-h\">Delete your account</h2><p>Deleting your account cannot be undone. Your name, handle, organisation, email address and profile are erased; you leave every hub; you are signed out everywhere and your access tokens stop working; invitations you sent that nobody accepted are withdrawn. Where others mention you, they will read “(former member)”. Nobody can take your handle after you.</p><p>Download your data first if you want to keep it.</p><form method=\"post\" action=\"/settings/data/delete\" class=\"stack\" novalidate>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = formMessage(f).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = formField(f, field{Name: "posts", Label: "Your posts", Type: "select", NoEmpty: true, Options: deletionChoices,
+				Hint: "Kept, they stay where they are, signed “Former member” with nothing of yours. Withdrawn, their text is deleted and “Withdrawn by its author” takes their place; a discussion nobody else wrote in goes."}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = formField(f, field{Name: "current_password", Label: "Your password", Type: "password", Required: true, Auto: "current-password", Hint: "To confirm that it is you."}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div><button type=\"submit\" class=\"danger\">Delete my account</button></div></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -218,7 +218,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Title = v.Thread.Title
+	p.Title = v.Thread.DisplayTitle()
 	if v.Shared != nil && acceptsGzip(r) {
 		// The shared posts go out as compressed once.
 		v.PostsHTML = postsMarker
@@ -247,7 +247,7 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil, err
 			}
-			p.Title = t.Title
+			p.Title = t.DisplayTitle()
 			v, err := h.loadThread(r, p, id, sharefair.PageCount(t.PostCount, sharefair.PostsPerPage))
 			if err != nil {
 				return nil, err
@@ -313,6 +313,47 @@ func (h *Handler) editPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.setFlash(w, "Your post is saved.")
 	return h.goToPost(w, r, post.ID)
+}
+
+func (h *Handler) withdrawPostForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	post, err := h.svcs.Threads.FindPostByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !post.ViewerMayWithdraw {
+		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's author may withdraw it.")
+	}
+	_, pos, err := h.svcs.Threads.PostPosition(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, withdrawPostPage(h.base(w, r, "Withdraw your post"), post, pos == 1))
+}
+
+func (h *Handler) withdrawPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	wd, err := h.svcs.Threads.WithdrawPost(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case wd.ThreadDeleted:
+		h.setFlash(w, "Your post is withdrawn, and the discussion with it: nothing else was left in it.")
+		redirect(w, r, "/threads")
+		return nil
+	case wd.Changed:
+		h.setFlash(w, "Your post is withdrawn: its text is deleted.")
+	default:
+		h.setFlash(w, "That post was already withdrawn.")
+	}
+	return h.goToPost(w, r, id)
 }
 
 func (h *Handler) editThreadForm(w http.ResponseWriter, r *http.Request) error {

@@ -115,6 +115,8 @@ func (h *Handler) routes() {
 	page("GET /posts/{id}", h.post)
 	page("GET /posts/{id}/edit", h.editPostForm)
 	submit("POST /posts/{id}/edit", h.editPost)
+	page("GET /posts/{id}/withdraw", h.withdrawPostForm)
+	submit("POST /posts/{id}/withdraw", h.withdrawPost)
 
 	page("GET /hubs", h.hubs)
 	page("GET /hubs/new", h.newHubForm)
@@ -140,6 +142,7 @@ func (h *Handler) routes() {
 	page("GET /settings/tokens", h.tokensForm)
 	page("GET /settings/data", h.dataPage)
 	page("GET /settings/data/export", h.dataExport)
+	submit("POST /settings/data/delete", h.deleteAccount)
 	submit("POST /settings/tokens", h.createToken)
 	submit("POST /settings/tokens/{id}/revoke", h.revokeToken)
 

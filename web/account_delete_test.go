@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/testutil"
+)
+
+// TestDeleteAccountLeavesNoTrace: the sentinel member, with a unique name,
+// handle, organisation and email, starts a thread, is mentioned by another
+// member, belongs to a hub, invites someone; every page and API answer that
+// showed them (checked to show them first) holds nothing of them once they
+// delete their account through the form, keeping their posts: the thread,
+// lists, the profile (404), the directory, the hub and its members, the
+// mentioning post, an admin's views and another member's export. The
+// form asks for the password and refuses the last admin.
+func TestDeleteAccountLeavesNoTrace(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			sent, err := s.DB.CreateMember(testutil.Operator(), sharefair.NewMember{Email: sentinel.email,
+				Handle: sentinel.handle, Name: sentinel.name, Password: "correct horse battery", Role: sharefair.RoleMember})
+			if err != nil {
+				t.Fatal(err)
+			}
+			org := sentinel.org
+			if sent, err = s.DB.UpdateMember(testutil.As(sent), sent.ID, sharefair.MemberUpdate{Organisation: &org}); err != nil {
+				t.Fatal(err)
+			}
+			other := mustMember(t, s, "olive", "Olive Other")
+			hub := testutil.MustCreateHub(t, s.DB, s.Admin, "Harbour")
+			testutil.MustJoin(t, s.DB, sent, hub)
+			testutil.MustJoin(t, s.DB, other, hub)
+			th := testutil.MustCreateThread(t, s.DB, sent, hub, "A thread of theirs", "Their opening words.")
+			if _, err := s.DB.CreatePost(testutil.As(other), th.ID, "Thanks @"+sentinel.handle+", well said."); err != nil {
+				t.Fatal(err)
+			}
+			me, olive, admin := s.Browser(t, sent), s.Browser(t, other), s.Browser(t, s.Admin)
+			oliveToken, adminToken := s.Token(t, other), s.Token(t, s.Admin)
+			pages := []string{"/threads/" + itoa(th.ID), "/threads", "/", "/members", "/members?q=zyx", "/hubs/" + hub.Slug,
+				"/members/olive", "/settings/data/export"}
+			apis := []string{"/threads/" + itoa(th.ID), "/threads/" + itoa(th.ID) + "/posts", "/threads", "/members", "/hubs/" + hub.Slug}
+			check := func(wantShown bool) {
+				t.Helper()
+				for _, c := range []struct {
+					name string
+					c    *http.Client
+				}{{"olive", olive}, {"admin", admin}} {
+					for _, path := range pages {
+						r := get(t, c.c, s, path)
+						what := c.name + " " + path
+						if wantShown {
+							if !sentinelRE.MatchString(r.Body) && path != "/members/olive" && path != "/settings/data/export" {
+								t.Errorf("%s: the sentinel does not show before deletion, so the check proves nothing", what)
+							}
+							continue
+						}
+						wantNoSentinel(t, what, r.Header, r.Body)
+					}
+				}
+				for _, tok := range []string{oliveToken, adminToken} {
+					for _, path := range apis {
+						h, body := apiGet(t, s, tok, path)
+						if wantShown {
+							if !sentinelRE.MatchString(body) && path != "/hubs/"+hub.Slug {
+								t.Errorf("API %s: the sentinel does not show before deletion", path)
+							}
+							continue
+						}
+						wantNoSentinel(t, "API "+path, h, body)
+					}
+				}
+			}
+			check(true)
+
+			// The password is asked.
+			r := post(t, me, s, "/settings/data/delete", url.Values{"posts": {"keep"}, "current_password": {"wrong password"}})
+			if fieldError(r, "current_password") == "" {
+				t.Fatalf("a wrong password: %d %s", r.StatusCode, r.Doc.Find("main").Text())
+			}
+			r = post(t, me, s, "/settings/data/delete", url.Values{"posts": {"keep"}, "current_password": {"correct horse battery"}})
+			wantRedirect(t, r, "/signin")
+			check(false)
+
+			if r := get(t, olive, s, "/members/"+sentinel.handle); r.StatusCode != http.StatusNotFound {
+				t.Errorf("the profile answers %d", r.StatusCode)
+			}
+			r = get(t, olive, s, "/threads/"+itoa(th.ID))
+			if by := r.Doc.Find(".post .by").First(); !strings.Contains(by.Text(), sharefair.FormerMemberName) || by.Find("a[href^='/members/']").Length() != 0 {
+				t.Errorf("the kept post is signed %q", by.Text())
+			}
+			if !strings.Contains(r.Body, "Thanks "+sharefair.FormerMention+", well said.") {
+				t.Errorf("olive's post does not read as a former member's mention: %s", r.Doc.Find(".post").Text())
+			}
+			// Signed out: the session is gone.
+			if r := get(t, me, s, "/settings"); r.StatusCode == http.StatusOK || (r.StatusCode == http.StatusSeeOther && !strings.HasPrefix(r.Header.Get("Location"), "/signin")) {
+				t.Errorf("the deleted member's session still opens /settings: %d %s", r.StatusCode, r.Header.Get("Location"))
+			}
+		})
+	}
+}
+
+// TestDeleteAccountLastAdmin: the network's only admin is told to make
+// another member an admin first, next to nothing deleted.
+func TestDeleteAccountLastAdmin(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			r := post(t, s.Browser(t, s.Admin), s, "/settings/data/delete", url.Values{"posts": {"keep"}, "current_password": {"correct horse battery"}})
+			if r.StatusCode != http.StatusConflict || !strings.Contains(r.Body, "last admin") {
+				t.Fatalf("the last admin's deletion: %d %s", r.StatusCode, r.Doc.Find("main").Text())
+			}
+			if _, err := s.DB.FindMemberByID(testutil.As(s.Admin), s.Admin.ID); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -13,9 +13,11 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/api"
 	"github.com/sharefair/sharefair/avatar"
 	"github.com/sharefair/sharefair/internal/testutil"
 	"github.com/sharefair/sharefair/server"
+	"github.com/sharefair/sharefair/web"
 )
 
 // The authorization matrix: every role × every audience × every
@@ -90,8 +92,9 @@ func (a mxAttribution) hidesAuthor() bool { return a != mxNamed && a != mxNamedR
 // on it: per role, a string of one letter per audience × attribution,
 // audiences apart by a space.
 type mxSurface struct {
-	name string
-	api  bool // under /api/v1, read with a token; otherwise a page, with a session
+	name  string
+	route string // its pattern in the route tables
+	api   bool   // under /api/v1, read with a token; otherwise a page, with a session
 	// path is where the cell's content is read.
 	path func(c *mxContent) string
 	// shows is what proves the content is there: its thread's title
@@ -209,8 +212,8 @@ func mxSurfaces(hub string) []mxSurface {
 		mxAuthor:      "------- -------",
 	}
 	return []mxSurface{
-		{name: "thread page", path: thread, shows: mxBody, want: posts},
-		{name: "post link", path: post, shows: mxRedirect, want: map[mxRole]string{
+		{name: "thread page", route: "GET /threads/{id}", path: thread, shows: mxBody, want: posts},
+		{name: "post link", route: "GET /posts/{id}", path: post, shows: mxRedirect, want: map[mxRole]string{
 			mxVisitor:     "------- -------",
 			mxOtherHub:    "vvvvvvv -------",
 			mxHubMember:   "vvvvvvv vvvvvvv",
@@ -219,7 +222,7 @@ func mxSurfaces(hub string) []mxSurface {
 			mxAuthor:      "vvvvvvv vvvvvvv",
 		}},
 		// Only its author may edit a post, not even an admin.
-		{name: "post edit form", path: func(c *mxContent) string { return post(c) + "/edit" }, shows: mxBody, want: map[mxRole]string{
+		{name: "post edit form", route: "GET /posts/{id}/edit", path: func(c *mxContent) string { return post(c) + "/edit" }, shows: mxBody, want: map[mxRole]string{
 			mxVisitor:     "------- -------",
 			mxOtherHub:    "------- -------",
 			mxHubMember:   "------- -------",
@@ -228,7 +231,7 @@ func mxSurfaces(hub string) []mxSurface {
 			mxAuthor:      "vvvvvvv vvvvvvv",
 		}},
 		// A title is changed by the thread's author and network admins.
-		{name: "title edit form", path: func(c *mxContent) string { return thread(c) + "/edit" }, shows: mxTitle, want: map[mxRole]string{
+		{name: "title edit form", route: "GET /threads/{id}/edit", path: func(c *mxContent) string { return thread(c) + "/edit" }, shows: mxTitle, want: map[mxRole]string{
 			mxVisitor:     "------- -------",
 			mxOtherHub:    "------- -------",
 			mxHubMember:   "------- -------",
@@ -236,22 +239,22 @@ func mxSurfaces(hub string) []mxSurface {
 			mxAdmin:       "vvvvvvv vvvvvvv",
 			mxAuthor:      "v-v-v-- v-v-v--",
 		}},
-		{name: "home", path: fixed("/"), shows: mxTitle, want: lists},
-		{name: "discussions", path: fixed("/threads"), shows: mxTitle, want: lists},
-		{name: "hub page", path: fixed("/hubs/" + hub), shows: mxTitle, drop: "aside.side", want: hubLists},
-		{name: "profile", path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
-		{name: "export download", path: fixed("/settings/data/export"), shows: mxBody, want: exports},
-		{name: "hubs page", path: fixed("/hubs"), shows: mxTitle, want: none},
+		{name: "home", route: "GET /{$}", path: fixed("/"), shows: mxTitle, want: lists},
+		{name: "discussions", route: "GET /threads", path: fixed("/threads"), shows: mxTitle, want: lists},
+		{name: "hub page", route: "GET /hubs/{slug}", path: fixed("/hubs/" + hub), shows: mxTitle, drop: "aside.side", want: hubLists},
+		{name: "profile", route: "GET /members/{handle}", path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
+		{name: "export download", route: "GET /settings/data/export", path: fixed("/settings/data/export"), shows: mxBody, want: exports},
+		{name: "hubs page", route: "GET /hubs", path: fixed("/hubs"), shows: mxTitle, want: none},
 
-		{name: "thread", api: true, path: thread, shows: mxTitle, want: lists},
-		{name: "thread's posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: posts},
-		{name: "post", api: true, path: post, shows: mxBody, want: posts},
-		{name: "threads", api: true, path: fixed("/threads"), shows: mxTitle, want: lists},
-		{name: "hub's threads", api: true, path: fixed("/hubs/" + hub + "/threads"), shows: mxTitle, want: hubLists},
-		{name: "member profile", api: true, path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
-		{name: "export", api: true, path: fixed("/me/export"), shows: mxBody, want: exports},
-		{name: "hubs", api: true, path: fixed("/hubs"), shows: mxTitle, want: none},
-		{name: "hub", api: true, path: fixed("/hubs/" + hub), shows: mxTitle, want: none},
+		{name: "thread", route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: lists},
+		{name: "thread's posts", route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: posts},
+		{name: "post", route: "GET /api/v1/posts/{id}", api: true, path: post, shows: mxBody, want: posts},
+		{name: "threads", route: "GET /api/v1/threads", api: true, path: fixed("/threads"), shows: mxTitle, want: lists},
+		{name: "hub's threads", route: "GET /api/v1/hubs/{slug}/threads", api: true, path: fixed("/hubs/" + hub + "/threads"), shows: mxTitle, want: hubLists},
+		{name: "member profile", route: "GET /api/v1/members/{handle}", api: true, path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
+		{name: "export", route: "GET /api/v1/me/export", api: true, path: fixed("/me/export"), shows: mxBody, want: exports},
+		{name: "hubs", route: "GET /api/v1/hubs", api: true, path: fixed("/hubs"), shows: mxTitle, want: none},
+		{name: "hub", route: "GET /api/v1/hubs/{slug}", api: true, path: fixed("/hubs/" + hub), shows: mxTitle, want: none},
 	}
 }
 
@@ -268,6 +271,51 @@ var (
 // gives times of day.
 const mxHiddenClock = "16:49"
 
+// mxAlsoRead are read surfaces the cells leave out: a list cut to the
+// few latest threads, and pages about hubs, the viewer and the network,
+// which hold no content. Every role reads each, and their answers go
+// through the check that no answer shows a hidden author, nor the time
+// one wrote at.
+func mxAlsoRead(hub string) []mxSurface {
+	var sfs []mxSurface
+	for _, r := range []string{"GET /welcome", "GET /threads/new", "GET /hubs/new", "GET /hubs/{slug}/manage",
+		"GET /hubs/{slug}/edit", "GET /hubs/{slug}/requests", "GET /settings",
+		"GET /settings/security", "GET /settings/tokens", "GET /settings/data", "GET /network", "GET /invitations",
+		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
+		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations"} {
+		path := strings.ReplaceAll(strings.TrimPrefix(r, "GET "), "{slug}", hub)
+		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
+		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }
+		sfs = append(sfs, sf)
+	}
+	return sfs
+}
+
+// mxNotRead are the routes read neither in cells nor in mxAlsoRead, and
+// why.
+var mxNotRead = map[string]string{
+	"GET /static/":                          "fixed files",
+	"GET /favicon.ico":                      "fixed files",
+	"GET /apple-touch-icon.png":             "fixed files",
+	"GET /apple-touch-icon-precomposed.png": "fixed files",
+	"GET /manifest.webmanifest":             "fixed files",
+	"GET /robots.txt":                       "fixed files",
+	"GET /api/v1/openapi.json":              "fixed files",
+	"GET /api/v1/health":                    "holds no data",
+	"GET /setup":                            "before the network exists",
+	"GET /api/v1/setup":                     "before the network exists",
+	"GET /signin":                           "the sign-in form",
+	"GET /join/{token}":                     "an invitation, by its secret link",
+	"GET /api/v1/join/{token}":              "an invitation, by its secret link",
+	// Being a member is not authorship: the directory lists every
+	// member, the authors too, with their organisations.
+	"GET /members":                    "the member directory",
+	"GET /api/v1/members":             "the member directory",
+	"GET /api/v1/hubs/{slug}/members": "the member directory, of a hub",
+	"GET /api/v1/directory/facets":    "the member directory's filters, organisations among them",
+	"GET /hubs/{slug}/coordinators":   "the hub's members, to appoint coordinators from",
+}
+
 // mxAnswer is one response, as the checks read it.
 type mxAnswer struct {
 	viewer int64 // 0 when signed out
@@ -275,6 +323,46 @@ type mxAnswer struct {
 	header http.Header
 	body   string // for pages, with the surface's dropped parts left out
 	main   string // for pages, the main region alone; for the API, the body
+}
+
+// TestAuthorizationMatrixCoversEveryRead fails when a route that reads
+// is added without a place in the matrix: every GET route of the pages
+// and of the API is a surface of cells, read by every role for the leak
+// check, or listed with a reason as reading nothing of content.
+func TestAuthorizationMatrixCoversEveryRead(t *testing.T) {
+	placed := map[string]string{}
+	place := func(route, where string) {
+		if w, ok := placed[route]; ok {
+			t.Errorf("%s is placed twice: %s and %s", route, w, where)
+		}
+		placed[route] = where
+	}
+	for _, sf := range mxSurfaces("h") {
+		place(sf.route, "cells")
+	}
+	for _, sf := range mxAlsoRead("h") {
+		place(sf.route, "also read")
+	}
+	for r := range mxNotRead {
+		place(r, "not read")
+	}
+	routes := map[string]bool{}
+	for _, p := range web.New(server.Config{}, sharefair.Services{}, nil).Routes() {
+		routes[p] = true
+	}
+	for _, rt := range api.New(server.Config{}, sharefair.Services{}, nil).Routes() {
+		routes[rt.Method+" "+rt.Pattern] = true
+	}
+	for r := range routes {
+		if _, ok := placed[r]; !ok && strings.HasPrefix(r, "GET ") {
+			t.Errorf("%s reads, and has no place in the authorization matrix", r)
+		}
+	}
+	for r, where := range placed {
+		if !routes[r] {
+			t.Errorf("%s (%s) is no route", r, where)
+		}
+	}
 }
 
 // TestAuthorizationMatrix seeds one network per engine, then reads every
@@ -343,6 +431,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 
 			surfaces := mxSurfaces(hub.Slug)
+			for _, sf := range mxAlsoRead(hub.Slug) {
+				for _, role := range mxRoles {
+					if role == mxAuthor {
+						for _, c := range contents {
+							get(&sf, c.author, sf.path(nil))
+						}
+						continue
+					}
+					get(&sf, viewers[role], sf.path(nil))
+				}
+			}
 			cells, failures := 0, 0
 			fail := func(format string, args ...any) {
 				failures++

@@ -13,9 +13,6 @@ import (
 // or reveals their authors, builds its predicate here; handlers never
 // filter what the store returns. New audiences (circles, named members)
 // and attribution modes are added to these functions and nowhere else.
-// What they decide is proved from outside, page by page and answer by
-// answer, by the authorization matrix in app/matrix_test.go: a change of
-// rule here is a change of letters in its tables.
 
 // threadVisible returns a condition, over the threads row aliased t, that is
 // true when the viewer in ctx may read the thread. A viewer who may not is

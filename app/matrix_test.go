@@ -101,6 +101,10 @@ type mxSurface struct {
 	// (lists), the author's post's text (posts), or, for a link that
 	// redirects to the post, a redirect to its thread.
 	shows mxShows
+	// byID marks surfaces that read one thread or post by its id, where
+	// a reader who may not see it is told what they would be of an id
+	// that never existed: on them, - also asserts that answer.
+	byID bool
 	// ofAuthor marks surfaces about the author (their profile): their
 	// identity is there by design, and only the content is checked.
 	ofAuthor bool
@@ -212,8 +216,8 @@ func mxSurfaces(hub string) []mxSurface {
 		mxAuthor:      "------- -------",
 	}
 	return []mxSurface{
-		{name: "thread page", route: "GET /threads/{id}", path: thread, shows: mxBody, want: posts},
-		{name: "post link", route: "GET /posts/{id}", path: post, shows: mxRedirect, want: map[mxRole]string{
+		{name: "thread page", byID: true, route: "GET /threads/{id}", path: thread, shows: mxBody, want: posts},
+		{name: "post link", byID: true, route: "GET /posts/{id}", path: post, shows: mxRedirect, want: map[mxRole]string{
 			mxVisitor:     "------- -------",
 			mxOtherHub:    "vvvvvvv -------",
 			mxHubMember:   "vvvvvvv vvvvvvv",
@@ -246,9 +250,9 @@ func mxSurfaces(hub string) []mxSurface {
 		{name: "export download", route: "GET /settings/data/export", path: fixed("/settings/data/export"), shows: mxBody, want: exports},
 		{name: "hubs page", route: "GET /hubs", path: fixed("/hubs"), shows: mxTitle, want: none},
 
-		{name: "thread", route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: lists},
-		{name: "thread's posts", route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: posts},
-		{name: "post", route: "GET /api/v1/posts/{id}", api: true, path: post, shows: mxBody, want: posts},
+		{name: "thread", byID: true, route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: lists},
+		{name: "thread's posts", byID: true, route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: posts},
+		{name: "post", byID: true, route: "GET /api/v1/posts/{id}", api: true, path: post, shows: mxBody, want: posts},
 		{name: "threads", route: "GET /api/v1/threads", api: true, path: fixed("/threads"), shows: mxTitle, want: lists},
 		{name: "hub's threads", route: "GET /api/v1/hubs/{slug}/threads", api: true, path: fixed("/hubs/" + hub + "/threads"), shows: mxTitle, want: hubLists},
 		{name: "member profile", route: "GET /api/v1/members/{handle}", api: true, path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
@@ -266,6 +270,9 @@ var (
 	mxOtherTime  = time.Date(2026, 3, 5, 10, 15, 0, 0, time.UTC)
 	mxReadTime   = time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
 )
+
+// mxNever is an id no thread or post has.
+const mxNever = 987654321
 
 // mxHiddenClock is how mxHiddenTime would show, as a page or an answer
 // gives times of day.
@@ -474,6 +481,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 						cell := fmt.Sprintf("%s %s | %s | %s for the %s: want %q", mxFace(sf), sf.name, role, c.attr, c.audience, want)
 						if got := mxShown(sf, c, a); got != (want != '-') {
 							fail("%s, but the content is %s (GET %s answered %d)", cell, map[bool]string{true: "shown", false: "not shown"}[got], where, a.code)
+						}
+						if sf.byID && want == '-' && m != nil {
+							never := &mxContent{thread: mxNever, post: mxNever, author: c.author}
+							n := get(&sf, m, never.path(sf))
+							if a.code != n.code || a.body != n.body {
+								fail("%s, answered %d, but an id that never existed is answered %d%s", cell, a.code, n.code,
+									map[bool]string{true: " with another body", false: ""}[a.body != n.body])
+							}
 						}
 						if sf.ofAuthor {
 							continue

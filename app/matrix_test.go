@@ -34,8 +34,14 @@ import (
 //	A  the content is there, and so is who wrote it
 //
 // "Not identifiable" is checked against a sentinel identity given to each
-// cell's author alone (name, handle, organisation, email): none of it may
-// appear in the answer's body or headers.
+// cell's author alone (name, handle, organisation, email, the initials
+// their avatar draws) and the time of day they wrote at: none of it may
+// appear in the answer's body or headers. "Identifiable" is the sentinel
+// appearing; to the author themself, on pages, also their post signed as
+// theirs ("You, as Participant 2", "You, anonymously"), and their own
+// name heading every page does not count.
+//
+// Run with -v to see the number of cells checked.
 
 // mxRole is who reads.
 type mxRole string
@@ -166,6 +172,8 @@ func mxSurfaces(hub string) []mxSurface {
 	// anonymous opening post, anonymous reply, anonymous reply in a
 	// Chatham House thread.
 	posts := map[mxRole]string{
+		// Later, with suspension enforced, a suspended member reads
+		// nothing: mxSuspended: "------- -------".
 		mxVisitor:     "------- -------",
 		mxOtherHub:    "AAvvvvv -------",
 		mxHubMember:   "AAvvvvv AAvvvvv",

@@ -1,0 +1,732 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/api"
+	"github.com/sharefair/sharefair/avatar"
+	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/server"
+	"github.com/sharefair/sharefair/web"
+)
+
+// The authorization matrix: every role × every audience × every
+// attribution × every surface that reads content, each cell's answer
+// written out below by hand from the rules of safe sharing (who may read
+// what, whose authorship is hidden from whom), never computed by the code
+// under test. A role, an audience, an attribution or a surface that comes
+// later is a row, a column or a table more.
+//
+// A cell is one letter:
+//
+//	-  the content is not there (nor its author)
+//	v  the content is there, its author is not identifiable
+//	A  the content is there, and so is who wrote it
+//
+// "Not identifiable" is checked against a sentinel identity given to each
+// cell's author alone (name, handle, organisation, email, the initials
+// their avatar draws) and the time of day they wrote at: none of it may
+// appear in the answer's body or headers. "Identifiable" is the sentinel
+// appearing; to the author themself, on pages, also their post signed as
+// theirs ("You, as Participant 2", "You, anonymously"), and their own
+// name heading every page does not count.
+//
+// Run with -v to see the number of cells checked.
+
+// mxRole is who reads.
+type mxRole string
+
+// The roles, in the order of a table's rows.
+const (
+	mxVisitor     mxRole = "signed-out visitor"
+	mxOtherHub    mxRole = "member of another hub"
+	mxHubMember   mxRole = "hub member"
+	mxCoordinator mxRole = "hub coordinator"
+	mxAdmin       mxRole = "network admin"
+	mxAuthor      mxRole = "the author"
+	// Later: a member of an open, a closed and a secret circle, a circle
+	// host, a suspended member.
+)
+
+var mxRoles = []mxRole{mxVisitor, mxOtherHub, mxHubMember, mxCoordinator, mxAdmin, mxAuthor}
+
+// mxAudience is who the content is for: the whole network, or the hub
+// Harbour (which the hub member, the coordinator and every author are in,
+// and the member of another hub is not). Later: an open, a closed and a
+// secret circle, named members.
+var mxAudiences = []sharefair.AudienceKind{sharefair.AudienceNetwork, sharefair.AudienceHub}
+
+// mxAttribution is how the content the cell is about was written.
+type mxAttribution string
+
+// The attributions, in the order of a table's columns within an audience.
+const (
+	mxNamed        mxAttribution = "named thread"           // the author opens a thread under their name
+	mxNamedReply   mxAttribution = "named reply"            // the author replies under their name in another's thread
+	mxChathamOpen  mxAttribution = "Chatham House thread"   // the author opens a Chatham House thread
+	mxChathamReply mxAttribution = "Chatham House reply"    // the author replies in another's Chatham House thread
+	mxAnonOpen     mxAttribution = "anonymous opening post" // the author opens a thread anonymously
+	mxAnonReply    mxAttribution = "anonymous reply"        // the author replies anonymously in another's named thread
+	// The author replies anonymously in another's Chatham House thread:
+	// no pseudonym either.
+	mxAnonChatham mxAttribution = "anonymous Chatham House reply"
+)
+
+var mxAttributions = []mxAttribution{mxNamed, mxNamedReply, mxChathamOpen, mxChathamReply, mxAnonOpen, mxAnonReply, mxAnonChatham}
+
+// reply reports whether the author's post replies to another's opening
+// post, rather than opening the thread.
+func (a mxAttribution) reply() bool {
+	return a == mxNamedReply || a == mxChathamReply || a == mxAnonReply || a == mxAnonChatham
+}
+
+// hidesAuthor reports whether the rules hide the author of a's post from
+// everyone but its author.
+func (a mxAttribution) hidesAuthor() bool { return a != mxNamed && a != mxNamedReply }
+
+// mxSurface is one way content is read, and the answers the rules give
+// on it: per role, a string of one letter per audience × attribution,
+// audiences apart by a space.
+type mxSurface struct {
+	name  string
+	route string // its pattern in the route tables
+	api   bool   // under /api/v1, read with a token; otherwise a page, with a session
+	// path is where the cell's content is read.
+	path func(c *mxContent) string
+	// shows is what proves the content is there: its thread's title
+	// (lists), the author's post's text (posts), or, for a link that
+	// redirects to the post, a redirect to its thread.
+	shows mxShows
+	// byID marks surfaces that read one thread or post by its id, where
+	// a reader who may not see it is told what they would be of an id
+	// that never existed: on them, - also asserts that answer.
+	byID bool
+	// ofAuthor marks surfaces about the author (their profile): their
+	// identity is there by design, and only the content is checked.
+	ofAuthor bool
+	// drop is a selector of page parts left out of the sentinel check
+	// (the hub page's side column lists the hub's members, the authors
+	// among them, by design).
+	drop string
+	want map[mxRole]string
+}
+
+// mxShows is what makes content count as shown.
+type mxShows int
+
+const (
+	mxTitle mxShows = iota
+	mxBody
+	mxRedirect
+)
+
+// mxContent is one cell's content and its author.
+type mxContent struct {
+	key      string // two letters, unique per audience × attribution
+	audience sharefair.AudienceKind
+	attr     mxAttribution
+	author   *sharefair.Member
+	sentinel []string // name, handle, organisation, email, avatar initials
+	thread   int64
+	post     int64 // the author's post
+}
+
+func (c *mxContent) titleMark() string { return "mt" + c.key + "x" }
+func (c *mxContent) bodyMark() string  { return "mb" + c.key + "x" }
+
+// mxSurfaces lists every surface that reads threads or posts, found by
+// reading web/web.go's and api/routes.go's route tables. What reads
+// people (the directory, hub member lists), hubs, invitations, sessions
+// and tokens holds no content. Later: circle pages and lists, the
+// moderation queue, the audit log, search.
+func mxSurfaces(hub string) []mxSurface {
+	thread := func(c *mxContent) string { return "/threads/" + strconv.FormatInt(c.thread, 10) }
+	post := func(c *mxContent) string { return "/posts/" + strconv.FormatInt(c.post, 10) }
+	fixed := func(p string) func(*mxContent) string { return func(*mxContent) string { return p } }
+	profile := func(c *mxContent) string { return "/members/" + c.author.Handle }
+
+	// Rules, as they read from the issue and the product:
+	// - threadVisible: network content for every member; hub content for
+	//   the hub's members, its coordinators and network admins; nothing
+	//   for visitors.
+	// - Chatham House and anonymous authors are hidden from everyone but
+	//   the author, coordinators and admins included.
+	// - Thread lists and a thread's head name the opening post's author
+	//   only: a reply's author shows nowhere there.
+	// - A profile lists the threads its member posted in under their name
+	//   alone (hidden posts never count), of those the viewer may read.
+	// - An export holds the viewer's own data only.
+	//
+	// Columns, for the network then (after the space) for the hub: named
+	// thread, named reply, Chatham House thread, Chatham House reply,
+	// anonymous opening post, anonymous reply, anonymous reply in a
+	// Chatham House thread.
+	posts := map[mxRole]string{
+		// Later, with suspension enforced, a suspended member reads
+		// nothing: mxSuspended: "------- -------".
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "AAvvvvv -------",
+		mxHubMember:   "AAvvvvv AAvvvvv",
+		mxCoordinator: "AAvvvvv AAvvvvv",
+		mxAdmin:       "AAvvvvv AAvvvvv",
+		mxAuthor:      "AAAAAAA AAAAAAA",
+	}
+	lists := map[mxRole]string{
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "Avvvvvv -------",
+		mxHubMember:   "Avvvvvv Avvvvvv",
+		mxCoordinator: "Avvvvvv Avvvvvv",
+		mxAdmin:       "Avvvvvv Avvvvvv",
+		mxAuthor:      "AvAvAvv AvAvAvv",
+	}
+	hubLists := map[mxRole]string{
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "------- -------",
+		mxHubMember:   "------- Avvvvvv",
+		mxCoordinator: "------- Avvvvvv",
+		mxAdmin:       "------- Avvvvvv",
+		mxAuthor:      "------- AvAvAvv",
+	}
+	profiles := map[mxRole]string{
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "AA----- -------",
+		mxHubMember:   "AA----- AA-----",
+		mxCoordinator: "AA----- AA-----",
+		mxAdmin:       "AA----- AA-----",
+		mxAuthor:      "AA----- AA-----",
+	}
+	exports := map[mxRole]string{
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "------- -------",
+		mxHubMember:   "------- -------",
+		mxCoordinator: "------- -------",
+		mxAdmin:       "------- -------",
+		mxAuthor:      "AAAAAAA AAAAAAA",
+	}
+	// Pages and answers that read hubs show no content, and nothing of
+	// its authors.
+	none := map[mxRole]string{
+		mxVisitor:     "------- -------",
+		mxOtherHub:    "------- -------",
+		mxHubMember:   "------- -------",
+		mxCoordinator: "------- -------",
+		mxAdmin:       "------- -------",
+		mxAuthor:      "------- -------",
+	}
+	return []mxSurface{
+		{name: "thread page", byID: true, route: "GET /threads/{id}", path: thread, shows: mxBody, want: posts},
+		{name: "post link", byID: true, route: "GET /posts/{id}", path: post, shows: mxRedirect, want: map[mxRole]string{
+			mxVisitor:     "------- -------",
+			mxOtherHub:    "vvvvvvv -------",
+			mxHubMember:   "vvvvvvv vvvvvvv",
+			mxCoordinator: "vvvvvvv vvvvvvv",
+			mxAdmin:       "vvvvvvv vvvvvvv",
+			mxAuthor:      "vvvvvvv vvvvvvv",
+		}},
+		// Only its author may edit a post, not even an admin.
+		{name: "post edit form", route: "GET /posts/{id}/edit", path: func(c *mxContent) string { return post(c) + "/edit" }, shows: mxBody, want: map[mxRole]string{
+			mxVisitor:     "------- -------",
+			mxOtherHub:    "------- -------",
+			mxHubMember:   "------- -------",
+			mxCoordinator: "------- -------",
+			mxAdmin:       "------- -------",
+			mxAuthor:      "vvvvvvv vvvvvvv",
+		}},
+		// A title is changed by the thread's author and network admins.
+		{name: "title edit form", route: "GET /threads/{id}/edit", path: func(c *mxContent) string { return thread(c) + "/edit" }, shows: mxTitle, want: map[mxRole]string{
+			mxVisitor:     "------- -------",
+			mxOtherHub:    "------- -------",
+			mxHubMember:   "------- -------",
+			mxCoordinator: "------- -------",
+			mxAdmin:       "vvvvvvv vvvvvvv",
+			mxAuthor:      "v-v-v-- v-v-v--",
+		}},
+		{name: "home", route: "GET /{$}", path: fixed("/"), shows: mxTitle, want: lists},
+		{name: "discussions", route: "GET /threads", path: fixed("/threads"), shows: mxTitle, want: lists},
+		{name: "hub page", route: "GET /hubs/{slug}", path: fixed("/hubs/" + hub), shows: mxTitle, drop: "aside.side", want: hubLists},
+		{name: "profile", route: "GET /members/{handle}", path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
+		{name: "export download", route: "GET /settings/data/export", path: fixed("/settings/data/export"), shows: mxBody, want: exports},
+		{name: "hubs page", route: "GET /hubs", path: fixed("/hubs"), shows: mxTitle, want: none},
+
+		{name: "thread", byID: true, route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: lists},
+		{name: "thread's posts", byID: true, route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: posts},
+		{name: "post", byID: true, route: "GET /api/v1/posts/{id}", api: true, path: post, shows: mxBody, want: posts},
+		{name: "threads", route: "GET /api/v1/threads", api: true, path: fixed("/threads"), shows: mxTitle, want: lists},
+		{name: "hub's threads", route: "GET /api/v1/hubs/{slug}/threads", api: true, path: fixed("/hubs/" + hub + "/threads"), shows: mxTitle, want: hubLists},
+		{name: "member profile", route: "GET /api/v1/members/{handle}", api: true, path: profile, shows: mxTitle, ofAuthor: true, want: profiles},
+		{name: "export", route: "GET /api/v1/me/export", api: true, path: fixed("/me/export"), shows: mxBody, want: exports},
+		{name: "hubs", route: "GET /api/v1/hubs", api: true, path: fixed("/hubs"), shows: mxTitle, want: none},
+		{name: "hub", route: "GET /api/v1/hubs/{slug}", api: true, path: fixed("/hubs/" + hub), shows: mxTitle, want: none},
+	}
+}
+
+// The times content is written at: a hidden author's posts at one time
+// of day, which no answer but the author's may show (they are given to
+// the day alone), everything else at another.
+var (
+	mxHiddenTime = time.Date(2026, 3, 5, 16, 49, 7, 0, time.UTC)
+	mxOtherTime  = time.Date(2026, 3, 5, 10, 15, 0, 0, time.UTC)
+	mxReadTime   = time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC)
+)
+
+// mxNever is an id no thread or post has.
+const mxNever = 987654321
+
+// mxHiddenClock is how mxHiddenTime would show, as a page or an answer
+// gives times of day.
+const mxHiddenClock = "16:49"
+
+// mxAlsoRead are read surfaces the cells leave out: a list cut to the
+// few latest threads, and pages about hubs, the viewer and the network,
+// which hold no content. Every role reads each, and their answers go
+// through the check that no answer shows a hidden author, nor the time
+// one wrote at.
+func mxAlsoRead(hub string) []mxSurface {
+	var sfs []mxSurface
+	for _, r := range []string{"GET /welcome", "GET /threads/new", "GET /hubs/new", "GET /hubs/{slug}/manage",
+		"GET /hubs/{slug}/edit", "GET /hubs/{slug}/requests", "GET /settings",
+		"GET /settings/security", "GET /settings/tokens", "GET /settings/data", "GET /network", "GET /invitations",
+		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
+		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations"} {
+		path := strings.ReplaceAll(strings.TrimPrefix(r, "GET "), "{slug}", hub)
+		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
+		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }
+		sfs = append(sfs, sf)
+	}
+	return sfs
+}
+
+// mxNotRead are the routes read neither in cells nor in mxAlsoRead, and
+// why.
+var mxNotRead = map[string]string{
+	"GET /static/":                          "fixed files",
+	"GET /favicon.ico":                      "fixed files",
+	"GET /apple-touch-icon.png":             "fixed files",
+	"GET /apple-touch-icon-precomposed.png": "fixed files",
+	"GET /manifest.webmanifest":             "fixed files",
+	"GET /robots.txt":                       "fixed files",
+	"GET /api/v1/openapi.json":              "fixed files",
+	"GET /api/v1/health":                    "holds no data",
+	"GET /setup":                            "before the network exists",
+	"GET /api/v1/setup":                     "before the network exists",
+	"GET /signin":                           "the sign-in form",
+	"GET /join/{token}":                     "an invitation, by its secret link",
+	"GET /api/v1/join/{token}":              "an invitation, by its secret link",
+	// Being a member is not authorship: the directory lists every
+	// member, the authors too, with their organisations.
+	"GET /members":                    "the member directory",
+	"GET /api/v1/members":             "the member directory",
+	"GET /api/v1/hubs/{slug}/members": "the member directory, of a hub",
+	"GET /api/v1/directory/facets":    "the member directory's filters, organisations among them",
+	"GET /hubs/{slug}/coordinators":   "the hub's members, to appoint coordinators from",
+}
+
+// mxAnswer is one response, as the checks read it.
+type mxAnswer struct {
+	viewer int64 // 0 when signed out
+	code   int
+	header http.Header
+	body   string // for pages, with the surface's dropped parts left out
+	main   string // for pages, the main region alone; for the API, the body
+}
+
+// TestAuthorizationMatrixCoversEveryRead fails when a route that reads
+// is added without a place in the matrix: every GET route of the pages
+// and of the API is a surface of cells, read by every role for the leak
+// check, or listed with a reason as reading nothing of content.
+func TestAuthorizationMatrixCoversEveryRead(t *testing.T) {
+	placed := map[string]string{}
+	place := func(route, where string) {
+		if w, ok := placed[route]; ok {
+			t.Errorf("%s is placed twice: %s and %s", route, w, where)
+		}
+		placed[route] = where
+	}
+	for _, sf := range mxSurfaces("h") {
+		place(sf.route, "cells")
+	}
+	for _, sf := range mxAlsoRead("h") {
+		place(sf.route, "also read")
+	}
+	for r := range mxNotRead {
+		place(r, "not read")
+	}
+	routes := map[string]bool{}
+	for _, p := range web.New(server.Config{}, sharefair.Services{}, nil).Routes() {
+		routes[p] = true
+	}
+	for _, rt := range api.New(server.Config{}, sharefair.Services{}, nil).Routes() {
+		routes[rt.Method+" "+rt.Pattern] = true
+	}
+	for r := range routes {
+		if _, ok := placed[r]; !ok && strings.HasPrefix(r, "GET ") {
+			t.Errorf("%s reads, and has no place in the authorization matrix", r)
+		}
+	}
+	for r, where := range placed {
+		if !routes[r] {
+			t.Errorf("%s (%s) is no route", r, where)
+		}
+	}
+}
+
+// TestAuthorizationMatrix seeds one network per engine, then reads every
+// cell's content on every surface as every role, and checks each cell
+// against its table.
+func TestAuthorizationMatrix(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			start := time.Now()
+			s := testutil.NewServer(t, e)
+			hub := testutil.MustCreateHub(t, s.DB, s.Admin, "Harbour")
+			other := testutil.MustCreateHub(t, s.DB, s.Admin, "Orchard")
+			viewers := map[mxRole]*sharefair.Member{mxAdmin: s.Admin}
+			viewers[mxOtherHub] = testutil.MustCreateMember(t, s.DB, "oscar", sharefair.RoleMember)
+			testutil.MustJoin(t, s.DB, viewers[mxOtherHub], other)
+			viewers[mxHubMember] = testutil.MustCreateMember(t, s.DB, "hana", sharefair.RoleMember)
+			viewers[mxCoordinator] = testutil.MustCreateMember(t, s.DB, "cora", sharefair.RoleMember)
+			opener := testutil.MustCreateMember(t, s.DB, "opal", sharefair.RoleMember)
+			for _, m := range []*sharefair.Member{viewers[mxHubMember], viewers[mxCoordinator], opener} {
+				testutil.MustJoin(t, s.DB, m, hub)
+			}
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), hub.Slug, "cora", true); err != nil {
+				t.Fatal(err)
+			}
+
+			var contents []*mxContent
+			for ai, aud := range mxAudiences {
+				for bi, attr := range mxAttributions {
+					c := &mxContent{key: string(rune('n'+ai)) + string(rune('a'+bi)), audience: aud, attr: attr}
+					// Members join at another time than hidden posts'.
+					s.Clock.T = mxOtherTime
+					c.author = mxSentinel(t, s, c, len(contents))
+					testutil.MustJoin(t, s.DB, c.author, hub)
+					mxWrite(t, s, c, hub.Slug, opener)
+					contents = append(contents, c)
+				}
+			}
+
+			s.Clock.T = mxReadTime
+			// One session and one token per reader, made once.
+			cookies, tokens := map[int64]string{}, map[int64]string{}
+			reader := func(m *sharefair.Member) {
+				secret, err := s.DB.CreateSession(context.Background(), m.ID, sharefair.SessionClient{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				cookies[m.ID], tokens[m.ID] = secret, s.Token(t, m)
+			}
+			for _, m := range viewers {
+				reader(m)
+			}
+			for _, c := range contents {
+				reader(c.author)
+			}
+
+			// Each distinct request is made once, whatever cells read it.
+			answers := map[string]*mxAnswer{}
+			get := func(sf *mxSurface, m *sharefair.Member, path string) *mxAnswer {
+				k := fmt.Sprintf("%d %t %s %s", mxID(m), sf.api, sf.drop, path)
+				if a, ok := answers[k]; ok {
+					return a
+				}
+				a := mxGet(t, s, sf, m, cookies, tokens, path)
+				answers[k] = a
+				return a
+			}
+
+			surfaces := mxSurfaces(hub.Slug)
+			for _, sf := range mxAlsoRead(hub.Slug) {
+				for _, role := range mxRoles {
+					if role == mxAuthor {
+						for _, c := range contents {
+							get(&sf, c.author, sf.path(nil))
+						}
+						continue
+					}
+					get(&sf, viewers[role], sf.path(nil))
+				}
+			}
+			cells, failures := 0, 0
+			fail := func(format string, args ...any) {
+				failures++
+				if failures <= 60 {
+					t.Errorf(format, args...)
+				}
+			}
+			for _, sf := range surfaces {
+				for _, role := range mxRoles {
+					if row := strings.ReplaceAll(sf.want[role], " ", ""); len(row) != len(contents) {
+						t.Fatalf("%s, %s: %d cells written, want %d", sf.name, role, len(row), len(contents))
+					}
+				}
+				// Each role reads some threads first: a thread page's
+				// posts are kept rendered and shared between readers
+				// (web/postcache.go), and only the first reader's page
+				// shows what the store told that role, or can carry one
+				// reader's view to the next.
+				for i, c := range contents {
+					for r := range mxRoles {
+						role := mxRoles[(i+r)%len(mxRoles)]
+						want := strings.ReplaceAll(sf.want[role], " ", "")[i]
+						m := viewers[role]
+						if role == mxAuthor {
+							m = c.author
+						}
+						where := c.path(sf)
+						a := get(&sf, m, where)
+						cells++
+						cell := fmt.Sprintf("%s %s | %s | %s for the %s: want %q", mxFace(sf), sf.name, role, c.attr, c.audience, want)
+						if got := mxShown(sf, c, a); got != (want != '-') {
+							fail("%s, but the content is %s (GET %s answered %d)", cell, map[bool]string{true: "shown", false: "not shown"}[got], where, a.code)
+						}
+						if sf.byID && want == '-' && m != nil {
+							never := &mxContent{thread: mxNever, post: mxNever, author: c.author}
+							n := get(&sf, m, never.path(sf))
+							if a.code != n.code || a.body != n.body {
+								fail("%s, answered %d, but an id that never existed is answered %d%s", cell, a.code, n.code,
+									map[bool]string{true: " with another body", false: ""}[a.body != n.body])
+							}
+						}
+						if sf.ofAuthor {
+							continue
+						}
+						scope := a.body
+						if role == mxAuthor {
+							// The author's own name heads every page they
+							// read: what counts is what the content shows.
+							scope = a.main
+						}
+						leak := mxFind(c.sentinel, scope)
+						own := role == mxAuthor && !sf.api && (strings.Contains(scope, "You, as Participant") || strings.Contains(scope, "You, anonymously"))
+						switch {
+						case want == 'A' && leak == "" && !own:
+							fail("%s, but nothing shows who wrote it (GET %s answered %d)", cell, where, a.code)
+						case want != 'A' && leak != "":
+							fail("%s, but the body shows the author (%q) (GET %s answered %d): …%s…", cell, leak, where, a.code, mxAround(scope, leak))
+						}
+						if want == 'v' && c.attr.hidesAuthor() && strings.Contains(scope, mxHiddenClock) {
+							fail("%s, but the post's time of day shows (GET %s): …%s…", cell, where, mxAround(scope, mxHiddenClock))
+						}
+						if want != 'A' {
+							if h := mxFindHeader(c.sentinel, a.header); h != "" {
+								fail("%s, but header %s shows the author (GET %s)", cell, h, where)
+							}
+						}
+					}
+				}
+			}
+			// Beyond the cells: no answer to anyone shows any hidden
+			// author but the reader, outside that author's own profile,
+			// nor the time of day a hidden author wrote at.
+			hiddenAuthors := map[int64]bool{}
+			for _, c := range contents {
+				hiddenAuthors[c.author.ID] = c.attr.hidesAuthor()
+			}
+			for k, a := range answers {
+				if !hiddenAuthors[a.viewer] && strings.Contains(a.body, mxHiddenClock) {
+					fail("request %q shows the time of day of a hidden post: …%s…", k, mxAround(a.body, mxHiddenClock))
+				}
+				for _, c := range contents {
+					if !c.attr.hidesAuthor() || strings.HasPrefix(k, strconv.FormatInt(c.author.ID, 10)+" ") ||
+						strings.HasSuffix(k, "/members/"+c.author.Handle) {
+						continue
+					}
+					if leak := mxFind(c.sentinel, a.body); leak != "" {
+						fail("request %q shows %q, author of the %s for the %s: …%s…", k, leak, c.attr, c.audience, mxAround(a.body, leak))
+					}
+					if h := mxFindHeader(c.sentinel, a.header); h != "" {
+						fail("request %q: header %s shows the author of the %s for the %s", k, h, c.attr, c.audience)
+					}
+				}
+			}
+			if failures > 60 {
+				t.Errorf("… and %d failures more", failures-60)
+			}
+			t.Logf("authorization matrix: %d cells checked (%d roles × %d audiences × %d attributions × %d surfaces) in %d requests, %v",
+				cells, len(mxRoles), len(mxAudiences), len(mxAttributions), len(surfaces), len(answers), time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// path is where c is read on sf.
+func (c *mxContent) path(sf mxSurface) string { return sf.path(c) }
+
+// mxID is m's id, 0 for nil (signed out).
+func mxID(m *sharefair.Member) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.ID
+}
+
+// mxFace names a surface's face.
+func mxFace(sf mxSurface) string {
+	if sf.api {
+		return "API"
+	}
+	return "page"
+}
+
+// mxSentinel creates the author of c, with an identity no one else shares
+// and nothing else contains.
+func mxSentinel(t *testing.T, s *testutil.Server, c *mxContent, n int) *sharefair.Member {
+	t.Helper()
+	// Initials of their own too (Q and a letter no other sentinel's name
+	// starts its second word with), drawn in the avatar beside a name.
+	name, handle := "Qz"+c.key+"q "+string(rune('B'+n))+"orvath", "qz"+c.key+"q"
+	org, email := "Vorg"+c.key+"y Holdings", "post"+c.key+"box@sentinel-"+c.key+".example"
+	m, err := s.DB.CreateMember(testutil.Operator(), sharefair.NewMember{Email: email, Handle: handle, Name: name,
+		Password: "correct horse battery", Role: sharefair.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = s.DB.UpdateMember(testutil.As(m), m.ID, sharefair.MemberUpdate{Organisation: &org}); err != nil {
+		t.Fatal(err)
+	}
+	c.sentinel = []string{name, handle, org, email, ">" + avatar.Initials(name) + "</text>"}
+	return m
+}
+
+// mxWrite writes c's content: a thread whose title holds c's title mark,
+// and the author's post, which holds its body mark, opening the thread or
+// replying to opener's.
+func mxWrite(t *testing.T, s *testutil.Server, c *mxContent, hub string, opener *sharefair.Member) {
+	t.Helper()
+	nt := sharefair.NewThread{Title: "Matrix " + c.titleMark(), Audience: c.audience, Body: "Opening " + c.bodyMark()}
+	if c.audience == sharefair.AudienceHub {
+		nt.Hub = hub
+	}
+	reply := c.attr.reply()
+	nt.ChathamHouse = c.attr == mxChathamOpen || c.attr == mxChathamReply || c.attr == mxAnonChatham
+	if c.attr == mxAnonOpen {
+		nt.Attribution = sharefair.AttributionAnonymous
+	}
+	by := c.author
+	if reply {
+		by, nt.Body = opener, "Opening words of a member who is no sentinel."
+	}
+	s.Clock.T = mxOtherTime
+	if !reply && c.attr.hidesAuthor() {
+		s.Clock.T = mxHiddenTime
+	}
+	th, err := s.DB.CreateThread(testutil.As(by), nt)
+	if err != nil {
+		t.Fatalf("%s: %v", c.attr, err)
+	}
+	c.thread = th.ID
+	if !reply {
+		posts, _, err := s.DB.FindPosts(testutil.As(by), th.ID, sharefair.Page{})
+		if err != nil || len(posts) != 1 {
+			t.Fatalf("%s: posts %v, %v", c.attr, posts, err)
+		}
+		c.post = posts[0].ID
+		return
+	}
+	np := sharefair.NewPost{Body: "Reply " + c.bodyMark()}
+	if c.attr.hidesAuthor() {
+		s.Clock.T = mxHiddenTime
+	}
+	if c.attr == mxAnonReply || c.attr == mxAnonChatham {
+		np.Attribution = sharefair.AttributionAnonymous
+	}
+	p, err := s.DB.WritePost(testutil.As(c.author), th.ID, np)
+	if err != nil {
+		t.Fatalf("%s: %v", c.attr, err)
+	}
+	c.post = p.ID
+}
+
+// mxGet reads path on sf's face as m (nil: signed out), in process.
+func mxGet(t *testing.T, s *testutil.Server, sf *mxSurface, m *sharefair.Member, cookies, tokens map[int64]string, path string) *mxAnswer {
+	t.Helper()
+	if sf.api {
+		path = "/api/v1" + path
+	}
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	if sf.api {
+		r.Header.Set("Accept", "application/json")
+		if m != nil {
+			r.Header.Set("Authorization", "Bearer "+tokens[m.ID])
+		}
+	} else {
+		r.Header.Set("Accept", "text/html")
+		if m != nil {
+			r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: cookies[m.ID]})
+		}
+	}
+	w := httptest.NewRecorder()
+	s.App.Handler.ServeHTTP(w, r)
+	a := &mxAnswer{viewer: mxID(m), code: w.Code, header: w.Header(), body: w.Body.String()}
+	a.main = a.body
+	if !sf.api && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(a.body))
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		if sf.drop != "" {
+			doc.Find(sf.drop).Remove()
+		}
+		if a.body, err = goquery.OuterHtml(doc.Selection); err != nil {
+			t.Fatal(err)
+		}
+		a.main, _ = doc.Find("main").Html()
+	}
+	return a
+}
+
+// mxShown reports whether a shows c's content, as sf proves it.
+func mxShown(sf mxSurface, c *mxContent, a *mxAnswer) bool {
+	switch sf.shows {
+	case mxRedirect:
+		to, _, _ := strings.Cut(a.header.Get("Location"), "#")
+		to, _, _ = strings.Cut(to, "?")
+		return a.code == http.StatusSeeOther && to == "/threads/"+strconv.FormatInt(c.thread, 10)
+	case mxBody:
+		return strings.Contains(a.body, c.bodyMark())
+	}
+	return strings.Contains(a.body, c.titleMark())
+}
+
+// mxFind returns the first of the sentinel's strings in s, ignoring case.
+func mxFind(sentinel []string, s string) string {
+	s = strings.ToLower(s)
+	for _, x := range sentinel {
+		if strings.Contains(s, strings.ToLower(x)) {
+			return x
+		}
+	}
+	return ""
+}
+
+// mxFindHeader returns the name of a header that holds any of the
+// sentinel's strings.
+func mxFindHeader(sentinel []string, h http.Header) string {
+	for k, vs := range h {
+		for _, v := range vs {
+			if mxFind(sentinel, v) != "" {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+// mxAround is the text around the first x in s, for a failure message.
+func mxAround(s, x string) string {
+	i := strings.Index(strings.ToLower(s), strings.ToLower(x))
+	if i < 0 {
+		return ""
+	}
+	return s[max(0, i-120):min(len(s), i+len(x)+60)]
+}

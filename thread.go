@@ -69,6 +69,14 @@ type Thread struct {
 	// ViewerMayRename is set by FindThreadByID when the viewer may change
 	// the title.
 	ViewerMayRename bool
+	// Locked is set when a moderator stopped new replies.
+	Locked bool
+	// ViewerMayModerate is set by FindThreadByID when the viewer may
+	// moderate the thread: hide and restore its posts, lock it.
+	ViewerMayModerate bool
+	// ViewerFlagged is set by FindThreadByID when the viewer holds an open
+	// flag on one of its posts.
+	ViewerFlagged bool
 }
 
 // ReplyCount is the number of posts after the opening one.
@@ -99,6 +107,16 @@ type Post struct {
 	// ViewerMayEdit is true when the viewer may edit the post, as the
 	// store's rules decide.
 	ViewerMayEdit bool
+	// Hidden is set when a moderator hid the post: its readers see a
+	// tombstone (Source and HTML empty); its author and the moderators of
+	// its thread still see it, with HiddenReason, the category given.
+	Hidden       bool
+	HiddenReason FlagReason
+	// ViewerFlagged is set when the viewer holds an open flag on the post.
+	ViewerFlagged bool
+	// Revealed is set, for the author alone, when a network admin revealed
+	// to themselves who wrote this hidden-author post: the latest reveal.
+	Revealed *Reveal
 	// AsReadersSee is the post as it shows to a reader who did not write
 	// it, as the store's rules decide, when that differs (the viewer's own
 	// posts); nil when the viewer sees it as any reader does.

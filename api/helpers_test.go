@@ -321,6 +321,7 @@ type (
 		LastActivityAt time.Time   `json:"last_activity_at"`
 		PostCount      int         `json:"post_count"`
 		ReplyCount     int         `json:"reply_count"`
+		Locked         bool        `json:"locked"`
 		URL            string      `json:"url"`
 	}
 	postJSON struct {
@@ -334,6 +335,14 @@ type (
 		CreatedAt   time.Time   `json:"created_at"`
 		EditedAt    *time.Time  `json:"edited_at"`
 		Mine        bool        `json:"mine"`
+		Hidden      bool        `json:"hidden"`
+		// HiddenReason is for the author and moderators of a hidden post.
+		HiddenReason *string `json:"hidden_reason"`
+		Flagged      bool    `json:"flagged"`
+		Revealed     *struct {
+			At     time.Time `json:"at"`
+			Reason string    `json:"reason"`
+		} `json:"revealed"`
 	}
 	memberJSON struct {
 		ID           int64    `json:"id"`

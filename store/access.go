@@ -374,6 +374,11 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 			return sharefair.NetworkRights{}, err
 		}
 	}
+	// Coordinators moderate their hubs, admins the network and every hub
+	// (mayModerateThread): the same people who may invite.
+	r.Moderate = r.Invite
+	r.ReadAudit = mayReadAudit(v)
+	r.ChangeStanding = mayChangeStanding(v)
 	return r, nil
 }
 

@@ -230,6 +230,15 @@ func (h *Handler) audit(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, auditPage(p, newForm(keep, nil), entries, newPager("/admin/audit", keep, n, total, f.Page.Size)))
 }
 
+// auditDetail is an entry's fixed detail as people read it: a hide's
+// reason category by its label.
+func auditDetail(e *sharefair.AuditEntry) string {
+	if e.Action == sharefair.AuditHide {
+		return sharefair.FlagReason(e.Detail).Label()
+	}
+	return e.Detail
+}
+
 // auditActionOptions are the acts the audit log filter offers.
 func auditActionOptions() []sharefair.Option {
 	out := make([]sharefair.Option, len(sharefair.AuditActions))

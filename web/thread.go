@@ -373,7 +373,8 @@ const chathamHint = "Under the Chatham House rule, what is said may be used, but
 	"including coordinators and admins. You see your own posts as yours."
 
 const anonymityHint = "Anonymous: no name, no pseudonym, only the day. Nobody, coordinators and admins included, " +
-	"sees it is yours but you. For abuse only, an admin can reveal the author, audited."
+	"sees it is yours but you. For abuse only, a network admin can reveal the author to themselves, giving a reason " +
+	"that goes to the audit log and that you are shown on your post."
 
 // replyAnonymityHint says the same, shorter, for the reply form on every
 // page of a thread.
@@ -392,7 +393,7 @@ func attributionOptions(chatham bool) []sharefair.Option {
 // mayFlagHere reports whether the post's page offers to flag it: to its
 // readers, not its author, while they hold no open flag and it shows.
 func mayFlagHere(post *sharefair.Post) bool {
-	return !post.Mine && !post.ViewerFlagged && !(post.Hidden && post.HTML == "")
+	return !post.Mine && !post.ViewerFlagged && !post.Hidden
 }
 
 // ownSignature is how the viewer's own hidden-author post is signed for them.

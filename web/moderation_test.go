@@ -140,6 +140,10 @@ func TestModerationPages(t *testing.T) {
 			if r = get(t, annC, s, "/threads"); r.StatusCode == http.StatusOK {
 				t.Fatal("a suspended member's session still works")
 			}
+			r = post(t, &http.Client{}, s, "/signin", url.Values{"email": {ann.Email}, "password": {memberPassword}})
+			if !strings.Contains(r.Body, "Your account is suspended") {
+				t.Fatalf("sign-in while suspended = %d %q", r.StatusCode, r.Doc.Find("main").Text())
+			}
 			wantStatus(t, post(t, adminC, s, "/members/ann/standing", url.Values{"state": {"active"}}), http.StatusSeeOther)
 			wantStatus(t, post(t, adminC, s, "/members/cora/standing", url.Values{"role": {"admin"}}), http.StatusSeeOther)
 

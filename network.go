@@ -74,6 +74,9 @@ type NetworkRights struct {
 	InviteToNetwork     bool // invite people to the network without choosing a hub
 	ManageMembers       bool // add members directly and change anyone's profile
 	SeeChecklist        bool // read the setup checklist (OnboardingService.Checklist)
+	Moderate            bool // moderate some content: a hub coordinator or a network admin
+	ReadAudit           bool // read the audit log
+	ChangeStanding      bool // suspend, deactivate and change the role of members
 }
 
 // Setup is what the first network admin gives on the setup page.

@@ -112,4 +112,6 @@ type Services struct {
 	Auth        AuthService
 	Onboarding  OnboardingService
 	Export      ExportService
+	Moderation  ModerationService
+	Audit       AuditService
 }

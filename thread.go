@@ -73,6 +73,14 @@ type Thread struct {
 	// title with it: Title is empty and Author nil, and the thread stays
 	// for the replies others wrote in it.
 	Withdrawn bool
+	// Locked is set when a moderator stopped new replies.
+	Locked bool
+	// ViewerMayModerate is set by FindThreadByID when the viewer may
+	// moderate the thread: hide and restore its posts, lock it.
+	ViewerMayModerate bool
+	// ViewerFlagged is set by FindThreadByID when the viewer holds an open
+	// flag on one of its posts.
+	ViewerFlagged bool
 }
 
 // WithdrawnThreadTitle is how a thread whose opening post was withdrawn
@@ -122,6 +130,16 @@ type Post struct {
 	// with no text (Source and HTML empty), no author and no pseudonym,
 	// and its time to the day alone.
 	Withdrawn bool
+	// Hidden is set when a moderator hid the post: its readers see a
+	// tombstone (Source and HTML empty); its author and the moderators of
+	// its thread still see it, with HiddenReason, the category given.
+	Hidden       bool
+	HiddenReason FlagReason
+	// ViewerFlagged is set when the viewer holds an open flag on the post.
+	ViewerFlagged bool
+	// Revealed is set, for the author alone, when a network admin revealed
+	// to themselves who wrote this hidden-author post: the latest reveal.
+	Revealed *Reveal
 	// AsReadersSee is the post as it shows to a reader who did not write
 	// it, as the store's rules decide, when that differs (the viewer's own
 	// posts); nil when the viewer sees it as any reader does.

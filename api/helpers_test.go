@@ -322,6 +322,7 @@ type (
 		PostCount      int         `json:"post_count"`
 		ReplyCount     int         `json:"reply_count"`
 		Withdrawn      bool        `json:"withdrawn"`
+		Locked         bool        `json:"locked"`
 		URL            string      `json:"url"`
 	}
 	postJSON struct {
@@ -336,6 +337,14 @@ type (
 		EditedAt    *time.Time  `json:"edited_at"`
 		Mine        bool        `json:"mine"`
 		Withdrawn   bool        `json:"withdrawn"`
+		Hidden      bool        `json:"hidden"`
+		// HiddenReason is for the author and moderators of a hidden post.
+		HiddenReason *string `json:"hidden_reason"`
+		Flagged      bool    `json:"flagged"`
+		Revealed     *struct {
+			At     time.Time `json:"at"`
+			Reason string    `json:"reason"`
+		} `json:"revealed"`
 	}
 	memberJSON struct {
 		ID           int64    `json:"id"`

@@ -327,8 +327,8 @@ func (h *Handler) routeTable() []route {
 			summary: "A thread's posts, oldest first", status: 200, answer: listJSON[postJSON]{},
 			ep: withParams(h.listPosts)},
 		{method: "POST", pattern: p + "/threads/{id}/posts", id: "postPost", tag: "threads",
-			summary: "Reply to a thread", about: postLimitAbout, status: 201, answer: postJSON{},
-			errs: []int{s422, s429}, ep: withBoth(h.postPost)},
+			summary: "Reply to a thread", about: postLimitAbout + " A locked thread answers 409.", status: 201, answer: postJSON{},
+			errs: []int{s409, s422, s429}, ep: withBoth(h.postPost)},
 		{method: "GET", pattern: p + "/posts/{id}", id: "getPost", tag: "threads",
 			summary: "A post", status: 200, answer: postJSON{}, ep: withParams(h.getPost)},
 		{method: "PATCH", pattern: p + "/posts/{id}", id: "patchPost", tag: "threads",
@@ -344,5 +344,59 @@ func (h *Handler) routeTable() []route {
 				"author, network admins included, is refused with 403 (moderators hide posts instead). A POST, not " +
 				"DELETE: the post goes on answering, as its tombstone.",
 			status: 200, answer: withdrawalJSON{}, errs: []int{s403}, ep: withParams(h.withdrawPost)},
+
+		{method: "POST", pattern: p + "/posts/{id}/flags", id: "postFlag", tag: "moderation",
+			summary: "Flag a post for its moderators",
+			about: "Any reader but the author may flag a post, once while the flag is open: 204 when flagged, 200 with " +
+				"changed false when the viewer's flag is open already. Moderators see the reasons counted and the notes, " +
+				"never who flagged, and a flag reveals no hidden author to anyone.",
+			status: 204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403, s422},
+			ep: withBoth(h.postFlag)},
+		{method: "DELETE", pattern: p + "/posts/{id}/flags", id: "dismissFlags", tag: "moderation",
+			summary: "Dismiss a post's open flags, leaving it as it is (its moderators)",
+			status:  204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403},
+			ep: withParams(h.dismissFlags)},
+		{method: "GET", pattern: p + "/moderation", id: "listModeration", tag: "moderation",
+			summary: "Flagged posts the viewer may moderate, oldest flag first",
+			about: "Hub coordinators see their hubs' posts, network admins the network's and every hub's. Each post " +
+				"is shown as its readers see it: an anonymous or Chatham House author stays hidden from moderators too.",
+			status: 200, answer: listJSON[moderationItemJSON]{}, ep: withParams(h.listModeration)},
+		{method: "PUT", pattern: p + "/posts/{id}/hidden", id: "hidePost", tag: "moderation",
+			summary: "Hide a post (its moderators)",
+			about: "Readers then see a tombstone (body and html empty, hidden true); the author and the moderators " +
+				"still see it, with the reason category. The post's open flags are settled. Written to the audit log " +
+				"by number, never copying the post.",
+			status: 204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403, s422},
+			ep: withBoth(h.hidePost)},
+		{method: "DELETE", pattern: p + "/posts/{id}/hidden", id: "restorePost", tag: "moderation",
+			summary: "Show a hidden post again (its moderators)",
+			status:  204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403},
+			ep: withParams(h.restorePost)},
+		{method: "POST", pattern: p + "/posts/{id}/reveal", id: "postReveal", tag: "moderation",
+			summary: "Reveal who wrote a Chatham House or anonymous post, for abuse (network admins)",
+			about: "An explicit step with a written reason, written to the audit log (without the author) and shown " +
+				"to the author on their post. The answer names the author, once; nobody else's view changes. 409 for a " +
+				"post signed with its author's name.",
+			status: 200, answer: revealedJSON{}, errs: []int{s403, s409, s422}, ep: withBoth(h.postReveal)},
+		{method: "PUT", pattern: p + "/threads/{id}/lock", id: "lockThread", tag: "moderation",
+			summary: "Lock a thread: no new replies (its moderators)",
+			about:   "Replies to a locked thread answer 409.",
+			status:  204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403},
+			ep: withParams(h.lockThread)},
+		{method: "DELETE", pattern: p + "/threads/{id}/lock", id: "unlockThread", tag: "moderation",
+			summary: "Unlock a thread (its moderators)",
+			status:  204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s403},
+			ep: withParams(h.unlockThread)},
+		{method: "PUT", pattern: p + "/members/{handle}/standing", id: "putStanding", tag: "moderation",
+			summary: "Suspend, reinstate, deactivate or reactivate a member, or change their role (network admins)",
+			about: "Suspension and deactivation end every session and access token at once; the member cannot sign in " +
+				"until made active again. 409 for oneself, for the last admin, and for suspending a deactivated account. " +
+				"Every change is written to the audit log.",
+			status: 200, answer: standingAnswerJSON{}, errs: []int{s403, s409, s422}, ep: withBoth(h.putStanding)},
+		{method: "GET", pattern: p + "/audit", id: "listAudit", tag: "moderation",
+			summary: "The audit log, latest first (network admins)",
+			about: "Every privileged act. Entries name members (null once deleted: the number stays) and content by " +
+				"number and link, never copying it.",
+			status: 200, answer: listJSON[auditEntryJSON]{}, errs: []int{s403, s422}, ep: withParams(h.listAudit)},
 	}
 }

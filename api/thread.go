@@ -28,6 +28,7 @@ type threadJSON struct {
 	PostCount      int          `json:"post_count"`
 	ReplyCount     int          `json:"reply_count"`
 	Withdrawn      bool         `json:"withdrawn" description:"Whether the author withdrew the opening post, and its title with it: title is then empty and author null. The thread stays while others' replies are in it."`
+	Locked         bool         `json:"locked" description:"Whether a moderator locked the thread: it takes no new replies."`
 	// URL is the thread's web page.
 	URL string `json:"url" format:"uri" description:"The thread's web page."`
 }
@@ -36,7 +37,8 @@ func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
 		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
 		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
-		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), Withdrawn: t.Withdrawn, URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
+		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), Withdrawn: t.Withdrawn, Locked: t.Locked,
+		URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }
 
 // postJSON is one post. Body is the Markdown source exactly as stored; HTML
@@ -53,6 +55,17 @@ type postJSON struct {
 	EditedAt    *time.Time  `json:"edited_at" description:"As created_at, the day alone when the author is hidden from the viewer."`
 	Mine        bool        `json:"mine" description:"Whether the viewer wrote the post (and so may edit and withdraw it); false for a withdrawn post, which shows as nobody's."`
 	Withdrawn   bool        `json:"withdrawn" description:"Whether its author withdrew the post: a tombstone, with body and html empty, author and pseudonym null, and created_at the day alone."`
+	Hidden      bool        `json:"hidden" description:"Whether a moderator hid the post. Its readers then get body and html empty; its author and moderators get them, with hidden_reason."`
+	// HiddenReason is the category the post was hidden for.
+	HiddenReason *string           `json:"hidden_reason" enum:"abusive,reveals,off_topic,spam,other" description:"For the author and moderators of a hidden post, the category it was hidden for; else null."`
+	Flagged      bool              `json:"flagged" description:"Whether the viewer holds an open flag on the post."`
+	Revealed     *revealNoticeJSON `json:"revealed" description:"For the author alone: the latest time a network admin revealed to themselves who wrote this post, and their reason; else null."`
+}
+
+// revealNoticeJSON tells an author that an admin revealed who wrote their post.
+type revealNoticeJSON struct {
+	At     time.Time `json:"at" description:"RFC 3339, UTC."`
+	Reason string    `json:"reason"`
 }
 
 func post(p *sharefair.Post) postJSON {
@@ -61,8 +74,17 @@ func post(p *sharefair.Post) postJSON {
 		s := sharefair.PseudonymName(p.Pseudonym)
 		pseudonym = &s
 	}
-	return postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: author(p.Author), Attribution: string(p.Attribution),
-		Pseudonym: pseudonym, Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine, Withdrawn: p.Withdrawn}
+	out := postJSON{ID: p.ID, ThreadID: p.ThreadID, Author: author(p.Author), Attribution: string(p.Attribution),
+		Pseudonym: pseudonym, Body: p.Source, HTML: p.HTML, CreatedAt: utc(p.CreatedAt), EditedAt: utcPtr(p.EditedAt), Mine: p.Mine,
+		Withdrawn: p.Withdrawn, Hidden: p.Hidden, Flagged: p.ViewerFlagged}
+	if p.HiddenReason != "" {
+		r := string(p.HiddenReason)
+		out.HiddenReason = &r
+	}
+	if p.Revealed != nil {
+		out.Revealed = &revealNoticeJSON{At: utc(p.Revealed.At), Reason: p.Revealed.Reason}
+	}
+	return out
 }
 
 func (h *Handler) listThreads(w http.ResponseWriter, r *http.Request, q threadQuery) error {

@@ -129,6 +129,90 @@ func mayDeleteAccount(v *sharefair.Member, otherAdmins int) bool {
 	return !v.IsAdmin() || otherAdmins > 0
 }
 
+// mayModerateThread returns a condition, over the threads row aliased t,
+// that is true when the viewer may moderate the thread's content: hide and
+// restore its posts, dismiss their flags, lock it, and see it in the
+// moderation queue. Network admins moderate the network's and the hubs'
+// content; hub coordinators their hubs'. This is the one place each new
+// audience says who moderates it (circle hosts their circles, when
+// circles come), and moderating never widens who may read: callers ask
+// threadVisible too.
+func mayModerateThread(ctx context.Context, q *query, t string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil || v.State != sharefair.MemberActive {
+		return "1 = 0"
+	}
+	if v.IsAdmin() {
+		return fmt.Sprintf(`%s.audience IN ('network', 'hub')`, t)
+	}
+	return fmt.Sprintf(`(%[1]s.audience = 'hub' AND %[1]s.hub_id IN (
+		SELECT mod_hm.hub_id FROM hub_members mod_hm WHERE mod_hm.member_id = %[2]s AND mod_hm.role = %[3]s))`,
+		t, q.arg(v.ID), q.arg(string(sharefair.HubRoleCoordinator)))
+}
+
+// hiddenShown returns an expression, over the posts row aliased p, that is
+// true when the viewer may read the post's content: always while it is not
+// hidden; once a moderator hid it, its author (told why) and those who may
+// moderate its thread (with a marker), and nobody else.
+func hiddenShown(ctx context.Context, q *query, p string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s.hidden_at IS NULL OR %[1]s.author_id = %[2]s THEN 1
+		WHEN EXISTS (SELECT 1 FROM threads hs_t WHERE hs_t.id = %[1]s.thread_id AND %[3]s) THEN 1 ELSE 0 END`,
+		p, q.arg(sharefair.ViewerIDFromContext(ctx)), mayModerateThread(ctx, q, "hs_t"))
+}
+
+// hidePostContent turns post p into the tombstone its readers see once a
+// moderator hid it: no content, and no reason, which is for its author
+// and moderators.
+func hidePostContent(p *sharefair.Post) {
+	p.Source, p.HTML, p.HiddenReason = "", "", ""
+}
+
+// revealTold returns the join, over the posts row aliased p, of the
+// audit_log row aliased rv that tells the post's author (member me, an
+// argument already placed) of the latest reveal of who wrote it; nothing
+// joins for anyone else. The audit log is where reveals are kept; the
+// author alone is told, so a reveal changes nothing that anyone else sees.
+func revealTold(p, rv, me string) string {
+	return fmt.Sprintf(`LEFT JOIN audit_log %[2]s ON %[2]s.id = CASE WHEN %[1]s.author_id = %[3]s AND %[1]s.attribution <> 'named' THEN
+			(SELECT MAX(rv_l.id) FROM audit_log rv_l WHERE rv_l.post_id = %[1]s.id AND rv_l.action = 'reveal') END`, p, rv, me)
+}
+
+// auditReadable returns a condition, over the audit_log row aliased al,
+// that is true for the entries the viewer may read: network admins read
+// the log, nobody else.
+func auditReadable(ctx context.Context, al string) string {
+	if !mayReadAudit(sharefair.ViewerFromContext(ctx)) {
+		return "1 = 0"
+	}
+	return "1 = 1"
+}
+
+// auditNamesContent returns an expression, over the audit_log row aliased
+// al, that is true when the entry may name what it acted on to the viewer.
+// An entry about a secret circle's content names it only to admins who
+// are its members; circles are not yet kept, so circle_id is always NULL
+// and this is where their membership will be asked.
+func auditNamesContent(ctx context.Context, q *query, al string) string {
+	return al + ".circle_id IS NULL"
+}
+
+// mayReadAudit reports whether v may read the audit log.
+func mayReadAudit(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayChangeStanding reports whether v may suspend, reinstate, deactivate
+// and reactivate members, and change their network role: network admins
+// alone. Hub coordinators moderate their hubs' content, but a suspension
+// shuts a member out of the whole network, which is the admins' to decide.
+func mayChangeStanding(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayReveal reports whether v may reveal who wrote a hidden-author post:
+// network admins, for abuse, through the audited step.
+func mayReveal(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// mayFlag reports whether the viewer may flag post p, as read by them:
+// any reader but its author.
+func mayFlag(p *sharefair.Post) bool { return !p.Mine }
+
 // mayManageInvitations returns a condition, over the invitations row
 // aliased i, that is true for the invitations the viewer may see and
 // withdraw: every one for network admins, their own for anyone else.
@@ -299,8 +383,11 @@ func mayWithdrawPost(p *sharefair.Post) bool { return p.Mine }
 // rendered so are shared between the thread's permitted readers.
 func asReadersSee(p *sharefair.Post) *sharefair.Post {
 	r := *p
-	r.Mine, r.AsReadersSee = false, nil
+	r.Mine, r.AsReadersSee, r.Revealed, r.ViewerFlagged = false, nil, nil, false
 	r.ViewerMayEdit, r.ViewerMayWithdraw = mayEditPost(&r), mayWithdrawPost(&r)
+	if r.Hidden {
+		hidePostContent(&r)
+	}
 	if r.Attribution != sharefair.AttributionNamed {
 		r.Author = nil
 		hidePostTimes(&r)
@@ -332,6 +419,11 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 			return sharefair.NetworkRights{}, err
 		}
 	}
+	// Coordinators moderate their hubs, admins the network and every hub
+	// (mayModerateThread): the same people who may invite.
+	r.Moderate = r.Invite
+	r.ReadAudit = mayReadAudit(v)
+	r.ChangeStanding = mayChangeStanding(v)
 	return r, nil
 }
 

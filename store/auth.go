@@ -224,6 +224,9 @@ func (db *DB) MemberBySession(ctx context.Context, secret string) (*sharefair.Me
 	} else if err != nil {
 		return nil, fmt.Errorf("find session: %w", err)
 	}
+	if m.State != sharefair.MemberActive {
+		return nil, stateRefusal(m.State)
+	}
 	if now.Sub(lastSeen) > touchEvery {
 		if err := db.inTx(ctx, func(tx *Tx) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE secret_hash = $3`,
@@ -341,6 +344,9 @@ func (db *DB) MemberByToken(ctx context.Context, secret string) (*sharefair.Memb
 		return nil, bad
 	} else if err != nil {
 		return nil, fmt.Errorf("find token: %w", err)
+	}
+	if m.State != sharefair.MemberActive {
+		return nil, stateRefusal(m.State)
 	}
 	now := db.Now.Now()
 	if !used.Valid || now.Sub(used.Time) > time.Minute {

@@ -360,14 +360,19 @@ func (tx *Tx) viewer(ctx context.Context) (context.Context, *sharefair.Member, e
 		return ctx, nil, err
 	}
 	var role sharefair.Role
-	err = tx.QueryRowContext(ctx, `SELECT role FROM members WHERE id = $1`+tx.db.dialect.lockExclusive(), v.ID).Scan(&role)
+	var state sharefair.MemberState
+	err = tx.QueryRowContext(ctx, `SELECT role, state FROM members WHERE id = $1`+tx.db.dialect.lockExclusive(), v.ID).Scan(&role, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ctx, nil, sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in.")
 	} else if err != nil {
 		return ctx, nil, fmt.Errorf("load viewer: %w", err)
 	}
+	if state != sharefair.MemberActive {
+		// Suspended or deactivated while a request was on its way.
+		return ctx, nil, stateRefusal(state)
+	}
 	now := *v
-	now.Role = role
+	now.Role, now.State = role, state
 	return sharefair.NewContextWithViewer(ctx, &now), &now, nil
 }
 

@@ -521,7 +521,12 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*sharef
 	if !ok {
 		return nil, bad
 	}
-	return db.memberByID(ctx, id)
+	m, err := db.memberByID(ctx, id)
+	if err == nil && m.State != sharefair.MemberActive {
+		// Told only to whoever knows the password.
+		return nil, stateRefusal(m.State)
+	}
+	return m, err
 }
 
 // constantTimeEqual compares two secrets' hashes.

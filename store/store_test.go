@@ -785,8 +785,9 @@ func TestRights(t *testing.T) {
 			network                     sharefair.NetworkRights
 		}{
 			{admin, true, true, true, true, sharefair.NetworkRights{CreateHubs: true, AppointCoordinators: true,
-				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true, SeeChecklist: true}},
-			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true}},
+				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true, SeeChecklist: true,
+				Moderate: true, ReadAudit: true, ChangeStanding: true}},
+			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true, Moderate: true}},
 			{member, true, false, false, false, sharefair.NetworkRights{}},
 			{outsider, false, false, false, false, sharefair.NetworkRights{}},
 		} {

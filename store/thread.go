@@ -24,7 +24,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
-			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + cols + `
+			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `, t.locked` + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
@@ -38,7 +38,7 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var opening sharefair.Attribution
 	var former bool
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former, &t.Locked}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -69,14 +69,20 @@ func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, 
 // or a write transaction that checks what the viewer may do with it.
 func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, error) {
 	var q query
+	me := q.arg(sharefair.ViewerIDFromContext(ctx))
 	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
-		WHERE `+ownLivePost(ctx, &q, "vp")+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`)
+		WHERE `+ownLivePost(ctx, &q, "vp")+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`,
+		`CASE WHEN `+mayModerateThread(ctx, &q, "t")+` THEN 1 ELSE 0 END`,
+		`CASE WHEN EXISTS (SELECT 1 FROM post_flags vf JOIN posts fp ON fp.id = vf.post_id
+		WHERE vf.member_id = `+me+` AND vf.dismissed_at IS NULL AND fp.thread_id = t.id) THEN 1 ELSE 0 END`)
 	q.and("t.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
-	var posted bool
-	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted)
+	var posted, moderates, flagged bool
+	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted, &moderates, &flagged)
 	if err == nil {
 		t.ViewerPosted = posted
+		t.ViewerMayModerate = moderates
+		t.ViewerFlagged = flagged
 		t.ViewerMayRename = mayRename(sharefair.ViewerFromContext(ctx), t)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -257,10 +263,15 @@ func postSelect(ctx context.Context, q *query, from string, first ...string) str
 	for _, c := range first {
 		cols += c + ", "
 	}
+	me := q.arg(sharefair.ViewerIDFromContext(ctx))
 	return `SELECT ` + cols + `p.id, p.thread_id, a.id, a.handle, a.name, a.organisation, p.attribution, COALESCE(ps.number, 0),
 			p.source, p.html, p.created_at, p.edited_at, CASE WHEN ` + ownLivePost(ctx, q, "p") + ` THEN 1 ELSE 0 END,
-			CASE WHEN p.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `
+			CASE WHEN p.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `,
+			p.hidden_at, p.hidden_reason, ` + hiddenShown(ctx, q, "p") + `,
+			CASE WHEN EXISTS (SELECT 1 FROM post_flags vf WHERE vf.post_id = p.id AND vf.member_id = ` + me + `
+				AND vf.dismissed_at IS NULL) THEN 1 ELSE 0 END, rv.at, rv.reason
 		FROM ` + from + `
+		` + revealTold("p", "rv", me) + `
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "p") + `
 		LEFT JOIN thread_pseudonyms ps ON ` + pseudonymOf("p", "ps")
 }
@@ -271,15 +282,24 @@ func scanPost(s interface{ Scan(...any) error }, first ...any) (*sharefair.Post,
 	var p sharefair.Post
 	var authorID sql.NullInt64
 	var authorHandle, authorName, authorOrg sql.NullString
-	var edited sql.NullTime
-	var former bool
+	var edited, hidden, revealedAt sql.NullTime
+	var shown, former bool
+	var revealReason sql.NullString
 	dest := append(first, &p.ID, &p.ThreadID, &authorID, &authorHandle, &authorName, &authorOrg, &p.Attribution, &p.Pseudonym,
-		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine, &p.Withdrawn, &former)
+		&p.Source, &p.HTML, &p.CreatedAt, &edited, &p.Mine, &p.Withdrawn, &former, &hidden, &p.HiddenReason, &shown, &p.ViewerFlagged,
+		&revealedAt, &revealReason)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
 	p.EditedAt = nullTime(edited)
+	p.Hidden = hidden.Valid
+	if !shown {
+		hidePostContent(&p)
+	}
+	if revealedAt.Valid {
+		p.Revealed = &sharefair.Reveal{At: revealedAt.Time.UTC(), Reason: revealReason.String}
+	}
 	if !authorID.Valid {
 		hidePostTimes(&p)
 	}
@@ -433,13 +453,16 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var q query
 		cond := threadVisible(ctx, &q, "t")
-		var chatham bool
-		err := tx.QueryRowContext(ctx, "SELECT t.chatham_house FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
-			q.args...).Scan(&chatham)
+		var chatham, locked bool
+		err := tx.QueryRowContext(ctx, "SELECT t.chatham_house, t.locked FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
+			q.args...).Scan(&chatham, &locked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Thread")
 		} else if err != nil {
 			return fmt.Errorf("find thread: %w", err)
+		}
+		if locked {
+			return sharefair.Errorf(sharefair.ECONFLICT, "This discussion is locked by a moderator: it takes no new replies.")
 		}
 		attr := writtenAttribution(np.Attribution, chatham)
 		if attr == sharefair.AttributionChatham {

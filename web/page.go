@@ -25,6 +25,9 @@ type page struct {
 	// Rights is what the viewer may do across the network, so that the
 	// page offers only what will be allowed.
 	Rights sharefair.NetworkRights
+	// moderates is set on a thread's page for a viewer who may moderate
+	// it, whose posts are then rendered for them alone, never shared.
+	moderates bool
 }
 
 // section names the navigation entry the page belongs to.
@@ -38,6 +41,8 @@ func (p page) section() string {
 		return "members"
 	case strings.HasPrefix(p.Path, "/invitations"):
 		return "invitations"
+	case strings.HasPrefix(p.Path, "/moderation"), strings.HasPrefix(p.Path, "/admin/audit"):
+		return "moderation"
 	case strings.HasPrefix(p.Path, "/settings"):
 		return "settings"
 	case p.Path == "/":

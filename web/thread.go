@@ -157,6 +157,22 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	}
 	key := postsKey{thread: id, page: n, zone: p.zone().String()}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
+	if t.ViewerMayModerate || t.ViewerFlagged {
+		// A moderator sees hidden posts and moderation links, a flagger
+		// which posts they flagged: rendered for this viewer alone, and
+		// never kept for others.
+		p.moderates = t.ViewerMayModerate
+		posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
+		if err != nil {
+			return threadView{}, err
+		}
+		rendered, err := renderPosts(ctx, p, posts)
+		if err != nil {
+			return threadView{}, err
+		}
+		tv.PostsHTML = joinPosts(rendered, nil)
+		return tv, nil
+	}
 	if shared, ok := h.posts.get(key, t.Version); ok {
 		var own []renderedPost
 		if t.ViewerPosted {
@@ -398,7 +414,8 @@ const chathamHint = "Under the Chatham House rule, what is said may be used, but
 	"including coordinators and admins. You see your own posts as yours."
 
 const anonymityHint = "Anonymous: no name, no pseudonym, only the day. Nobody, coordinators and admins included, " +
-	"sees it is yours but you. For abuse only, an admin can reveal the author, audited."
+	"sees it is yours but you. For abuse only, a network admin can reveal the author to themselves, giving a reason " +
+	"that goes to the audit log and that you are shown on your post."
 
 // replyAnonymityHint says the same, shorter, for the reply form on every
 // page of a thread.
@@ -412,6 +429,12 @@ func attributionOptions(chatham bool) []sharefair.Option {
 		named = "Under my pseudonym"
 	}
 	return []sharefair.Option{{Code: "named", Name: named}, {Code: "anonymous", Name: "Anonymously"}}
+}
+
+// mayFlagHere reports whether the post's page offers to flag it: to its
+// readers, not its author, while they hold no open flag and it shows.
+func mayFlagHere(post *sharefair.Post) bool {
+	return !post.Mine && !post.ViewerFlagged && !post.Hidden
 }
 
 // ownSignature is how the viewer's own hidden-author post is signed for them.

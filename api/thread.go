@@ -89,10 +89,12 @@ func (h *Handler) renderThreads(w http.ResponseWriter, r *http.Request, f sharef
 
 // newThreadJSON is the body of POST /threads.
 type newThreadJSON struct {
-	Title    string `json:"title" required:"true"`
-	Audience string `json:"audience" enum:"network,hub" description:"Defaults to hub when hub is given, else network."`
-	Hub      string `json:"hub" description:"Slug of the hub, for a hub audience."`
-	Body     string `json:"body" required:"true" description:"The opening post, in Markdown."`
+	Title    string   `json:"title" required:"true"`
+	Audience string   `json:"audience" enum:"network,hub,circle,members" description:"Who may read the thread. Defaults to hub when hub is given, circle when circle is given, else network."`
+	Hub      string   `json:"hub" description:"Slug of the hub, for a hub audience."`
+	Circle   string   `json:"circle" description:"Key of the circle, for a circle audience: one of the writer's circles."`
+	Members  []string `json:"members" description:"Handles of the named readers, for a members audience; the author always reads it."`
+	Body     string   `json:"body" required:"true" description:"The opening post, in Markdown."`
 	// Attribution of the opening post.
 	Attribution  string `json:"attribution" enum:"named,anonymous" description:"How the opening post is signed: named (the default; in a Chatham House thread, under a pseudonym) or anonymous (no author, no pseudonym, even to coordinators and admins)."`
 	ChathamHouse bool   `json:"chatham_house" description:"Hold the thread under the Chatham House rule: what is said may be used, but nobody's identity or organisation is revealed."`
@@ -103,7 +105,8 @@ func (h *Handler) postThread(w http.ResponseWriter, r *http.Request, in newThrea
 		server.Unattributed(r.Context())
 	}
 	t, err := h.svcs.Threads.CreateThread(r.Context(), sharefair.NewThread{Title: in.Title,
-		Audience: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Body: in.Body,
+		Audience:    sharefair.AudienceChoice{Kind: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Circle: in.Circle, Members: in.Members},
+		Body:        in.Body,
 		Attribution: sharefair.Attribution(in.Attribution), ChathamHouse: in.ChathamHouse})
 	if err != nil {
 		return err

@@ -107,11 +107,8 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience")),
+	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: audienceChoice(f),
 		Attribution: sharefair.Attribution(f.Get("attribution"))}
-	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
-		nt.Audience, nt.Hub = sharefair.AudienceHub, hub
-	}
 	var err error
 	switch f.Get("rule") {
 	case "", "named":
@@ -411,4 +408,22 @@ func withField(err error, field, msg string) error {
 	}
 	fields[field] = msg
 	return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+}
+
+// audienceChoice reads the audience a form asks for: its audience field
+// is "network", "hub:<slug>", "circle:<key>" or "members", the last with
+// the handles in the members field.
+func audienceChoice(f url.Values) sharefair.AudienceChoice {
+	a := f.Get("audience")
+	if hub, ok := strings.CutPrefix(a, "hub:"); ok {
+		return sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: hub}
+	}
+	if key, ok := strings.CutPrefix(a, "circle:"); ok {
+		return sharefair.AudienceChoice{Kind: sharefair.AudienceCircle, Circle: key}
+	}
+	c := sharefair.AudienceChoice{Kind: sharefair.AudienceKind(a)}
+	if c.Kind == sharefair.AudienceMembers {
+		c.Members = []string{f.Get("members")}
+	}
+	return c
 }

@@ -152,7 +152,7 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 		Pager:  newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
 		Form:   newForm(nil, nil),
 	}
-	key := postsKey{thread: id, page: n, zone: p.zone().String()}
+	key := postsKey{thread: id, page: n, zone: p.zone().String(), readers: t.ReadersKey}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
 	if shared, ok := h.posts.get(key, t.Version); ok {
 		var own []renderedPost

@@ -11,8 +11,21 @@ import (
 
 // audienceJSON says who may read a thread.
 type audienceJSON struct {
-	Kind string      `json:"kind" enum:"network,hub"`
-	Hub  *hubRefJSON `json:"hub"`
+	Kind    string           `json:"kind" enum:"network,hub,circle,members"`
+	Hub     *hubRefJSON      `json:"hub"`
+	Circle  *circleRefJSON   `json:"circle"`
+	Members []*memberRefJSON `json:"members,omitempty" description:"For a members audience, the named readers (the author reads it too and is not listed); absent in lists and for other audiences."`
+}
+
+func audience(a sharefair.Audience) audienceJSON {
+	j := audienceJSON{Kind: string(a.Kind), Hub: hubRef(a.Hub), Circle: circleRef(a.Circle)}
+	if a.Members != nil {
+		j.Members = make([]*memberRefJSON, len(a.Members))
+		for i, m := range a.Members {
+			j.Members[i] = memberRef(m)
+		}
+	}
+	return j
 }
 
 // threadJSON is a discussion. Author is null when the opening post hides
@@ -33,7 +46,7 @@ type threadJSON struct {
 
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
-		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
+		Audience: audience(t.Audience),
 		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
 }

@@ -275,7 +275,7 @@ type audienceChoiceJSON struct {
 }
 
 func (h *Handler) putThreadAudience(w http.ResponseWriter, r *http.Request, at ThreadPath, in audienceChoiceJSON) error {
-	t, changed, err := h.svcs.Threads.NarrowAudience(r.Context(), at.ID, sharefair.AudienceChoice{
+	_, changed, err := h.svcs.Threads.NarrowAudience(r.Context(), at.ID, sharefair.AudienceChoice{
 		Kind: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Circle: in.Circle, Members: in.Members})
 	if err != nil {
 		return err
@@ -283,5 +283,5 @@ func (h *Handler) putThreadAudience(w http.ResponseWriter, r *http.Request, at T
 	if !changed {
 		return unchanged(w, "The thread has that audience already.")
 	}
-	return render(w, http.StatusOK, h.thread(t))
+	return noContent(w)
 }

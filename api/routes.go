@@ -383,8 +383,9 @@ func (h *Handler) routeTable() []route {
 			about: "Before anyone else has replied, any audience the author may write for. Once others have replied, only " +
 				"narrower: everyone who would read it must read it now (network to anything; a hub or circle to named " +
 				"members who are all its readers; named members to some of them). A wider audience is refused with 422 " +
-				"naming the field and saying why. 200 with changed false when the audience is that already.",
-			status: 200, answer: threadJSON{}, errs: []int{s403, s422}, ep: withBoth(h.putThreadAudience)},
+				"naming the field and saying why. 204 when changed (GET the thread for its audience); 200 with changed false when it is that already.",
+			status: 204, also: []answerAt{{http.StatusOK, unchangedJSON{}}},
+			errs: []int{s403, s422}, ep: withBoth(h.putThreadAudience)},
 		{method: "PATCH", pattern: p + "/threads/{id}", id: "patchThread", tag: "threads",
 			summary: "Rename a thread (its author, network admins)", status: 200, answer: threadJSON{},
 			errs: []int{s403, s422}, ep: withBoth(h.patchThread)},

@@ -67,7 +67,7 @@ func TestCirclesAPI(t *testing.T) {
 		t.Run("Invite", func(t *testing.T) {
 			v.bob.as(t).put(at+"/invitations/alice").fails(404, "not_found", "")
 			v.alice.as(t).put(at+"/invitations/nobody").fails(422, "invalid", "handle")
-			v.alice.as(t).put(at + "/invitations/bob").ok(204, nil)
+			v.alice.as(t).put(at+"/invitations/bob").ok(204, nil)
 			var same unchangedJSON
 			v.alice.as(t).put(at+"/invitations/bob").ok(200, &same)
 			var seen circleAPIJSON
@@ -143,14 +143,14 @@ func TestCirclesAPI(t *testing.T) {
 			var same unchangedJSON
 			v.bob.as(t).put(c+"/membership").ok(200, &same)
 			v.alice.as(t).post(c+"/requests/bob", map[string]any{"decision": "approve"}).ok(204, nil)
-			v.alice.as(t).put(c + "/hosts/bob").ok(204, nil)
+			v.alice.as(t).put(c+"/hosts/bob").ok(204, nil)
 			v.alice.as(t).put(c+"/hosts/bob").ok(200, &same)
-			v.alice.as(t).del(c + "/membership").ok(204, nil)
+			v.alice.as(t).del(c+"/membership").ok(204, nil)
 			v.bob.as(t).del(c+"/membership").fails(403, "forbidden", "")
 			v.bob.as(t).del(c+"/hosts/bob").fails(422, "invalid", "handle")
-			v.alice.as(t).put(c + "/membership").ok(202, nil)
+			v.alice.as(t).put(c+"/membership").ok(202, nil)
 			v.bob.as(t).post(c+"/requests/alice", map[string]any{"decision": "approve"}).ok(204, nil)
-			v.bob.as(t).del(c + "/members/alice").ok(204, nil)
+			v.bob.as(t).del(c+"/members/alice").ok(204, nil)
 			v.bob.as(t).del(c+"/members/alice").ok(200, &same)
 		})
 	})

@@ -73,12 +73,27 @@ func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []sharefair.Option{{Code: "network", Name: "The whole network"}}
+	circles, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{Mine: true})
+	if err != nil {
+		return nil, err
+	}
+	// Each choice says who will read it, so that the writer sees it before
+	// sending.
+	opts := []sharefair.Option{{Code: "network", Name: "The whole network: every member"}}
 	for _, hub := range hubs {
 		if hub.ViewerMayPost {
-			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug, Name: hub.Name + " hub"})
+			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug,
+				Name: "Members of the " + hub.Name + " hub — " + plural(hub.MemberCount, "person", "people") + ", and network admins"})
 		}
 	}
+	for _, c := range circles {
+		who := " — " + plural(c.MemberCount, "person", "people")
+		if c.Kind != sharefair.CircleSecret {
+			who += ", and network admins"
+		}
+		opts = append(opts, sharefair.Option{Code: "circle:" + c.Key, Name: "Members of the " + c.Name + " circle" + who})
+	}
+	opts = append(opts, sharefair.Option{Code: "members", Name: "Named members only: you and those you name below"})
 	return opts, nil
 }
 
@@ -97,6 +112,9 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 	values := url.Values{"audience": {"network"}}
 	if hub := r.URL.Query().Get("hub"); hub != "" {
 		values.Set("audience", "hub:"+hub)
+	}
+	if c := r.URL.Query().Get("circle"); c != "" {
+		values.Set("audience", "circle:"+c)
 	}
 	c, err := h.startThreadPage(r)(h.base(w, r, "Start a discussion"), newForm(values, nil))
 	if err != nil {
@@ -128,6 +146,8 @@ func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 		// The form chooses the hub in its audience field.
 		if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
 			fields["audience"] = fields["hub"]
+		} else if fields["circle"] != "" {
+			fields["audience"] = fields["circle"]
 		}
 		return refused(err, "Start a discussion", h.startThreadPage(r))
 	}

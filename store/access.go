@@ -80,8 +80,9 @@ func circleVisible(ctx context.Context, q *query, c string) string {
 
 // hubVisible returns a condition, over the hubs row aliased h, that is true
 // when the viewer may know of the hub: every signed-in member knows every
-// hub (what a closed hub holds is another matter: contentVisible).
-func hubVisible(ctx context.Context, _ *query, _ string) string {
+// hub (what a closed hub holds is another matter: contentVisible). It
+// takes no arguments today; a rule that needs some takes a query then.
+func hubVisible(ctx context.Context, _ string) string {
 	if sharefair.ViewerFromContext(ctx) == nil {
 		return "1 = 0"
 	}

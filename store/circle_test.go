@@ -115,6 +115,20 @@ func TestCircleVisibility(t *testing.T) {
 			}
 		})
 
+		t.Run("ProfileActivity", func(t *testing.T) {
+			// What inner started shows on their profile only where the
+			// viewer may read it.
+			for _, c := range []struct {
+				m    *sharefair.Member
+				want string
+			}{{outer, ""}, {admin, "ClosedT"}, {host, "SecretT,ClosedT"}} {
+				if got, total := threadTitles(t, db, c.m, sharefair.ThreadFilter{ParticipantID: inner.ID}); got != c.want ||
+					total != strings.Count(c.want, "T") {
+					t.Errorf("%s sees inner's activity %q (%d), want %q", c.m.Handle, got, total, c.want)
+				}
+			}
+		})
+
 		t.Run("SecretIsNowhere", func(t *testing.T) {
 			// The same answer as for a key no circle ever had.
 			_, errSecret := db.FindCircle(testutil.As(outer), secret.Key)

@@ -130,6 +130,6 @@ type ExportThread struct {
 	Readable bool         `json:"readable" description:"Whether the member may read the thread now; if not, only its id is given."`
 	Started  bool         `json:"started" description:"Whether the member started the thread."`
 	Title    string       `json:"title,omitempty"`
-	Audience AudienceKind `json:"audience,omitempty" enum:"network,hub"`
+	Audience AudienceKind `json:"audience,omitempty" enum:"network,hub,circle,members"`
 	Hub      *ExportHub   `json:"hub,omitempty" description:"The hub whose members may read it, for audience hub."`
 }

@@ -109,6 +109,7 @@ type Services struct {
 	Hubs        HubService
 	Invitations InvitationService
 	Threads     ThreadService
+	Circles     CircleService
 	Auth        AuthService
 	Onboarding  OnboardingService
 	Export      ExportService

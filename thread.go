@@ -7,28 +7,140 @@ import (
 	"time"
 )
 
-// AudienceKind says who a thread is for.
+// AudienceKind says who may read a piece of content. Every kind of content
+// (threads now; challenges, events and goals later) has one, and the
+// store's one visibility predicate decides each kind.
 type AudienceKind string
 
-// Audiences. Circles and named members join this list later; the store's
-// one visibility predicate is where each new kind is decided.
+// Audiences.
 const (
 	AudienceNetwork AudienceKind = "network" // every member of the network
 	AudienceHub     AudienceKind = "hub"     // members of one hub (and network admins)
+	// AudienceCircle: members of one circle; network admins too, unless
+	// the circle is secret.
+	AudienceCircle AudienceKind = "circle"
+	// AudienceMembers: the named members and the author, nobody else.
+	AudienceMembers AudienceKind = "members"
 )
 
-// Audience is who may read a thread.
+// Valid reports whether k is a known audience.
+func (k AudienceKind) Valid() bool {
+	return k == AudienceNetwork || k == AudienceHub || k == AudienceCircle || k == AudienceMembers
+}
+
+// Audience is who may read a piece of content.
 type Audience struct {
-	Kind AudienceKind
-	Hub  *HubRef // set when Kind is AudienceHub
+	Kind   AudienceKind
+	Hub    *HubRef    // set when Kind is AudienceHub
+	Circle *CircleRef // set when Kind is AudienceCircle
+	// Members are the named readers, the author among them, when Kind is
+	// AudienceMembers; filled where the audience is shown in full (a
+	// thread's page), nil in lists.
+	Members []*MemberRef
 }
 
 // Label describes the audience for a person.
 func (a Audience) Label() string {
-	if a.Kind == AudienceHub && a.Hub != nil {
+	switch {
+	case a.Kind == AudienceHub && a.Hub != nil:
 		return a.Hub.Name + " hub"
+	case a.Kind == AudienceCircle && a.Circle != nil:
+		return a.Circle.Name + " circle"
+	case a.Kind == AudienceMembers:
+		if a.Members == nil {
+			return "Named members only"
+		}
+		names := make([]string, len(a.Members))
+		for i, m := range a.Members {
+			names[i] = "@" + m.Handle
+		}
+		return "Named members only: " + strings.Join(names, ", ")
 	}
 	return "Whole network"
+}
+
+// AudienceChoice is the audience a writer asks for: a kind and what it
+// names. It is given when content is written and when its author narrows
+// who may read it.
+type AudienceChoice struct {
+	Kind    AudienceKind
+	Hub     string   // hub slug when Kind is AudienceHub
+	Circle  string   // circle key when Kind is AudienceCircle
+	Members []string // handles when Kind is AudienceMembers; the author is always a reader
+}
+
+// MaxAudienceMembers bounds a named-members audience.
+const MaxAudienceMembers = 50
+
+// validate checks and normalises c into p. An empty kind is a hub when a
+// hub is given, else the whole network.
+func (c *AudienceChoice) validate(p Problems) {
+	c.Hub, c.Circle = strings.TrimSpace(c.Hub), strings.TrimSpace(c.Circle)
+	if c.Kind == "" {
+		switch {
+		case c.Hub != "":
+			c.Kind = AudienceHub
+		case c.Circle != "":
+			c.Kind = AudienceCircle
+		default:
+			c.Kind = AudienceNetwork
+		}
+	}
+	if !c.Kind.Valid() {
+		p.Add("audience", "Choose who may read it: the whole network, a hub, a circle or named members.")
+		return
+	}
+	if c.Kind != AudienceHub {
+		c.Hub = ""
+	}
+	if c.Kind != AudienceCircle {
+		c.Circle = ""
+	}
+	if c.Kind != AudienceMembers {
+		c.Members = nil
+	}
+	switch c.Kind {
+	case AudienceHub:
+		if !ValidSlug(c.Hub) {
+			p.Add("hub", "Choose one of your hubs.")
+		}
+	case AudienceCircle:
+		if !ValidCircleKey(c.Circle) {
+			p.Add("circle", "Choose one of your circles.")
+		}
+	case AudienceMembers:
+		seen := map[string]bool{}
+		var handles []string
+		for _, h := range c.Members {
+			for _, f := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r' }) {
+				f = NormalizeHandle(strings.TrimPrefix(f, "@"))
+				if !seen[f] {
+					seen[f] = true
+					handles = append(handles, f)
+				}
+			}
+		}
+		c.Members = handles
+		switch {
+		case len(handles) == 0:
+			p.Add("members", "Name at least one member by handle, such as @amina.")
+		case len(handles) > MaxAudienceMembers:
+			p.Add("members", "Name at most "+strconv.Itoa(MaxAudienceMembers)+" members.")
+		}
+		for _, h := range handles {
+			if !ValidHandle(h) {
+				p.Add("members", "“@"+h+"” is not a handle; handles are letters, digits and hyphens.")
+				break
+			}
+		}
+	}
+}
+
+// Validate checks and normalises c.
+func (c *AudienceChoice) Validate() error {
+	p := Problems{}
+	c.validate(p)
+	return p.Err()
 }
 
 // Attribution says how a post's author is shown.
@@ -67,8 +179,13 @@ type Thread struct {
 	// in the thread (so pages show them their own edit links).
 	ViewerPosted bool
 	// ViewerMayRename is set by FindThreadByID when the viewer may change
-	// the title.
-	ViewerMayRename bool
+	// the title; ViewerMayNarrow when they may change its audience (its
+	// author).
+	ViewerMayRename, ViewerMayNarrow bool
+	// ReadersKey is what, besides Version, a rendering of the thread's posts
+	// depends on for this viewer, as the access rules compute it: pages
+	// rendered for one key are never shown under another.
+	ReadersKey string
 	// Withdrawn is set when the author withdrew the opening post, and its
 	// title with it: Title is empty and Author nil, and the thread stays
 	// for the replies others wrote in it.
@@ -152,9 +269,9 @@ func PseudonymName(n int) string { return "Participant " + strconv.Itoa(n) }
 
 // NewThread is what a member gives to start a thread.
 type NewThread struct {
-	Title    string
-	Audience AudienceKind
-	Hub      string // hub slug when Audience is AudienceHub
+	Title string
+	// Audience is who may read the thread.
+	Audience AudienceChoice
 	Body     string
 	// Attribution is how the opening post is signed: named ("" too) or
 	// anonymous.
@@ -168,23 +285,7 @@ func (nt *NewThread) Validate() error {
 	p := Problems{}
 	nt.Title = line(p, "title", "Title", nt.Title, true, MaxThreadTitleLen)
 	nt.Body = text(p, "body", "Post", nt.Body, true, MaxPostLen)
-	nt.Hub = strings.TrimSpace(nt.Hub)
-	switch nt.Audience {
-	case "":
-		if nt.Hub != "" {
-			nt.Audience = AudienceHub
-		} else {
-			nt.Audience = AudienceNetwork
-		}
-	case AudienceNetwork:
-		nt.Hub = ""
-	case AudienceHub:
-	default:
-		p.Add("audience", "Choose who the thread is for: the whole network or a hub.")
-	}
-	if nt.Audience == AudienceHub && !ValidSlug(nt.Hub) {
-		p.Add("hub", "Choose one of your hubs.")
-	}
+	nt.Audience.validate(p)
 	nt.Attribution = attribution(p, nt.Attribution)
 	return p.Err()
 }
@@ -236,6 +337,7 @@ func ValidateThreadTitle(title string) (string, error) {
 // ThreadFilter narrows a list of threads. Zero fields do not filter.
 type ThreadFilter struct {
 	HubID         int64 // threads for this hub's audience
+	CircleID      int64 // threads for this circle's audience
 	ParticipantID int64 // threads this member posted in under their name
 	Page          Page
 	// NoTotal skips counting every matching thread, for lists that only
@@ -254,6 +356,12 @@ type ThreadService interface {
 	FindThreadByID(ctx context.Context, id int64) (*Thread, error)
 	// FindThreads lists threads by latest activity, and the total.
 	FindThreads(ctx context.Context, f ThreadFilter) ([]*Thread, int, error)
+	// NarrowAudience changes who may read a thread; its author only.
+	// Before others replied, any audience the author may write to; after,
+	// only one whose readers all read it now. It reports false when the
+	// audience was that already. EINVALID (naming the field, saying why),
+	// ENOTFOUND, EFORBIDDEN.
+	NarrowAudience(ctx context.Context, id int64, a AudienceChoice) (*Thread, bool, error)
 	// RenameThread changes a thread's title; its author or a network admin.
 	// EINVALID, ENOTFOUND, EFORBIDDEN.
 	RenameThread(ctx context.Context, id int64, title string) (*Thread, error)

@@ -183,3 +183,20 @@ func setParam(v reflect.Value, f reflect.StructField, s string, inQuery bool) er
 	}
 	panic("api: parameter " + f.Name + " has a kind bindParams does not read: " + v.Kind().String())
 }
+
+// CirclePath names a circle by its key.
+type CirclePath struct {
+	Key string `path:"key" description:"The circle's key, from its address /circles/{key}."`
+}
+
+// circleMemberPath names a circle and a member.
+type circleMemberPath struct {
+	CirclePath
+	HandlePath
+}
+
+// circlePageQuery pages a list of one circle's things.
+type circlePageQuery struct {
+	CirclePath
+	PageQuery
+}

@@ -11,8 +11,21 @@ import (
 
 // audienceJSON says who may read a thread.
 type audienceJSON struct {
-	Kind string      `json:"kind" enum:"network,hub"`
-	Hub  *hubRefJSON `json:"hub"`
+	Kind    string           `json:"kind" enum:"network,hub,circle,members"`
+	Hub     *hubRefJSON      `json:"hub"`
+	Circle  *circleRefJSON   `json:"circle"`
+	Members []*memberRefJSON `json:"members,omitempty" description:"For a members audience, the named readers (the author reads it too and is not listed); absent in lists and for other audiences."`
+}
+
+func audience(a sharefair.Audience) audienceJSON {
+	j := audienceJSON{Kind: string(a.Kind), Hub: hubRef(a.Hub), Circle: circleRef(a.Circle)}
+	if a.Members != nil {
+		j.Members = make([]*memberRefJSON, len(a.Members))
+		for i, m := range a.Members {
+			j.Members[i] = memberRef(m)
+		}
+	}
+	return j
 }
 
 // threadJSON is a discussion. Author is null when the opening post hides
@@ -35,7 +48,7 @@ type threadJSON struct {
 
 func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 	return threadJSON{ID: t.ID, Title: t.Title,
-		Audience: audienceJSON{Kind: string(t.Audience.Kind), Hub: hubRef(t.Audience.Hub)},
+		Audience: audience(t.Audience),
 		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), Withdrawn: t.Withdrawn, Locked: t.Locked,
 		URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
@@ -113,10 +126,12 @@ func (h *Handler) renderThreads(w http.ResponseWriter, r *http.Request, f sharef
 
 // newThreadJSON is the body of POST /threads.
 type newThreadJSON struct {
-	Title    string `json:"title" required:"true"`
-	Audience string `json:"audience" enum:"network,hub" description:"Defaults to hub when hub is given, else network."`
-	Hub      string `json:"hub" description:"Slug of the hub, for a hub audience."`
-	Body     string `json:"body" required:"true" description:"The opening post, in Markdown."`
+	Title    string   `json:"title" required:"true"`
+	Audience string   `json:"audience" enum:"network,hub,circle,members" description:"Who may read the thread. Defaults to hub when hub is given, circle when circle is given, else network."`
+	Hub      string   `json:"hub" description:"Slug of the hub, for a hub audience."`
+	Circle   string   `json:"circle" description:"Key of the circle, for a circle audience: one of the writer's circles."`
+	Members  []string `json:"members" description:"Handles of the named readers, for a members audience; the author always reads it."`
+	Body     string   `json:"body" required:"true" description:"The opening post, in Markdown."`
 	// Attribution of the opening post.
 	Attribution  string `json:"attribution" enum:"named,anonymous" description:"How the opening post is signed: named (the default; in a Chatham House thread, under a pseudonym) or anonymous (no author, no pseudonym, even to coordinators and admins)."`
 	ChathamHouse bool   `json:"chatham_house" description:"Hold the thread under the Chatham House rule: what is said may be used, but nobody's identity or organisation is revealed."`
@@ -127,7 +142,8 @@ func (h *Handler) postThread(w http.ResponseWriter, r *http.Request, in newThrea
 		server.Unattributed(r.Context())
 	}
 	t, err := h.svcs.Threads.CreateThread(r.Context(), sharefair.NewThread{Title: in.Title,
-		Audience: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Body: in.Body,
+		Audience:    sharefair.AudienceChoice{Kind: sharefair.AudienceKind(in.Audience), Hub: in.Hub, Circle: in.Circle, Members: in.Members},
+		Body:        in.Body,
 		Attribution: sharefair.Attribution(in.Attribution), ChathamHouse: in.ChathamHouse})
 	if err != nil {
 		return err

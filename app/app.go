@@ -106,7 +106,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		db.InvitationTTL = cfg.InvitationTTL
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
-	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Auth: db,
+	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Circles: db, Auth: db,
 		Onboarding: db, Export: db, Moderation: db, Audit: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {

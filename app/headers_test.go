@@ -31,7 +31,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			hub := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
 			th := testutil.MustCreateThread(t, s.DB, s.Admin, nil, "Headers", "A post.")
 			fill := map[string]string{"{id}": strconv.FormatInt(th.ID, 10), "{slug}": hub.Slug, "{handle}": "admin", "{token}": "no-such-token",
-				"{ref}": "no-such-ref", "{$}": ""}
+				"{ref}": "no-such-ref", "{key}": "zzzzzzzzzz", "{$}": ""}
 
 			type req struct{ method, path string }
 			var reqs []req

@@ -603,9 +603,10 @@ func mxSentinel(t *testing.T, s *testutil.Server, c *mxContent, n int) *sharefai
 // replying to opener's.
 func mxWrite(t *testing.T, s *testutil.Server, c *mxContent, hub string, opener *sharefair.Member) {
 	t.Helper()
-	nt := sharefair.NewThread{Title: "Matrix " + c.titleMark(), Audience: c.audience, Body: "Opening " + c.bodyMark()}
+	nt := sharefair.NewThread{Title: "Matrix " + c.titleMark(), Audience: sharefair.AudienceChoice{Kind: c.audience},
+		Body: "Opening " + c.bodyMark()}
 	if c.audience == sharefair.AudienceHub {
-		nt.Hub = hub
+		nt.Audience.Hub = hub
 	}
 	reply := c.attr.reply()
 	nt.ChathamHouse = c.attr == mxChathamOpen || c.attr == mxChathamReply || c.attr == mxAnonChatham

@@ -294,9 +294,9 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		}
 		body := writer.post(size)
 		if p.open {
-			nt := sharefair.NewThread{Title: t.title, Body: body, Audience: sharefair.AudienceNetwork}
+			nt := sharefair.NewThread{Title: t.title, Body: body, Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}}
 			if t.hub >= 0 {
-				nt.Audience, nt.Hub = sharefair.AudienceHub, hubs[t.hub].Slug
+				nt.Audience = sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: hubs[t.hub].Slug}
 			}
 			created, err := db.CreateThread(as(p.author), nt)
 			if err != nil {

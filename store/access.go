@@ -14,25 +14,88 @@ import (
 // filter what the store returns. New audiences (circles, named members)
 // and attribution modes are added to these functions and nowhere else.
 
-// threadVisible returns a condition, over the threads row aliased t, that is
-// true when the viewer in ctx may read the thread. A viewer who may not is
-// told the thread does not exist.
-func threadVisible(ctx context.Context, q *query, t string) string {
+// Content kinds, as audience_members names them.
+const contentThread = "thread"
+
+// contentVisible returns a condition, over the content row aliased a (any
+// table with the audience columns audience, hub_id, circle_id, and
+// author_id), that is true when the viewer in ctx may read it. kind names
+// the content in audience_members. It is the one rule for every kind of
+// content, in the manner of Gitea's AccessibleRepositoryCondition:
+//
+//   - network: every signed-in member;
+//   - hub: the hub's members, and network admins;
+//   - circle: the circle's members, and network admins unless the circle
+//     is secret: they are not omniscient;
+//   - members: the named members and the author, not even admins.
+//
+// The viewer's hubs and circles are small sets computed once per query (an
+// uncorrelated IN), not a lookup per row.
+func contentVisible(ctx context.Context, q *query, a, kind string) string {
 	v := sharefair.ViewerFromContext(ctx)
 	if v == nil {
 		return "1 = 0"
 	}
-	admin := "1 = 0"
+	id := q.arg(v.ID)
+	admin, adminCircles := "1 = 0", "1 = 0"
 	if v.IsAdmin() {
 		admin = "1 = 1"
+		adminCircles = fmt.Sprintf(`%s.circle_id IN (SELECT vis_oc.id FROM circles vis_oc WHERE vis_oc.kind <> 'secret')`, a)
 	}
-	// The viewer's hubs are a small set computed once per query (an
-	// uncorrelated IN), not a lookup per thread.
 	return fmt.Sprintf(`(%[1]s.audience = 'network'
 		OR (%[1]s.audience = 'hub' AND (%[2]s OR %[1]s.hub_id IN (
-			SELECT vis_hm.hub_id FROM hub_members vis_hm WHERE vis_hm.member_id = %[3]s))))`,
-		t, admin, q.arg(v.ID))
+			SELECT vis_hm.hub_id FROM hub_members vis_hm WHERE vis_hm.member_id = %[3]s)))
+		OR (%[1]s.audience = 'circle' AND (%[4]s OR %[1]s.circle_id IN (
+			SELECT vis_cm.circle_id FROM circle_members vis_cm WHERE vis_cm.member_id = %[3]s)))
+		OR (%[1]s.audience = 'members' AND (%[1]s.author_id = %[3]s OR %[1]s.id IN (
+			SELECT vis_am.content_id FROM audience_members vis_am
+			WHERE vis_am.member_id = %[3]s AND vis_am.content_kind = %[5]s))))`,
+		a, admin, id, adminCircles, q.arg(kind))
 }
+
+// threadVisible returns a condition, over the threads row aliased t, that is
+// true when the viewer in ctx may read the thread (contentVisible). A
+// viewer who may not is told the thread does not exist.
+func threadVisible(ctx context.Context, q *query, t string) string {
+	return contentVisible(ctx, q, t, contentThread)
+}
+
+// circleVisible returns a condition, over the circles row aliased c, that
+// is true when the viewer may know the circle exists: every open and
+// closed circle; a secret one only for its members and those invited to
+// it (who see enough to answer). To anyone else a secret circle is
+// nowhere, in lists, counts, search and by address, not even to network
+// admins, who see that secret circles exist only through
+// FindSecretCircles, which is audited.
+func circleVisible(ctx context.Context, q *query, c string) string {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
+		return "1 = 0"
+	}
+	id := q.arg(v.ID)
+	return fmt.Sprintf(`(%[1]s.kind <> 'secret'
+		OR %[1]s.id IN (SELECT cv_cm.circle_id FROM circle_members cv_cm WHERE cv_cm.member_id = %[2]s)
+		OR %[1]s.id IN (SELECT cv_ci.circle_id FROM circle_invitations cv_ci WHERE cv_ci.member_id = %[2]s))`, c, id)
+}
+
+// hubVisible returns a condition, over the hubs row aliased h, that is true
+// when the viewer may know of the hub: every signed-in member knows every
+// hub (what a closed hub holds is another matter: contentVisible). It
+// takes no arguments today; a rule that needs some takes a query then.
+func hubVisible(ctx context.Context, _ string) string {
+	if sharefair.ViewerFromContext(ctx) == nil {
+		return "1 = 0"
+	}
+	return "1 = 1"
+}
+
+// readersKey is what a rendering of a thread's posts depends on for the
+// viewer, besides the thread's version: pages rendered for one key are
+// shared only with viewers of the same key. Today every permitted reader
+// who wrote none of the posts sees them alike (an author's own posts are
+// rendered afresh), so the key is one for all; views that differ (a
+// moderator's, with hidden posts) get keys of their own here.
+func readersKey(_ context.Context, _ *sharefair.Thread) string { return "readers" }
 
 // hubThreadsVisible returns a condition that is true when the viewer may
 // see the threads of the hub hub (an expression: a column holding a hub's
@@ -356,6 +419,72 @@ func mayJoinHub(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
 // whose join policy is policy.
 func mayRequestToJoin(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
 	return policy == sharefair.JoinByRequest && !mayJoinHub(v, policy)
+}
+
+// mayNarrow reports whether the viewer may change the audience of content
+// (wrote: they are its author): its author alone, not even a network
+// admin, since the author chose whom to tell.
+func mayNarrow(wrote bool) bool { return wrote }
+
+// narrower reports whether audience next may replace audience cur once
+// others have replied: only when every new reader reads the content now,
+// never wider. A network audience may become anything; a hub or circle
+// audience only itself (sameGroup) or named members who all read it now
+// (allCurrent, as contentVisible decides for each); named members only a
+// subset of themselves (allCurrent again). A change to another hub or
+// circle, or between a hub and a circle, is never narrower (their readers
+// differ), and is refused.
+func narrower(cur, next sharefair.AudienceKind, sameGroup, allCurrent bool) bool {
+	switch {
+	case cur == sharefair.AudienceNetwork:
+		return true
+	case next == sharefair.AudienceNetwork:
+		return false
+	case cur == next && (cur == sharefair.AudienceHub || cur == sharefair.AudienceCircle):
+		return sameGroup
+	case next == sharefair.AudienceMembers:
+		return allCurrent
+	}
+	return false
+}
+
+// mayPostInCircle reports whether v, whose role in a circle is role, may
+// write for it: its members only, not network admins outside it.
+func mayPostInCircle(role sharefair.CircleRole) bool { return role != "" }
+
+// mayHostCircle reports whether v, whose role in a circle is role, may
+// invite, admit, remove members and share hosting: its hosts only. Network
+// admins do not host other people's circles.
+func mayHostCircle(role sharefair.CircleRole) bool { return role == sharefair.CircleRoleHost }
+
+// mayJoinCircle reports whether a member not in a circle of kind k may join
+// it at once: open circles, or any circle they were invited to.
+func mayJoinCircle(k sharefair.CircleKind, invited bool) bool {
+	return k == sharefair.CircleOpen || invited
+}
+
+// mayRequestCircle reports whether a member not in a circle of kind k may
+// ask to join it: closed circles.
+func mayRequestCircle(k sharefair.CircleKind, invited bool) bool {
+	return k == sharefair.CircleClosed && !invited
+}
+
+// mayReadCircleThreads reports whether v, whose role in circle c is role,
+// may read its threads: the rule of contentVisible, for one circle.
+func mayReadCircleThreads(v *sharefair.Member, c *sharefair.Circle) bool {
+	return c.ViewerRole != "" || (v.IsAdmin() && c.Kind != sharefair.CircleSecret)
+}
+
+// mayListSecretCircles reports whether v may see that secret circles exist
+// (name, hosts, size): network admins, through an audited list.
+func mayListSecretCircles(v *sharefair.Member) bool { return v.IsAdmin() }
+
+// circleRights fills in what v may do in c.
+func circleRights(v *sharefair.Member, c *sharefair.Circle) {
+	c.ViewerMayRead = mayReadCircleThreads(v, c)
+	c.ViewerMayHost = mayHostCircle(c.ViewerRole)
+	c.ViewerMayJoin = c.ViewerRole == "" && mayJoinCircle(c.Kind, c.ViewerInvited)
+	c.ViewerMayRequest = c.ViewerRole == "" && !c.ViewerRequested && mayRequestCircle(c.Kind, c.ViewerInvited)
 }
 
 // mayRename reports whether v may change the title of thread t, as read by v.

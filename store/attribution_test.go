@@ -19,7 +19,7 @@ func TestChathamHousePseudonyms(t *testing.T) {
 		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
 		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
 		th, err := db.CreateThread(testutil.As(admin), sharefair.NewThread{Title: "Frank", Body: "Opening.",
-			Audience: sharefair.AudienceNetwork, ChathamHouse: true})
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, ChathamHouse: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestChathamHousePseudonyms(t *testing.T) {
 		}
 		// Another thread numbers afresh: the first writer there is 1.
 		th2, err := db.CreateThread(testutil.As(writers[n-1]), sharefair.NewThread{Title: "Frank 2", Body: "Opening.",
-			Audience: sharefair.AudienceNetwork, ChathamHouse: true})
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, ChathamHouse: true})
 		if err != nil {
 			t.Fatal(err)
 		}

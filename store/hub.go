@@ -40,7 +40,7 @@ func (db *DB) FindHubs(ctx context.Context) ([]*sharefair.Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+hubColumns+` FROM hubs h ORDER BY h.name, h.id`, v.ID)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE `+hubVisible(ctx, "h")+` ORDER BY h.name, h.id`, v.ID)
 	if err != nil {
 		return nil, fmt.Errorf("find hubs: %w", err)
 	}
@@ -74,7 +74,7 @@ func (db *DB) hubBySlug(ctx context.Context, q queryer, v *sharefair.Member, slu
 	if !sharefair.ValidSlug(slug) {
 		return nil, sharefair.ErrNotFound("Hub")
 	}
-	h, err := scanHub(q.QueryRowContext(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.slug = $2`, v.ID, slug), v)
+	h, err := scanHub(q.QueryRowContext(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.slug = $2 AND `+hubVisible(ctx, "h"), v.ID, slug), v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Hub")
 	} else if err != nil {

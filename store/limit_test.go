@@ -43,7 +43,7 @@ func TestPostLimit(t *testing.T) {
 		_, err := db.CreatePost(testutil.As(bob), th.ID, "Four.")
 		// The first post leaves the period 10 minutes after it was written.
 		rateLimited(t, err, 7*time.Minute)
-		_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "Another", Body: "Four.", Audience: sharefair.AudienceNetwork})
+		_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "Another", Body: "Four.", Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}})
 		rateLimited(t, err, 7*time.Minute)
 		// Nothing was written.
 		if got, err := db.FindThreadByID(testutil.As(bob), th.ID); err != nil || got.PostCount != 3 {

@@ -77,18 +77,18 @@ func exportFixture(t *testing.T, db *store.DB) *exportEnv {
 	// Bob's threads and words; ann replies, once anonymously, once
 	// under the Chatham House rule, once in a hub she then leaves.
 	open, err := db.CreateThread(testutil.As(f.bob), sharefair.NewThread{Title: "Open question",
-		Audience: sharefair.AudienceNetwork, Body: "othersentinel words of bob"})
+		Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, Body: "othersentinel words of bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hidden, err := db.CreateThread(testutil.As(f.bob), sharefair.NewThread{Title: "Quiet plans no longer hers",
-		Audience: sharefair.AudienceHub, Hub: quiet.Slug, Body: "othersentinel quiet words"})
+		Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: quiet.Slug}, Body: "othersentinel quiet words"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.quietThread = hidden.ID
 	mine, err := db.CreateThread(testutil.As(f.ann), sharefair.NewThread{Title: "Ann's own topic",
-		Audience: sharefair.AudienceHub, Hub: rome.Slug, Body: "ann opens"})
+		Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: rome.Slug}, Body: "ann opens"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestExportStreamsManyPosts(t *testing.T) {
 		ctx := context.Background()
 		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
 		th, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: "Long talk",
-			Audience: sharefair.AudienceNetwork, Body: "first"})
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, Body: "first"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -821,7 +821,7 @@ func TestRights(t *testing.T) {
 				t.Fatalf("%s: may invite to the hub %v but across the network %v", tc.m.Handle, tc.invite, r.Invite)
 			}
 
-			_, err = db.CreateThread(ctx, sharefair.NewThread{Title: "t", Body: "b", Audience: sharefair.AudienceHub, Hub: rome.Slug})
+			_, err = db.CreateThread(ctx, sharefair.NewThread{Title: "t", Body: "b", Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: rome.Slug}})
 			if (err == nil) != tc.post {
 				t.Errorf("%s: CreateThread = %v, reported may post %v", tc.m.Handle, err, tc.post)
 			}

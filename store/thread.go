@@ -21,23 +21,26 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	for _, c := range extra {
 		cols += ", " + c
 	}
-	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, a.id, a.handle, a.name, a.organisation,
+	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, ac.id, ac.key, ac.name, ac.kind,
+			a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
 			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `, t.locked` + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
+		LEFT JOIN circles ac ON ac.id = t.circle_id
 		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
 }
 
 // scanThread scans a row of threadSelect, then any extra columns.
 func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
 	var t sharefair.Thread
-	var hubID, authorID sql.NullInt64
-	var hubSlug, hubName, authorHandle, authorName, authorOrg sql.NullString
+	var hubID, circleID, authorID sql.NullInt64
+	var hubSlug, hubName, circleKey, circleName, circleKind, authorHandle, authorName, authorOrg sql.NullString
 	var opening sharefair.Attribution
 	var former bool
-	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &authorID, &authorHandle, &authorName, &authorOrg,
+	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &circleID, &circleKey, &circleName, &circleKind,
+		&authorID, &authorHandle, &authorName, &authorOrg,
 		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former, &t.Locked}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -53,6 +56,10 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	}
 	if hubID.Valid {
 		t.Audience.Hub = &sharefair.HubRef{ID: hubID.Int64, Slug: hubSlug.String, Name: hubName.String}
+	}
+	if circleID.Valid {
+		t.Audience.Circle = &sharefair.CircleRef{ID: circleID.Int64, Key: circleKey.String, Name: circleName.String,
+			Kind: sharefair.CircleKind(circleKind.String)}
 	}
 	if authorID.Valid {
 		t.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)
@@ -74,21 +81,28 @@ func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, e
 		WHERE `+ownLivePost(ctx, &q, "vp")+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`,
 		`CASE WHEN `+mayModerateThread(ctx, &q, "t")+` THEN 1 ELSE 0 END`,
 		`CASE WHEN EXISTS (SELECT 1 FROM post_flags vf JOIN posts fp ON fp.id = vf.post_id
-		WHERE vf.member_id = `+me+` AND vf.dismissed_at IS NULL AND fp.thread_id = t.id) THEN 1 ELSE 0 END`)
+		WHERE vf.member_id = `+me+` AND vf.dismissed_at IS NULL AND fp.thread_id = t.id) THEN 1 ELSE 0 END`,
+		`CASE WHEN t.author_id = `+me+` THEN 1 ELSE 0 END`)
 	q.and("t.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
-	var posted, moderates, flagged bool
-	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted, &moderates, &flagged)
-	if err == nil {
-		t.ViewerPosted = posted
-		t.ViewerMayModerate = moderates
-		t.ViewerFlagged = flagged
-		t.ViewerMayRename = mayRename(sharefair.ViewerFromContext(ctx), t)
-	}
+	var posted, moderates, flagged, wrote bool
+	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted, &moderates, &flagged, &wrote)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Thread")
 	} else if err != nil {
 		return nil, fmt.Errorf("find thread: %w", err)
+	}
+	v := sharefair.ViewerFromContext(ctx)
+	t.ViewerPosted = posted
+	t.ViewerMayModerate = moderates
+	t.ViewerFlagged = flagged
+	t.ViewerMayRename = mayRename(v, t)
+	t.ViewerMayNarrow = mayNarrow(wrote)
+	t.ReadersKey = readersKey(ctx, t)
+	if t.Audience.Kind == sharefair.AudienceMembers {
+		if t.Audience.Members, err = audienceMembers(ctx, qr, contentThread, t.ID); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -104,6 +118,9 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 	q.and(threadVisible(ctx, &q, "t"))
 	if f.HubID != 0 {
 		q.and("t.hub_id = " + q.arg(f.HubID))
+	}
+	if f.CircleID != 0 {
+		q.and("t.circle_id = " + q.arg(f.CircleID))
 	}
 	if f.ParticipantID != 0 {
 		q.and(namedParticipant(&q, "t", f.ParticipantID))
@@ -172,39 +189,23 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 	}
 	var id int64
 	err = db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
-		var hubID sql.NullInt64
 		if err := tx.checkPostLimit(ctx, v.ID); err != nil {
 			return err
 		}
-		if nt.Audience == sharefair.AudienceHub {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM hubs WHERE slug = $1`, nt.Hub).Scan(&hubID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
-					Fields: map[string]string{"hub": "Choose one of your hubs."}}
-			} else if err != nil {
-				return fmt.Errorf("find hub: %w", err)
-			}
-			role, err := tx.hubRole(ctx, hubID.Int64, v.ID)
-			if err != nil {
-				return err
-			}
-			if !mayPostIn(v, role) {
-				return &sharefair.Error{Code: sharefair.EFORBIDDEN, Message: "Join the hub before starting a thread for it.",
-					Fields: map[string]string{"hub": "Join the hub before starting a thread for it."}}
-			}
+		aud, err := tx.audience(ctx, v, nt.Audience)
+		if err != nil {
+			return err
 		}
 		attr := writtenAttribution(nt.Attribution, nt.ChathamHouse)
-		err := tx.QueryRowContext(ctx, `INSERT INTO threads
-			(title, audience, hub_id, author_id, attribution, chatham_house, last_post_hidden, created_at, last_activity_at, post_count)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1) RETURNING id`,
-			nt.Title, string(nt.Audience), hubID, v.ID, string(attr), nt.ChathamHouse, attr != sharefair.AttributionNamed, tx.now).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO threads
+			(title, audience, hub_id, circle_id, author_id, attribution, chatham_house, last_post_hidden, created_at, last_activity_at, post_count)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1) RETURNING id`,
+			nt.Title, string(aud.kind), aud.hubID, aud.circleID, v.ID, string(attr), nt.ChathamHouse, attr != sharefair.AttributionNamed, tx.now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
 		}
-		if hubID.Valid {
-			if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count + 1 WHERE id = $1`, hubID.Int64); err != nil {
-				return fmt.Errorf("count hub threads: %w", err)
-			}
+		if err := tx.setAudience(ctx, contentThread, id, aud, 1); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, id, v.ID, string(attr), nt.Body, html, tx.now)

@@ -59,7 +59,7 @@ func TestThreads(t *testing.T) {
 		db, admin, ann, bob, rome, open, secret := f.db, f.admin, f.ann, f.bob, f.rome, f.open, f.secret
 
 		t.Run("ErrInvalid", func(t *testing.T) {
-			_, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: " ", Body: "", Audience: "moon"})
+			_, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: " ", Body: "", Audience: sharefair.AudienceChoice{Kind: "moon"}})
 			testutil.AssertCode(t, err, sharefair.EINVALID)
 			if f := sharefair.ErrorFields(err); f["title"] == "" || f["body"] == "" || f["audience"] == "" {
 				t.Fatalf("fields = %v", f)
@@ -68,9 +68,9 @@ func TestThreads(t *testing.T) {
 			testutil.AssertCode(t, err, sharefair.EINVALID)
 		})
 		t.Run("ErrHubNotJoined", func(t *testing.T) {
-			_, err := db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceHub, Hub: "rome"})
+			_, err := db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: "rome"}})
 			testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
-			_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceHub, Hub: "nowhere"})
+			_, err = db.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "x", Body: "y", Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: "nowhere"}})
 			testutil.AssertCode(t, err, sharefair.EINVALID)
 		})
 

@@ -23,7 +23,7 @@ func TestWithdrawPost(t *testing.T) {
 		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
 		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
 		th, err := db.CreateThread(testutil.As(admin), sharefair.NewThread{Title: "Open", Body: "Opening.",
-			Audience: sharefair.AudienceNetwork, ChathamHouse: true})
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, ChathamHouse: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestWithdrawOpeningPost(t *testing.T) {
 		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
 		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
 		th, err := db.CreateThread(testutil.As(ann), sharefair.NewThread{Title: "Ann's own words", Body: "Opening.",
-			Audience: sharefair.AudienceNetwork})
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func TestWithdrawOpeningPost(t *testing.T) {
 		// A hub's lone thread: withdrawn with its opening post, and the
 		// hub's count with it.
 		hub := testutil.MustCreateHub(t, db, admin, "north")
-		ht, err := db.CreateThread(testutil.As(admin), sharefair.NewThread{Title: "Hub", Body: "Only post.", Hub: "north"})
+		ht, err := db.CreateThread(testutil.As(admin), sharefair.NewThread{Title: "Hub", Body: "Only post.", Audience: sharefair.AudienceChoice{Hub: "north"}})
 		if err != nil {
 			t.Fatal(err)
 		}

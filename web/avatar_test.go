@@ -240,7 +240,7 @@ func TestDirAuto(t *testing.T) {
 				t.Fatal(err)
 			}
 			th, err := s.DB.CreateThread(testutil.As(layla), sharefair.NewThread{Title: "كيف نوثق الدروس المستفادة؟",
-				Body: "نحتاج إلى طريقة بسيطة.\n\nما رأيكم؟", Audience: sharefair.AudienceHub, Hub: "cairo"})
+				Body: "نحتاج إلى طريقة بسيطة.\n\nما رأيكم؟", Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: "cairo"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,11 +22,11 @@ func TestYourData(t *testing.T) {
 			bob := testutil.MustCreateMember(t, s.DB, "othersentinel", sharefair.RoleMember)
 			annB, bobB := s.Browser(t, ann), s.Browser(t, bob)
 			if _, err := s.DB.CreateThread(testutil.As(bob), sharefair.NewThread{Title: "Bob's",
-				Audience: sharefair.AudienceNetwork, Body: "othersentinel words"}); err != nil {
+				Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, Body: "othersentinel words"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.DB.CreateThread(testutil.As(ann), sharefair.NewThread{Title: "Ann's",
-				Audience: sharefair.AudienceNetwork, Body: "ann's words"}); err != nil {
+				Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, Body: "ann's words"}); err != nil {
 				t.Fatal(err)
 			}
 

@@ -37,6 +37,8 @@ func (p page) section() string {
 		return "threads"
 	case strings.HasPrefix(p.Path, "/hubs"):
 		return "hubs"
+	case strings.HasPrefix(p.Path, "/circles"):
+		return "circles"
 	case strings.HasPrefix(p.Path, "/members"):
 		return "members"
 	case strings.HasPrefix(p.Path, "/invitations"):
@@ -205,6 +207,7 @@ func threadURL(id int64) string      { return "/threads/" + strconv.FormatInt(id
 func postURL(id int64) string        { return "/posts/" + strconv.FormatInt(id, 10) }
 func memberURL(handle string) string { return "/members/" + handle }
 func hubURL(slug string) string      { return "/hubs/" + slug }
+func circleURL(key string) string    { return "/circles/" + key }
 func postAnchor(id int64) string     { return "p" + strconv.FormatInt(id, 10) }
 func idString(id int64) string       { return strconv.FormatInt(id, 10) }
 func selected(values []string, v string) bool {

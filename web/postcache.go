@@ -28,10 +28,16 @@ type postsCache struct {
 	max     int
 }
 
+// postsKey names an entry. readers is the thread's ReadersKey, which the
+// store's access rules compute: what, beside the version, the rendering
+// depends on for the viewer. Viewers whose keys differ never share an
+// entry, so one kind of reader's view (a moderator's, say) is never served
+// to another.
 type postsKey struct {
-	thread int64
-	page   int
-	zone   string
+	thread  int64
+	page    int
+	zone    string
+	readers string
 }
 
 type postsEntry struct {

@@ -73,12 +73,27 @@ func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []sharefair.Option{{Code: "network", Name: "The whole network"}}
+	circles, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{Mine: true})
+	if err != nil {
+		return nil, err
+	}
+	// Each choice says who will read it, so that the writer sees it before
+	// sending.
+	opts := []sharefair.Option{{Code: "network", Name: "The whole network: every member"}}
 	for _, hub := range hubs {
 		if hub.ViewerMayPost {
-			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug, Name: hub.Name + " hub"})
+			opts = append(opts, sharefair.Option{Code: "hub:" + hub.Slug,
+				Name: "Members of the " + hub.Name + " hub — " + plural(hub.MemberCount, "person", "people") + ", and network admins"})
 		}
 	}
+	for _, c := range circles {
+		who := " — " + plural(c.MemberCount, "person", "people")
+		if c.Kind != sharefair.CircleSecret {
+			who += ", and network admins"
+		}
+		opts = append(opts, sharefair.Option{Code: "circle:" + c.Key, Name: "Members of the " + c.Name + " circle" + who})
+	}
+	opts = append(opts, sharefair.Option{Code: "members", Name: "Named members only: you and those you name below"})
 	return opts, nil
 }
 
@@ -98,6 +113,9 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 	if hub := r.URL.Query().Get("hub"); hub != "" {
 		values.Set("audience", "hub:"+hub)
 	}
+	if c := r.URL.Query().Get("circle"); c != "" {
+		values.Set("audience", "circle:"+c)
+	}
 	c, err := h.startThreadPage(r)(h.base(w, r, "Start a discussion"), newForm(values, nil))
 	if err != nil {
 		return err
@@ -107,11 +125,8 @@ func (h *Handler) newThreadForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: sharefair.AudienceKind(f.Get("audience")),
+	nt := sharefair.NewThread{Title: f.Get("title"), Body: f.Get("body"), Audience: audienceChoice(f),
 		Attribution: sharefair.Attribution(f.Get("attribution"))}
-	if hub, ok := strings.CutPrefix(f.Get("audience"), "hub:"); ok {
-		nt.Audience, nt.Hub = sharefair.AudienceHub, hub
-	}
 	var err error
 	switch f.Get("rule") {
 	case "", "named":
@@ -131,6 +146,8 @@ func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 		// The form chooses the hub in its audience field.
 		if fields := sharefair.ErrorFields(err); fields["hub"] != "" {
 			fields["audience"] = fields["hub"]
+		} else if fields["circle"] != "" {
+			fields["audience"] = fields["circle"]
 		}
 		return refused(err, "Start a discussion", h.startThreadPage(r))
 	}
@@ -155,7 +172,7 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 		Pager:  newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
 		Form:   newForm(nil, nil),
 	}
-	key := postsKey{thread: id, page: n, zone: p.zone().String()}
+	key := postsKey{thread: id, page: n, zone: p.zone().String(), readers: t.ReadersKey}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
 	if t.ViewerMayModerate || t.ViewerFlagged {
 		// A moderator sees hidden posts and moderation links, a flagger
@@ -475,4 +492,22 @@ func withField(err error, field, msg string) error {
 	}
 	fields[field] = msg
 	return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+}
+
+// audienceChoice reads the audience a form asks for: its audience field
+// is "network", "hub:<slug>", "circle:<key>" or "members", the last with
+// the handles in the members field.
+func audienceChoice(f url.Values) sharefair.AudienceChoice {
+	a := f.Get("audience")
+	if hub, ok := strings.CutPrefix(a, "hub:"); ok {
+		return sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: hub}
+	}
+	if key, ok := strings.CutPrefix(a, "circle:"); ok {
+		return sharefair.AudienceChoice{Kind: sharefair.AudienceCircle, Circle: key}
+	}
+	c := sharefair.AudienceChoice{Kind: sharefair.AudienceKind(a)}
+	if c.Kind == sharefair.AudienceMembers {
+		c.Members = []string{f.Get("members")}
+	}
+	return c
 }

@@ -182,9 +182,9 @@ func MustJoin(t testing.TB, db *store.DB, m *sharefair.Member, h *sharefair.Hub)
 // MustCreateThread starts a thread as m; hub may be nil for the network.
 func MustCreateThread(t testing.TB, db *store.DB, m *sharefair.Member, hub *sharefair.Hub, title, body string) *sharefair.Thread {
 	t.Helper()
-	nt := sharefair.NewThread{Title: title, Body: body, Audience: sharefair.AudienceNetwork}
+	nt := sharefair.NewThread{Title: title, Body: body, Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}}
 	if hub != nil {
-		nt.Audience, nt.Hub = sharefair.AudienceHub, hub.Slug
+		nt.Audience = sharefair.AudienceChoice{Kind: sharefair.AudienceHub, Hub: hub.Slug}
 	}
 	th, err := db.CreateThread(As(m), nt)
 	if err != nil {

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/internal/testutil"
+)
+
+// TestCirclePages goes through circles on the pages alone: starting a
+// secret one, inviting, accepting, posting for it, what outsiders and
+// admins see, and narrowing a thread's audience.
+func TestCirclePages(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			hostM := testutil.MustCreateMember(t, s.DB, "host", sharefair.RoleMember)
+			testutil.MustCreateMember(t, s.DB, "amina", sharefair.RoleMember)
+			host := s.Browser(t, hostM)
+			kofi := s.Browser(t, testutil.MustCreateMember(t, s.DB, "kofi", sharefair.RoleMember))
+			outsider := s.Browser(t, testutil.MustCreateMember(t, s.DB, "out", sharefair.RoleMember))
+			admin := s.Browser(t, s.Admin)
+
+			r := get(t, host, s, "/circles/new")
+			if r.Doc.Find(`input[type=radio][name=kind][value=open][checked]`).Length() != 1 {
+				t.Fatal("new circle form: open not chosen by default")
+			}
+			r = post(t, host, s, "/circles", url.Values{"name": {" "}, "kind": {"secret"}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "name") == "" || r.Doc.Find(`input[name=kind][value=secret][checked]`).Length() != 1 {
+				t.Fatal("empty name not refused beside the field, or kind lost")
+			}
+			to := wantRedirect(t, post(t, host, s, "/circles", url.Values{"name": {"Quiet room"}, "kind": {"secret"},
+				"description": {"For **us**."}}), "/circles/")
+			key := strings.TrimPrefix(to, "/circles/")
+			if !sharefair.ValidCircleKey(key) {
+				t.Fatalf("circle address %q", to)
+			}
+			r = get(t, host, s, to)
+			if r.Doc.Find("h1").Text() != "Quiet room" || r.Doc.Find("main .body strong").Text() != "us" ||
+				r.Doc.Find(`a[href="`+to+`/manage"]`).Length() != 1 {
+				t.Fatal("circle page lacks its name, description or Manage link")
+			}
+
+			// Outsiders and admins: the same 404 as an address that never was.
+			never := get(t, outsider, s, "/circles/zzzzzzzzzz")
+			wantStatus(t, never, http.StatusNotFound)
+			for _, c := range []*http.Client{outsider, admin} {
+				got := get(t, c, s, to)
+				wantStatus(t, got, http.StatusNotFound)
+				if got.Doc.Find("main").Text() != never.Doc.Find("main").Text() {
+					t.Fatal("the secret circle's 404 differs from a never-existing one's")
+				}
+				if list := get(t, c, s, "/circles"); strings.Contains(list.Body, "Quiet room") {
+					t.Fatal("the secret circle is listed")
+				}
+			}
+
+			// Invite, accept on the circles page.
+			r = post(t, host, s, to+"/invite", url.Values{"handle": {"@nobody"}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "handle") == "" {
+				t.Fatal("unknown handle not refused beside the field")
+			}
+			wantRedirect(t, post(t, host, s, to+"/invite", url.Values{"handle": {"@kofi"}}), to+"/manage")
+			r = get(t, kofi, s, "/circles")
+			if r.Doc.Find(`form[action="`+to+`/answer"] button[value=accept]`).Length() != 1 {
+				t.Fatal("the invitation is not on the invitee's circles page")
+			}
+			wantRedirect(t, post(t, kofi, s, to+"/answer", url.Values{"answer": {"accept"}}), to)
+
+			// The composer offers the circle, saying who reads it.
+			r = get(t, kofi, s, "/threads/new?circle="+key)
+			opt := r.Doc.Find(`#f-audience option[value="circle:` + key + `"]`)
+			if _, sel := opt.Attr("selected"); !sel || !strings.Contains(opt.Text(), "2 people") ||
+				strings.Contains(opt.Text(), "admins") {
+				t.Fatalf("circle option %q", opt.Text())
+			}
+			th := wantRedirect(t, post(t, kofi, s, "/threads", url.Values{"title": {"Inside"}, "body": {"Words."},
+				"audience": {"circle:" + key}}), "/threads/")
+			r = get(t, host, s, th)
+			if badge := r.Doc.Find(`.thread-head a.badge[href="` + to + `"]`); badge.Text() != "Quiet room circle" {
+				t.Fatalf("audience badge %q", badge.Text())
+			}
+			wantStatus(t, get(t, admin, s, th), http.StatusNotFound)
+
+			// Narrowing: host replied, so only narrower.
+			post(t, host, s, th+"/posts", url.Values{"body": {"A reply."}})
+			r = post(t, kofi, s, th+"/audience", url.Values{"audience": {"network"}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "audience") == "" {
+				t.Fatal("widening not refused beside the field")
+			}
+			wantRedirect(t, post(t, kofi, s, th+"/audience", url.Values{"audience": {"members"}, "members": {"@host"}}), th)
+			r = get(t, host, s, th)
+			if !strings.Contains(r.Doc.Find(".thread-head .badge").First().Text(), "Named members only: @host") {
+				t.Fatalf("badge after narrowing %q", r.Doc.Find(".thread-head .badge").First().Text())
+			}
+
+			// The admin's audited list.
+			r = get(t, admin, s, "/admin/circles")
+			wantStatus(t, r, http.StatusOK)
+			if !strings.Contains(r.Doc.Find("table.rows").Text(), "Quiet room") {
+				t.Fatal("the admin list lacks the secret circle")
+			}
+			wantStatus(t, get(t, outsider, s, "/admin/circles"), http.StatusForbidden)
+		})
+	}
+}

@@ -196,21 +196,27 @@ func mayDeleteAccount(v *sharefair.Member, otherAdmins int) bool {
 // that is true when the viewer may moderate the thread's content: hide and
 // restore its posts, dismiss their flags, lock it, and see it in the
 // moderation queue. Network admins moderate the network's and the hubs'
-// content; hub coordinators their hubs'. This is the one place each new
-// audience says who moderates it (circle hosts their circles, when
-// circles come), and moderating never widens who may read: callers ask
-// threadVisible too.
+// content, hub coordinators their hubs', circle hosts their circles'. A
+// circle's content is its hosts' to moderate, not the admins' (who may
+// read an open or closed circle's, but not a secret one's), and content
+// for named members is nobody's: it has no moderators beyond its readers'
+// own flags, as a conversation among a few people chosen by its author.
+// Moderating never widens who may read: callers ask threadVisible too.
 func mayModerateThread(ctx context.Context, q *query, t string) string {
 	v := sharefair.ViewerFromContext(ctx)
 	if v == nil || v.State != sharefair.MemberActive {
 		return "1 = 0"
 	}
+	id := q.arg(v.ID)
+	hosts := fmt.Sprintf(`(%[1]s.audience = 'circle' AND %[1]s.circle_id IN (
+		SELECT mod_cm.circle_id FROM circle_members mod_cm WHERE mod_cm.member_id = %[2]s AND mod_cm.role = %[3]s))`,
+		t, id, q.arg(string(sharefair.CircleRoleHost)))
 	if v.IsAdmin() {
-		return fmt.Sprintf(`%s.audience IN ('network', 'hub')`, t)
+		return fmt.Sprintf(`(%s.audience IN ('network', 'hub') OR %s)`, t, hosts)
 	}
-	return fmt.Sprintf(`(%[1]s.audience = 'hub' AND %[1]s.hub_id IN (
-		SELECT mod_hm.hub_id FROM hub_members mod_hm WHERE mod_hm.member_id = %[2]s AND mod_hm.role = %[3]s))`,
-		t, q.arg(v.ID), q.arg(string(sharefair.HubRoleCoordinator)))
+	return fmt.Sprintf(`((%[1]s.audience = 'hub' AND %[1]s.hub_id IN (
+		SELECT mod_hm.hub_id FROM hub_members mod_hm WHERE mod_hm.member_id = %[2]s AND mod_hm.role = %[3]s)) OR %[4]s)`,
+		t, id, q.arg(string(sharefair.HubRoleCoordinator)), hosts)
 }
 
 // hiddenShown returns an expression, over the posts row aliased p, that is

@@ -258,11 +258,15 @@ func auditReadable(ctx context.Context, al string) string {
 
 // auditNamesContent returns an expression, over the audit_log row aliased
 // al, that is true when the entry may name what it acted on to the viewer.
-// An entry about a secret circle's content names it only to admins who
-// are its members; circles are not yet kept, so circle_id is always NULL
-// and this is where their membership will be asked.
+// An entry about a secret circle or its content names it (and who acted,
+// and on whom) only to admins who are its members: to the others a secret
+// circle does not exist, and an entry naming its host or its members
+// would say who is in it.
 func auditNamesContent(ctx context.Context, q *query, al string) string {
-	return al + ".circle_id IS NULL"
+	return fmt.Sprintf(`(%[1]s.circle_id IS NULL
+		OR %[1]s.circle_id IN (SELECT an_c.id FROM circles an_c WHERE an_c.kind <> 'secret')
+		OR %[1]s.circle_id IN (SELECT an_cm.circle_id FROM circle_members an_cm WHERE an_cm.member_id = %[2]s))`,
+		al, q.arg(sharefair.ViewerIDFromContext(ctx)))
 }
 
 // mayReadAudit reports whether v may read the audit log.
@@ -274,9 +278,12 @@ func mayReadAudit(v *sharefair.Member) bool { return v.IsAdmin() }
 // shuts a member out of the whole network, which is the admins' to decide.
 func mayChangeStanding(v *sharefair.Member) bool { return v.IsAdmin() }
 
-// mayReveal reports whether v may reveal who wrote a hidden-author post:
-// network admins, for abuse, through the audited step.
-func mayReveal(v *sharefair.Member) bool { return v.IsAdmin() }
+// mayReveal reports whether v, who moderates the post's thread or not
+// (mayModerateThread), may reveal who wrote a hidden-author post: network
+// admins, for abuse, through the audited step, of the content they
+// moderate: the network's and the hubs', not a circle's, whose hosts
+// hide what harms and remove whom they must.
+func mayReveal(v *sharefair.Member, moderates bool) bool { return v.IsAdmin() && moderates }
 
 // mayFlag reports whether the viewer may flag post p, as read by them:
 // any reader but its author.
@@ -493,12 +500,16 @@ func circleRights(v *sharefair.Member, c *sharefair.Circle) {
 	c.ViewerMayRequest = c.ViewerRole == "" && !c.ViewerRequested && mayRequestCircle(c.Kind, c.ViewerInvited)
 }
 
-// mayRename reports whether v may change the title of thread t, as read by v.
+// mayRename reports whether v may change the title of thread t, as read by
+// v: its author, and those who moderate it (t.ViewerMayModerate, from
+// mayModerateThread), since a misleading title is theirs to mend as a
+// post is theirs to hide. Not network admins elsewhere: a circle's
+// threads are its hosts' to moderate.
 func mayRename(v *sharefair.Member, t *sharefair.Thread) bool {
 	if t.Withdrawn {
 		return false // its title went with its opening post
 	}
-	return v.IsAdmin() || (v != nil && t.Author != nil && t.Author.ID == v.ID)
+	return t.ViewerMayModerate || (v != nil && t.Author != nil && t.Author.ID == v.ID)
 }
 
 // mayEditPost reports whether the viewer may edit post p, as read by them:
@@ -531,9 +542,9 @@ func asReadersSee(p *sharefair.Post) *sharefair.Post {
 }
 
 // networkRights is what v may do across the network. coordinates tells
-// whether v coordinates at least one hub; it is asked only when the answer
-// matters.
-func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() (bool, error)) (sharefair.NetworkRights, error) {
+// whether v coordinates at least one hub, hosts whether they host at
+// least one circle; each is asked only when the answer matters.
+func networkRights(ctx context.Context, v *sharefair.Member, coordinates, hosts func() (bool, error)) (sharefair.NetworkRights, error) {
 	if v == nil {
 		return sharefair.NetworkRights{}, nil
 	}
@@ -554,9 +565,16 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 			return sharefair.NetworkRights{}, err
 		}
 	}
-	// Coordinators moderate their hubs, admins the network and every hub
-	// (mayModerateThread): the same people who may invite.
+	// Admins moderate the network and every hub, coordinators their
+	// hubs: the same people who may invite; and hosts their circles
+	// (mayModerateThread).
 	r.Moderate = r.Invite
+	if !r.Moderate {
+		var err error
+		if r.Moderate, err = hosts(); err != nil {
+			return sharefair.NetworkRights{}, err
+		}
+	}
 	r.ReadAudit = mayReadAudit(v)
 	r.ChangeStanding = mayChangeStanding(v)
 	return r, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/sharefair/sharefair"
@@ -26,6 +27,14 @@ func (tx *Tx) audit(ctx context.Context, actorID int64, r auditRecord) error {
 		return fmt.Errorf("audit: unknown action %q", r.Action)
 	}
 	n := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+	if r.CircleID == 0 && r.ThreadID != 0 {
+		// An act on a circle's content is an act in the circle: the log
+		// says so, for auditNamesContent to ask who may read of it.
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(circle_id, 0) FROM threads WHERE id = $1`, r.ThreadID).Scan(&r.CircleID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("audit %s: %w", r.Action, err)
+		}
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
 		(at, actor_id, action, subject_member_id, hub_id, circle_id, thread_id, post_id, reason, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -58,6 +67,12 @@ func (db *DB) FindAuditEntries(ctx context.Context, f sharefair.AuditFilter) ([]
 	}
 	if f.SubjectID != 0 {
 		q.and("al.subject_member_id = " + q.arg(f.SubjectID))
+	}
+	if f.ActorID != 0 || f.SubjectID != 0 {
+		// Looking a member up finds only what may name them: their acts
+		// in a secret circle the viewer is not in would say they are in
+		// it.
+		q.and(auditNamesContent(ctx, &q, "al"))
 	}
 	where, whereArgs := q.whereSQL(), len(q.args)
 	// After the filter, so that the count below reads the filter's
@@ -93,8 +108,11 @@ func (db *DB) FindAuditEntries(ctx context.Context, f sharefair.AuditFilter) ([]
 			e.Subject = &sharefair.MemberRef{ID: e.SubjectID, Handle: subjectHandle.String, Name: subjectName.String}
 		}
 		if !mayName {
+			// That something was done, and when; not by whom nor to
+			// whom, which would say who is in the circle.
 			e.InSecretCircle = true
 			e.HubID, e.CircleID, e.ThreadID, e.PostID, e.Reason = 0, 0, 0, 0, ""
+			e.ActorID, e.Actor, e.SubjectID, e.Subject = 0, nil, 0, nil
 		}
 		entries = append(entries, &e)
 	}

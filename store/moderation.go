@@ -398,22 +398,24 @@ func (db *DB) RevealAuthor(ctx context.Context, postID int64, reason string) (*s
 	var who *sharefair.MemberRef
 	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var q query
-		sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), p.attribution, a.id, a.handle, a.name, a.organisation
+		sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), p.attribution, a.id, a.handle, a.name, a.organisation,
+			CASE WHEN ` + mayModerateThread(ctx, &q, "t") + ` THEN 1 ELSE 0 END
 			FROM ` + postsInThreads + ` JOIN members a ON a.id = p.author_id`
 		q.and("p.id = " + q.arg(postID))
 		q.and(threadVisible(ctx, &q, "t"))
 		var threadID, hubID int64
 		var attr sharefair.Attribution
 		var ref sharefair.MemberRef
+		var moderates bool
 		err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&threadID, &hubID, &attr,
-			&ref.ID, &ref.Handle, &ref.Name, &ref.Organisation)
+			&ref.ID, &ref.Handle, &ref.Name, &ref.Organisation, &moderates)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Post")
 		} else if err != nil {
 			return fmt.Errorf("find post: %w", err)
 		}
-		if !mayReveal(v) {
-			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may reveal who wrote a post.")
+		if !mayReveal(v, moderates) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may reveal who wrote a post, in the network's and the hubs' discussions.")
 		}
 		if attr == sharefair.AttributionNamed {
 			return sharefair.Errorf(sharefair.ECONFLICT, "This post is signed with its author's name: there is nothing to reveal.")

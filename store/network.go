@@ -185,12 +185,22 @@ func (db *DB) UpdateNetwork(ctx context.Context, u sharefair.NetworkUpdate) (*sh
 // Rights reports what the viewer may do across the network.
 func (db *DB) Rights(ctx context.Context) (sharefair.NetworkRights, error) {
 	v := sharefair.ViewerFromContext(ctx)
-	return networkRights(ctx, v, func() (bool, error) {
-		var coordinates bool
-		if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hub_members
-			WHERE member_id = $1 AND role = 'coordinator')`, v.ID).Scan(&coordinates); err != nil {
-			return false, fmt.Errorf("network rights: %w", err)
+	holds := func(table string) func() (bool, error) {
+		return func() (bool, error) {
+			var holds bool
+			if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`
+				WHERE member_id = $1 AND role = $2)`, v.ID, roles[table]).Scan(&holds); err != nil {
+				return false, fmt.Errorf("network rights: %w", err)
+			}
+			return holds, nil
 		}
-		return coordinates, nil
-	})
+	}
+	return networkRights(ctx, v, holds("hub_members"), holds("circle_members"))
+}
+
+// roles are the roles that give rights beyond a member's, by the table
+// that holds them.
+var roles = map[string]string{
+	"hub_members":    string(sharefair.HubRoleCoordinator),
+	"circle_members": string(sharefair.CircleRoleHost),
 }

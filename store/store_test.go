@@ -774,9 +774,13 @@ func TestRights(t *testing.T) {
 		coord := testutil.MustCreateMember(t, db, "coord", sharefair.RoleMember)
 		member := testutil.MustCreateMember(t, db, "member", sharefair.RoleMember)
 		outsider := testutil.MustCreateMember(t, db, "outsider", sharefair.RoleMember)
+		host := testutil.MustCreateMember(t, db, "host", sharefair.RoleMember)
 		rome := testutil.MustCreateHub(t, db, admin, "Rome")
 		testutil.MustJoin(t, db, member, rome)
 		if _, err := db.SetCoordinator(testutil.As(admin), rome.Slug, "coord", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateCircle(testutil.As(host), sharefair.NewCircle{Name: "Quiet room", Kind: sharefair.CircleSecret}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
@@ -790,6 +794,8 @@ func TestRights(t *testing.T) {
 			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true, Moderate: true}},
 			{member, true, false, false, false, sharefair.NetworkRights{}},
 			{outsider, false, false, false, false, sharefair.NetworkRights{}},
+			// A circle's host moderates it, and invites to it only.
+			{host, false, false, false, false, sharefair.NetworkRights{Moderate: true}},
 		} {
 			ctx := testutil.As(tc.m)
 			h, err := db.FindHubBySlug(ctx, rome.Slug)
@@ -865,8 +871,10 @@ func TestRights(t *testing.T) {
 			t.Fatalf("rights of nobody = %+v, %v", r, err)
 		}
 
+		// A title is its author's and its moderators' to change: the
+		// hub's coordinator and network admins (mayModerateThread).
 		th := testutil.MustCreateThread(t, db, member, rome, "Mine", "b")
-		for m, want := range map[*sharefair.Member]bool{admin: true, member: true, coord: false} {
+		for m, want := range map[*sharefair.Member]bool{admin: true, member: true, coord: true} {
 			got, err := db.FindThreadByID(testutil.As(m), th.ID)
 			if err != nil || got.ViewerMayRename != want {
 				t.Fatalf("%s may rename: %v, want %v (%v)", m.Handle, got.ViewerMayRename, want, err)

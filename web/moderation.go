@@ -155,6 +155,9 @@ func (h *Handler) revealForm(w http.ResponseWriter, r *http.Request) error {
 	if !h.base(w, r, "").Viewer.IsAdmin() {
 		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may reveal who wrote a post.")
 	}
+	if post.Attribution == sharefair.AttributionNamed {
+		return sharefair.Errorf(sharefair.ECONFLICT, "This post is signed with its author's name: there is nothing to reveal.")
+	}
 	return h.render(w, r, http.StatusOK, revealPage(h.base(w, r, "Reveal who wrote a post"), newForm(nil, nil), post, nil))
 }
 

@@ -255,7 +255,7 @@ func audienceBadge(a sharefair.Audience, link bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else if a.Kind == sharefair.AudienceMembers {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<span class=\"badge closed\" dir=\"auto\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<span class=\"badge closed audience-members\" dir=\"auto\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

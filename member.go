@@ -315,8 +315,9 @@ type MemberService interface {
 	// state deleted, with everything personal emptied; sessions, tokens,
 	// hub and circle memberships, requests, pending invitations and their
 	// places among a thread's named readers go; a circle they last hosted
-	// passes to another member; their @mentions leave others' posts.
-	// EINVALID (current_password), ECONFLICT (the network's last admin).
+	// passes to another member; their @mentions leave others' posts and
+	// circle descriptions. EINVALID (current_password), ECONFLICT (the
+	// network's last admin).
 	DeleteAccount(ctx context.Context, d AccountDeletion) error
 	// Authenticate checks an email and password. EUNAUTHORIZED.
 	Authenticate(ctx context.Context, email, password string) (*Member, error)

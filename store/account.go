@@ -68,9 +68,10 @@ func (tx *Tx) checkHandleFree(ctx context.Context, handle string) error {
 // withdrawn as WithdrawPost withdraws (deleted with its list of readers
 // when nobody else wrote in it).
 //
-// Their @mentions in others' posts are replaced by "(former member)" in
-// the Markdown and the HTML rendered anew: the API and exports give the
-// Markdown as stored, so the handle would otherwise stay in them.
+// Their @mentions in others' posts and in circle descriptions are replaced
+// by "(former member)" in the Markdown and the HTML rendered anew: the API
+// and exports give the Markdown as stored, so the handle would otherwise
+// stay in them.
 func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) error {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -135,6 +136,41 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 		}
 		if m.html, err = db.render(ctx, postBody, m.source); sharefair.ErrorCode(err) == sharefair.EINVALID {
 			m.html, err = "<p>"+html.EscapeString(m.source)+"</p>\n", nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	// Circle descriptions that mention them, likewise.
+	type description struct {
+		id                int64
+		old, source, html string
+	}
+	var descriptions []description
+	rows, err = db.read.QueryContext(ctx, `SELECT id, description FROM circles WHERE LOWER(description) LIKE $1 ESCAPE '\'`,
+		"%@"+escapeLike(v.Handle)+"%")
+	if err != nil {
+		return fmt.Errorf("find mentions: %w", err)
+	}
+	for rows.Next() {
+		var d description
+		if err := rows.Scan(&d.id, &d.old); err != nil {
+			rows.Close()
+			return fmt.Errorf("find mentions: %w", err)
+		}
+		descriptions = append(descriptions, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find mentions: %w", err)
+	}
+	for i := range descriptions {
+		d := &descriptions[i]
+		if d.source = markdown.ReplaceMention(d.old, v.Handle, sharefair.FormerMention); d.source == d.old {
+			continue
+		}
+		if d.html, err = db.renderDescription(ctx, d.source); sharefair.ErrorCode(err) == sharefair.EINVALID {
+			d.html, err = "<p>"+html.EscapeString(d.source)+"</p>\n", nil
 		}
 		if err != nil {
 			return err
@@ -206,6 +242,15 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 		}
 		if err := tx.leaveAllCircles(ctx, v.ID); err != nil {
 			return err
+		}
+		for _, d := range descriptions {
+			if d.html == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE circles SET description = $1, description_html = $2
+				WHERE id = $3 AND description = $4`, d.source, d.html, d.id, d.old); err != nil {
+				return fmt.Errorf("rewrite mention: %w", err)
+			}
 		}
 		// Threads that named them as a reader are read by the others
 		// named, and the author, as before; the page lists one reader fewer.

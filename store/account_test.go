@@ -227,8 +227,8 @@ func circleState(t *testing.T, db *store.DB, id int64) (exists bool, count int, 
 // and the ones they sent go; a circle they were the last host of passes
 // to its longest-standing active member; one they co-hosted keeps its
 // other host alone; one left empty is deleted if it holds no threads and
-// kept, hostless, with its requests gone, if it does; no circle row names
-// them.
+// kept, hostless, with its requests gone, if it does; their mention in a
+// circle's description goes; no circle row names them.
 func TestDeleteAccountCircles(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -277,8 +277,15 @@ func TestDeleteAccountCircles(t *testing.T) {
 		if err := db.Exec(ctx, `UPDATE members SET state = 'suspended' WHERE id = $1`, early.ID); err != nil {
 			t.Fatal(err)
 		}
-		// Co-hosted with cy.
-		shared := mustCircle(t, db, cy, "Shared", sharefair.CircleOpen)
+		// Co-hosted with cy, whose description mentions the sentinel.
+		shared, err := db.CreateCircle(testutil.As(cy), sharefair.NewCircle{Name: "Shared", Kind: sharefair.CircleOpen,
+			Description: "Ask @zyxsentinel or @cy."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sentinelRE.MatchString(shared.DescriptionHTML) {
+			t.Fatalf("the mention is not linked before: %s", shared.DescriptionHTML)
+		}
 		join(cy, shared, s)
 		if _, err := db.SetCircleHost(testutil.As(cy), shared.Key, s.Handle, true); err != nil {
 			t.Fatal(err)
@@ -328,6 +335,14 @@ func TestDeleteAccountCircles(t *testing.T) {
 		// Shared keeps cy alone as host, olive a member still.
 		if ok, count, hosts := circleState(t, db, shared.ID); !ok || count != 2 || len(hosts) != 1 || hosts[0] != cy.ID {
 			t.Fatalf("Shared: %v, %d members, hosts %v", ok, count, hosts)
+		}
+		got, err := db.FindCircle(testutil.As(olive), shared.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sentinelRE.MatchString(got.Description+got.DescriptionHTML) || !strings.Contains(got.Description, "Ask "+sharefair.FormerMention+" or @cy.") ||
+			!strings.Contains(got.DescriptionHTML, `/members/cy"`) {
+			t.Fatalf("Shared's description: %q / %q", got.Description, got.DescriptionHTML)
 		}
 		// Alone is gone, with ina's invitation to it.
 		if ok, _, _ := circleState(t, db, alone.ID); ok {

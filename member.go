@@ -313,9 +313,11 @@ type MemberService interface {
 	UpdateMember(ctx context.Context, id int64, u MemberUpdate) (*Member, error)
 	// DeleteAccount deletes the viewer's own account: the row stays, as
 	// state deleted, with everything personal emptied; sessions, tokens,
-	// memberships and pending invitations go; their @mentions leave
-	// others' posts. EINVALID (current_password), ECONFLICT (the network's last
-	// admin).
+	// hub and circle memberships, requests, pending invitations and their
+	// places among a thread's named readers go; a circle they last hosted
+	// passes to another member; their @mentions leave others' posts and
+	// circle descriptions. EINVALID (current_password), ECONFLICT (the
+	// network's last admin).
 	DeleteAccount(ctx context.Context, d AccountDeletion) error
 	// Authenticate checks an email and password. EUNAUTHORIZED.
 	Authenticate(ctx context.Context, email, password string) (*Member, error)

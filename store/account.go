@@ -37,16 +37,39 @@ func (tx *Tx) checkHandleFree(ctx context.Context, handle string) error {
 }
 
 // DeleteAccount deletes the viewer's own account, after checking their
-// password. The row stays, so that posts they keep stay as a former
-// member's and numbers in the audit log stay numbers, but in state deleted
-// with every personal field emptied: the email and handle replaced by
-// values that name nobody and that nobody can sign up with (the handle
-// starts with '_', which no handle may), the password by a hash of random
-// bytes. The handle is retired, as a digest. Sessions, tokens, hub
-// memberships and requests go; invitations they sent and nobody accepted
-// are revoked; invitations addressed to them lose the email and name that
-// identified them. Their @mentions in others' posts are replaced by
-// "(former member)" in the Markdown and the HTML rendered anew: the API
+// password, in one transaction. The row stays, so that posts they keep
+// stay as a former member's and numbers in the audit log stay numbers, but
+// in state deleted with every personal field emptied: the email and handle
+// replaced by values that name nobody and that nobody can sign up with
+// (the handle starts with '_', which no handle may), the password by a
+// hash of random bytes. The handle is retired, as a digest.
+//
+// Sessions, tokens, hub memberships and requests go; network invitations
+// they sent and nobody accepted are revoked, and those addressed to them
+// lose the email and name that identified them.
+//
+// Circles: their memberships, requests to join and invitations addressed
+// to them go, and so do the circle invitations they sent that nobody
+// answered (a circle invitation is only pending, so revoking it is
+// deleting it). A circle they were the last host of passes to its
+// longest-standing remaining member, an active one if any is; the change
+// is not in the audit log, which has no act for hosting, as a host's own
+// SetCircleHost is not. A circle left with nobody in it is deleted if it
+// holds no threads, since there is nothing in it for anyone; one that
+// holds threads is kept, without host or member, for the admins who may
+// read them (none, for a secret circle, which nobody sees any more), and
+// its requests and invitations go, since nobody is left to answer or to
+// stand behind them.
+//
+// Named-member threads: where they were a named reader, they are taken
+// off the list and the others named read on as before. Where they were
+// the author, the thread is theirs like any other: kept, for its named
+// readers, as a former member's, or, when they withdraw their posts,
+// withdrawn as WithdrawPost withdraws (deleted with its list of readers
+// when nobody else wrote in it).
+//
+// Their @mentions in others' posts and in circle descriptions are replaced
+// by "(former member)" in the Markdown and the HTML rendered anew: the API
 // and exports give the Markdown as stored, so the handle would otherwise
 // stay in them.
 func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) error {
@@ -118,6 +141,41 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			return err
 		}
 	}
+	// Circle descriptions that mention them, likewise.
+	type description struct {
+		id                int64
+		old, source, html string
+	}
+	var descriptions []description
+	rows, err = db.read.QueryContext(ctx, `SELECT id, description FROM circles WHERE LOWER(description) LIKE $1 ESCAPE '\'`,
+		"%@"+escapeLike(v.Handle)+"%")
+	if err != nil {
+		return fmt.Errorf("find mentions: %w", err)
+	}
+	for rows.Next() {
+		var d description
+		if err := rows.Scan(&d.id, &d.old); err != nil {
+			rows.Close()
+			return fmt.Errorf("find mentions: %w", err)
+		}
+		descriptions = append(descriptions, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find mentions: %w", err)
+	}
+	for i := range descriptions {
+		d := &descriptions[i]
+		if d.source = markdown.ReplaceMention(d.old, v.Handle, sharefair.FormerMention); d.source == d.old {
+			continue
+		}
+		if d.html, err = db.renderDescription(ctx, d.source); sharefair.ErrorCode(err) == sharefair.EINVALID {
+			d.html, err = "<p>"+html.EscapeString(d.source)+"</p>\n", nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 	// The directory's cached counts and facets held their organisation.
 	defer db.forgetDirectory()
 	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
@@ -181,6 +239,27 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 					return err
 				}
 			}
+		}
+		if err := tx.leaveAllCircles(ctx, v.ID); err != nil {
+			return err
+		}
+		for _, d := range descriptions {
+			if d.html == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE circles SET description = $1, description_html = $2
+				WHERE id = $3 AND description = $4`, d.source, d.html, d.id, d.old); err != nil {
+				return fmt.Errorf("rewrite mention: %w", err)
+			}
+		}
+		// Threads that named them as a reader are read by the others
+		// named, and the author, as before; the page lists one reader fewer.
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET version = version + 1 WHERE id IN (
+			SELECT content_id FROM audience_members WHERE content_kind = $1 AND member_id = $2)`, contentThread, v.ID); err != nil {
+			return fmt.Errorf("bump thread: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM audience_members WHERE member_id = $1`, v.ID); err != nil {
+			return fmt.Errorf("drop named reader: %w", err)
 		}
 		// Their hubs count one member fewer.
 		if _, err := tx.ExecContext(ctx, `UPDATE hubs SET member_count = member_count - 1

@@ -414,6 +414,104 @@ func (db *DB) LeaveCircle(ctx context.Context, key string) (sharefair.CircleOutc
 	return out, nil
 }
 
+// leaveAllCircles takes member memberID out of every circle, inside tx,
+// for the deletion of their account: their memberships, their requests to
+// join, the invitations addressed to them and the invitations they sent
+// and nobody answered go. A circle they leave without a host passes to
+// its longest-standing remaining member, an active one if any is; a
+// circle they leave with nobody in it is deleted if it holds no threads,
+// and otherwise kept, hostless, with its requests and invitations gone:
+// nobody is left to answer the one or to stand behind the other.
+func (tx *Tx) leaveAllCircles(ctx context.Context, memberID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT circle_id FROM circle_members WHERE member_id = $1 ORDER BY circle_id`, memberID)
+	if err != nil {
+		return fmt.Errorf("find circles: %w", err)
+	}
+	var circles []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("find circles: %w", err)
+		}
+		circles = append(circles, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find circles: %w", err)
+	}
+	for _, stmt := range []string{
+		`DELETE FROM circle_requests WHERE member_id = $1`,
+		`DELETE FROM circle_invitations WHERE member_id = $1 OR invited_by = $1`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt, memberID); err != nil {
+			return fmt.Errorf("leave circles: %w", err)
+		}
+	}
+	for _, id := range circles {
+		// The circle's row, locked, in id order: joins, leaves and
+		// changes of host wait for this, or it sees them.
+		var locked int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM circles WHERE id = $1`+tx.db.dialect.lockExclusive(), id).
+			Scan(&locked); err != nil {
+			return fmt.Errorf("leave circle: %w", err)
+		}
+		res, _, err := tx.dropCircleRow(ctx, "circle_members", id, memberID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.countCircle(ctx, res, id, "-"); err != nil {
+			return err
+		}
+		if err := tx.keepCircleHosted(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepCircleHosted gives circle id a host again if it has none, the
+// longest-standing of its members, active ones first; and settles a
+// circle nobody is in (see leaveAllCircles).
+func (tx *Tx) keepCircleHosted(ctx context.Context, id int64) error {
+	var hosted bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM circle_members WHERE circle_id = $1 AND role = 'host')`, id).
+		Scan(&hosted); err != nil {
+		return fmt.Errorf("find hosts: %w", err)
+	}
+	if hosted {
+		return nil
+	}
+	var next int64
+	err := tx.QueryRowContext(ctx, `SELECT cm.member_id FROM circle_members cm JOIN members m ON m.id = cm.member_id
+		WHERE cm.circle_id = $1
+		ORDER BY CASE WHEN m.state = 'active' THEN 0 ELSE 1 END, cm.joined_at, cm.member_id LIMIT 1`, id).Scan(&next)
+	switch {
+	case err == nil:
+		if _, err := tx.ExecContext(ctx, `UPDATE circle_members SET role = 'host' WHERE circle_id = $1 AND member_id = $2`,
+			id, next); err != nil {
+			return fmt.Errorf("pass hosting: %w", err)
+		}
+		return nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("find next host: %w", err)
+	}
+	var threads bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM threads WHERE circle_id = $1)`, id).Scan(&threads); err != nil {
+		return fmt.Errorf("find circle threads: %w", err)
+	}
+	stmts := []string{`DELETE FROM circle_requests WHERE circle_id = $1`, `DELETE FROM circle_invitations WHERE circle_id = $1`}
+	if !threads {
+		stmts = []string{`DELETE FROM circles WHERE id = $1`} // its requests and invitations with it
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt, id); err != nil {
+			return fmt.Errorf("empty circle: %w", err)
+		}
+	}
+	return nil
+}
+
 // hostedMember reads, inside tx, the circle with key, checking that the
 // viewer hosts it, and the active network member with handle.
 func (tx *Tx) hostedMember(ctx context.Context, key, handle, refusal string) (int64, int64, error) {

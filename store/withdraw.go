@@ -93,11 +93,10 @@ func (tx *Tx) withdraw(ctx context.Context, v *sharefair.Member, id, threadID in
 		if _, err := tx.ExecContext(ctx, `DELETE FROM threads WHERE id = $1`, threadID); err != nil {
 			return false, fmt.Errorf("delete withdrawn thread: %w", err)
 		}
-		if hubID.Valid {
-			if _, err := tx.ExecContext(ctx, `UPDATE hubs SET thread_count = thread_count - 1 WHERE id = $1`,
-				hubID.Int64); err != nil {
-				return false, fmt.Errorf("count hub threads: %w", err)
-			}
+		// Its named readers go with it: on SQLite a new thread may take
+		// its number, and must not take its readers.
+		if err := tx.setAudience(ctx, contentThread, threadID, resolvedAudience{hubID: hubID}, -1); err != nil {
+			return false, err
 		}
 		deleted = true
 	case err != nil:

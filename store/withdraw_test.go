@@ -175,3 +175,40 @@ func TestWithdrawOpeningPost(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawNamedThread: a named-members thread withdrawn whole is
+// deleted with its list of readers, so that the thread given its number
+// next (SQLite reuses the highest) is read by none of them.
+func TestWithdrawNamedThread(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ana := testutil.MustCreateMember(t, db, "ana", sharefair.RoleMember)
+		bea := testutil.MustCreateMember(t, db, "bea", sharefair.RoleMember)
+		cy := testutil.MustCreateMember(t, db, "cy", sharefair.RoleMember)
+		named := func(reader string) *sharefair.Thread {
+			t.Helper()
+			th, err := db.CreateThread(testutil.As(ana), sharefair.NewThread{Title: "For @" + reader, Body: "Between us.",
+				Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceMembers, Members: []string{reader}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return th
+		}
+		th := named(bea.Handle)
+		posts, _, err := db.FindPosts(testutil.As(ana), th.ID, sharefair.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, err := db.WithdrawPost(testutil.As(ana), posts[0].ID); err != nil || !w.ThreadDeleted {
+			t.Fatalf("withdraw the only post: %+v %v", w, err)
+		}
+		var n int
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audience_members WHERE content_kind = 'thread' AND content_id = $1`,
+			th.ID).Scan(&n); err != nil || n != 0 {
+			t.Errorf("the deleted thread keeps %d named readers (%v)", n, err)
+		}
+		next := named(cy.Handle)
+		if _, err := db.FindThreadByID(testutil.As(bea), next.ID); sharefair.ErrorCode(err) != sharefair.ENOTFOUND {
+			t.Fatalf("bea reads thread %d (the deleted one was %d): %v", next.ID, th.ID, err)
+		}
+	})
+}

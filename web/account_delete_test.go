@@ -16,8 +16,9 @@ import (
 // showed them (checked to show them first) holds nothing of them once they
 // delete their account through the form, keeping their posts: the thread,
 // lists, the profile (404), the directory, the hub and its members, the
-// mentioning post, an admin's views and another member's export. The
-// form asks for the password and refuses the last admin.
+// mentioning post, the circle they hosted and its members, a thread that
+// named them as a reader, an admin's views and another member's export.
+// The form asks for the password and refuses the last admin.
 func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
@@ -39,11 +40,30 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 			if _, err := s.DB.CreatePost(testutil.As(other), th.ID, "Thanks @"+sentinel.handle+", well said."); err != nil {
 				t.Fatal(err)
 			}
+			// A circle they host, olive in it; a thread of olive's naming
+			// them and the admin as its readers.
+			circle, err := s.DB.CreateCircle(testutil.As(sent), sharefair.NewCircle{Name: "Harbour circle", Kind: sharefair.CircleClosed,
+				Description: "Hosted by @" + sentinel.handle + "."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.InviteToCircle(testutil.As(sent), circle.Key, other.Handle); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.AnswerCircleInvitation(testutil.As(other), circle.Key, true); err != nil {
+				t.Fatal(err)
+			}
+			named, err := s.DB.CreateThread(testutil.As(other), sharefair.NewThread{Title: "Between us", Body: "For the named.",
+				Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceMembers, Members: []string{sentinel.handle, s.Admin.Handle}}})
+			if err != nil {
+				t.Fatal(err)
+			}
 			me, olive, admin := s.Browser(t, sent), s.Browser(t, other), s.Browser(t, s.Admin)
 			oliveToken, adminToken := s.Token(t, other), s.Token(t, s.Admin)
 			pages := []string{"/threads/" + itoa(th.ID), "/threads", "/", "/members", "/members?q=zyx", "/hubs/" + hub.Slug,
-				"/members/olive", "/settings/data/export"}
-			apis := []string{"/threads/" + itoa(th.ID), "/threads/" + itoa(th.ID) + "/posts", "/threads", "/members", "/hubs/" + hub.Slug}
+				"/members/olive", "/settings/data/export", "/circles/" + circle.Key, "/threads/" + itoa(named.ID)}
+			apis := []string{"/threads/" + itoa(th.ID), "/threads/" + itoa(th.ID) + "/posts", "/threads", "/members", "/hubs/" + hub.Slug,
+				"/circles/" + circle.Key, "/circles/" + circle.Key + "/members", "/threads/" + itoa(named.ID)}
 			check := func(wantShown bool) {
 				t.Helper()
 				for _, c := range []struct {
@@ -86,6 +106,22 @@ func TestDeleteAccountLeavesNoTrace(t *testing.T) {
 			wantRedirect(t, r, "/signin")
 			check(false)
 
+			// They are not left among the circle's hosts and members, nor
+			// among the thread's readers, as a former member: olive hosts
+			// the circle now.
+			for _, path := range []string{"/circles/" + circle.Key, "/threads/" + itoa(named.ID)} {
+				if r := get(t, olive, s, path); r.StatusCode != http.StatusOK || strings.Contains(r.Body, sharefair.FormerMemberName) {
+					t.Errorf("olive %s: %d, former member shown: %v", path, r.StatusCode, strings.Contains(r.Body, sharefair.FormerMemberName))
+				}
+			}
+			for _, path := range []string{"/circles/" + circle.Key, "/circles/" + circle.Key + "/members", "/threads/" + itoa(named.ID)} {
+				if _, body := apiGet(t, s, oliveToken, path); strings.Contains(body, sharefair.FormerMemberName) {
+					t.Errorf("API %s shows a former member: %s", path, body)
+				}
+			}
+			if c, err := s.DB.FindCircle(testutil.As(other), circle.Key); err != nil || !c.ViewerMayHost {
+				t.Errorf("olive does not host the circle: %+v (%v)", c, err)
+			}
 			if r := get(t, olive, s, "/members/"+sentinel.handle); r.StatusCode != http.StatusNotFound {
 				t.Errorf("the profile answers %d", r.StatusCode)
 			}

@@ -530,10 +530,10 @@ func asReadersSee(p *sharefair.Post) *sharefair.Post {
 	return &r
 }
 
-// networkRights is what v may do across the network. coordinates tells
-// whether v coordinates at least one hub; it is asked only when the answer
-// matters.
-func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() (bool, error)) (sharefair.NetworkRights, error) {
+// networkRights is what v may do across the network. roles tells whether
+// v coordinates at least one hub and whether v hosts at least one circle;
+// it is asked only when the answer matters.
+func networkRights(ctx context.Context, v *sharefair.Member, roles func() (coordinates, hosts bool, err error)) (sharefair.NetworkRights, error) {
 	if v == nil {
 		return sharefair.NetworkRights{}, nil
 	}
@@ -548,15 +548,18 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates func() 
 	// Anyone who may invite to the network may invite; a coordinator may
 	// invite to the hubs they coordinate (mayManageHub).
 	r.Invite = r.InviteToNetwork
+	// Coordinators moderate their hubs, admins the network and every hub,
+	// circle hosts their circles (mayModerateThread): those who may invite,
+	// and hosts, who invite to their circles alone.
+	r.Moderate = r.Invite
 	if !r.Invite {
-		var err error
-		if r.Invite, err = coordinates(); err != nil {
+		coordinates, hosts, err := roles()
+		if err != nil {
 			return sharefair.NetworkRights{}, err
 		}
+		r.Invite = coordinates
+		r.Moderate = coordinates || hosts
 	}
-	// Coordinators moderate their hubs, admins the network and every hub
-	// (mayModerateThread): the same people who may invite.
-	r.Moderate = r.Invite
 	r.ReadAudit = mayReadAudit(v)
 	r.ChangeStanding = mayChangeStanding(v)
 	return r, nil

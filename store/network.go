@@ -185,12 +185,13 @@ func (db *DB) UpdateNetwork(ctx context.Context, u sharefair.NetworkUpdate) (*sh
 // Rights reports what the viewer may do across the network.
 func (db *DB) Rights(ctx context.Context) (sharefair.NetworkRights, error) {
 	v := sharefair.ViewerFromContext(ctx)
-	return networkRights(ctx, v, func() (bool, error) {
-		var coordinates bool
-		if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hub_members
-			WHERE member_id = $1 AND role = 'coordinator')`, v.ID).Scan(&coordinates); err != nil {
-			return false, fmt.Errorf("network rights: %w", err)
+	return networkRights(ctx, v, func() (coordinates, hosts bool, err error) {
+		if err := db.read.QueryRowContext(ctx, `SELECT
+				EXISTS (SELECT 1 FROM hub_members WHERE member_id = $1 AND role = $2),
+				EXISTS (SELECT 1 FROM circle_members WHERE member_id = $1 AND role = $3)`,
+			v.ID, string(sharefair.HubRoleCoordinator), string(sharefair.CircleRoleHost)).Scan(&coordinates, &hosts); err != nil {
+			return false, false, fmt.Errorf("network rights: %w", err)
 		}
-		return coordinates, nil
+		return coordinates, hosts, nil
 	})
 }

@@ -259,10 +259,16 @@ func auditReadable(ctx context.Context, al string) string {
 // auditNamesContent returns an expression, over the audit_log row aliased
 // al, that is true when the entry may name what it acted on to the viewer.
 // An entry about a secret circle's content names it only to admins who
-// are its members; circles are not yet kept, so circle_id is always NULL
-// and this is where their membership will be asked.
+// are its members: to any other admin the circle is nowhere (circleVisible),
+// and a post's number and link would tell that it exists. The circle is
+// the one the content was in when the act was recorded and the one its
+// thread is in now, so that neither an older entry nor a thread moved
+// into a secret circle since names what the viewer may not know of.
 func auditNamesContent(ctx context.Context, q *query, al string) string {
-	return al + ".circle_id IS NULL"
+	return fmt.Sprintf(`NOT EXISTS (SELECT 1 FROM circles an_c WHERE an_c.kind = 'secret'
+		AND (an_c.id = %[1]s.circle_id OR an_c.id = (SELECT an_t.circle_id FROM threads an_t WHERE an_t.id = %[1]s.thread_id))
+		AND an_c.id NOT IN (SELECT an_cm.circle_id FROM circle_members an_cm WHERE an_cm.member_id = %[2]s))`,
+		al, q.arg(sharefair.ViewerIDFromContext(ctx)))
 }
 
 // mayReadAudit reports whether v may read the audit log.

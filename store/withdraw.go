@@ -71,9 +71,9 @@ func (tx *Tx) withdraw(ctx context.Context, v *sharefair.Member, id, threadID in
 		return false, fmt.Errorf("withdraw post: %w", err)
 	}
 	var first int64
-	var hubID sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM posts WHERE thread_id = $1), hub_id
-		FROM threads WHERE id = $1`, threadID).Scan(&first, &hubID); err != nil {
+	var hubID, circleID sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM posts WHERE thread_id = $1), hub_id, circle_id
+		FROM threads WHERE id = $1`, threadID).Scan(&first, &hubID, &circleID); err != nil {
 		return false, fmt.Errorf("withdraw post: %w", err)
 	}
 	if first == id {
@@ -115,5 +115,6 @@ func (tx *Tx) withdraw(ctx context.Context, v *sharefair.Member, id, threadID in
 	if written != sharefair.AttributionNamed {
 		actor = 0
 	}
-	return deleted, tx.audit(ctx, actor, auditRecord{Action: sharefair.AuditWithdraw, PostID: id, ThreadID: threadID})
+	return deleted, tx.audit(ctx, actor, auditRecord{Action: sharefair.AuditWithdraw, PostID: id, ThreadID: threadID,
+		CircleID: circleID.Int64})
 }

@@ -74,7 +74,7 @@ type NetworkRights struct {
 	InviteToNetwork     bool // invite people to the network without choosing a hub
 	ManageMembers       bool // add members directly and change anyone's profile
 	SeeChecklist        bool // read the setup checklist (OnboardingService.Checklist)
-	Moderate            bool // moderate some content: a hub coordinator or a network admin
+	Moderate            bool // moderate some content: a network admin, a hub coordinator or a circle host
 	ReadAudit           bool // read the audit log
 	ChangeStanding      bool // suspend, deactivate and change the role of members
 }

@@ -260,13 +260,21 @@ func auditReadable(ctx context.Context, al string) string {
 // al, that is true when the entry may name what it acted on to the viewer.
 // An entry about a secret circle or its content names it (and who acted,
 // and on whom) only to admins who are its members: to the others a secret
-// circle does not exist, and an entry naming its host or its members
-// would say who is in it.
+// circle does not exist, and an entry naming its content, its host or its
+// members would say that it does and who is in it. The circle is the one
+// the entry records (a circle deleted since counts as secret: nothing says
+// it was not) and the one its thread is in now, so that neither an older
+// entry nor a thread moved into a secret circle since names what the
+// viewer may not know of.
 func auditNamesContent(ctx context.Context, q *query, al string) string {
-	return fmt.Sprintf(`(%[1]s.circle_id IS NULL
+	me := q.arg(sharefair.ViewerIDFromContext(ctx))
+	return fmt.Sprintf(`((%[1]s.circle_id IS NULL
 		OR %[1]s.circle_id IN (SELECT an_c.id FROM circles an_c WHERE an_c.kind <> 'secret')
-		OR %[1]s.circle_id IN (SELECT an_cm.circle_id FROM circle_members an_cm WHERE an_cm.member_id = %[2]s))`,
-		al, q.arg(sharefair.ViewerIDFromContext(ctx)))
+		OR %[1]s.circle_id IN (SELECT an_cm.circle_id FROM circle_members an_cm WHERE an_cm.member_id = %[2]s))
+		AND NOT EXISTS (SELECT 1 FROM threads an_t JOIN circles an_tc ON an_tc.id = an_t.circle_id
+			WHERE an_t.id = %[1]s.thread_id AND an_tc.kind = 'secret'
+			AND an_tc.id NOT IN (SELECT an_tm.circle_id FROM circle_members an_tm WHERE an_tm.member_id = %[2]s)))`,
+		al, me)
 }
 
 // mayReadAudit reports whether v may read the audit log.
@@ -541,10 +549,10 @@ func asReadersSee(p *sharefair.Post) *sharefair.Post {
 	return &r
 }
 
-// networkRights is what v may do across the network. coordinates tells
-// whether v coordinates at least one hub, hosts whether they host at
-// least one circle; each is asked only when the answer matters.
-func networkRights(ctx context.Context, v *sharefair.Member, coordinates, hosts func() (bool, error)) (sharefair.NetworkRights, error) {
+// networkRights is what v may do across the network. roles tells whether
+// v coordinates at least one hub and whether v hosts at least one circle;
+// it is asked only when the answer matters.
+func networkRights(ctx context.Context, v *sharefair.Member, roles func() (coordinates, hosts bool, err error)) (sharefair.NetworkRights, error) {
 	if v == nil {
 		return sharefair.NetworkRights{}, nil
 	}
@@ -559,21 +567,17 @@ func networkRights(ctx context.Context, v *sharefair.Member, coordinates, hosts 
 	// Anyone who may invite to the network may invite; a coordinator may
 	// invite to the hubs they coordinate (mayManageHub).
 	r.Invite = r.InviteToNetwork
-	if !r.Invite {
-		var err error
-		if r.Invite, err = coordinates(); err != nil {
-			return sharefair.NetworkRights{}, err
-		}
-	}
-	// Admins moderate the network and every hub, coordinators their
-	// hubs: the same people who may invite; and hosts their circles
-	// (mayModerateThread).
+	// Coordinators moderate their hubs, admins the network and every hub,
+	// circle hosts their circles (mayModerateThread): those who may invite,
+	// and hosts, who invite to their circles alone.
 	r.Moderate = r.Invite
-	if !r.Moderate {
-		var err error
-		if r.Moderate, err = hosts(); err != nil {
+	if !r.Invite {
+		coordinates, hosts, err := roles()
+		if err != nil {
 			return sharefair.NetworkRights{}, err
 		}
+		r.Invite = coordinates
+		r.Moderate = coordinates || hosts
 	}
 	r.ReadAudit = mayReadAudit(v)
 	r.ChangeStanding = mayChangeStanding(v)

@@ -364,3 +364,32 @@ func TestCircleMembership(t *testing.T) {
 		})
 	})
 }
+
+// TestRightsCircleHost: a circle's host moderates its content
+// (mayModerateThread), so the pages offer them the moderation queue; a
+// plain member of the circle is offered nothing, and hosting a circle
+// gives no right to invite to the network or its hubs.
+func TestRightsCircleHost(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		host := testutil.MustCreateMember(t, db, "host", sharefair.RoleMember)
+		guest := testutil.MustCreateMember(t, db, "guest", sharefair.RoleMember)
+		c := mustCircle(t, db, host, "Quiet room", sharefair.CircleSecret)
+		if _, err := db.InviteToCircle(testutil.As(host), c.Key, "guest"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AnswerCircleInvitation(testutil.As(guest), c.Key, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			m    *sharefair.Member
+			want sharefair.NetworkRights
+		}{
+			{host, sharefair.NetworkRights{Moderate: true}},
+			{guest, sharefair.NetworkRights{}},
+		} {
+			if r, err := db.Rights(testutil.As(tc.m)); err != nil || r != tc.want {
+				t.Errorf("rights of %s = %+v, %v; want %+v", tc.m.Handle, r, err, tc.want)
+			}
+		}
+	})
+}

@@ -159,29 +159,29 @@ func (db *DB) FindModerationQueue(ctx context.Context, page sharefair.Page) ([]*
 // moderatedPost is what a moderator's act reads of a post, inside its
 // transaction.
 type moderatedPost struct {
-	threadID, hubID int64
-	hidden          bool
-	attribution     sharefair.Attribution
+	threadID, hubID, circleID int64
+	hidden                    bool
+	attribution               sharefair.Attribution
 }
 
 // moderatedPost reads post id for a moderator's act: not found unless the
 // viewer may read it, forbidden unless they may moderate it.
 func (tx *Tx) moderatedPost(ctx context.Context, id int64) (*moderatedPost, error) {
 	var q query
-	sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), CASE WHEN p.hidden_at IS NULL THEN 0 ELSE 1 END, p.attribution,
+	sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), COALESCE(t.circle_id, 0), CASE WHEN p.hidden_at IS NULL THEN 0 ELSE 1 END, p.attribution,
 		CASE WHEN ` + mayModerateThread(ctx, &q, "t") + ` THEN 1 ELSE 0 END FROM ` + postsInThreads
 	q.and("p.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
 	var m moderatedPost
 	var may bool
-	err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&m.threadID, &m.hubID, &m.hidden, &m.attribution, &may)
+	err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&m.threadID, &m.hubID, &m.circleID, &m.hidden, &m.attribution, &may)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Post")
 	} else if err != nil {
 		return nil, fmt.Errorf("find post: %w", err)
 	}
 	if !may {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the coordinators of the post's hub and network admins may moderate it.")
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's moderators may moderate it: network admins, the coordinators of its hub or the hosts of its circle.")
 	}
 	return &m, nil
 }
@@ -211,8 +211,8 @@ func (db *DB) HidePost(ctx context.Context, postID int64, reason sharefair.FlagR
 		if err := bumpThread(ctx, tx, m.threadID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditHide, HubID: m.hubID, ThreadID: m.threadID,
-			PostID: postID, Detail: string(reason)})
+		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditHide, HubID: m.hubID, CircleID: m.circleID,
+			ThreadID: m.threadID, PostID: postID, Detail: string(reason)})
 	})
 	return changed, err
 }
@@ -232,7 +232,8 @@ func (db *DB) RestorePost(ctx context.Context, postID int64) (bool, error) {
 		if err := bumpThread(ctx, tx, m.threadID); err != nil {
 			return err
 		}
-		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditRestore, HubID: m.hubID, ThreadID: m.threadID, PostID: postID})
+		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditRestore, HubID: m.hubID, CircleID: m.circleID,
+			ThreadID: m.threadID, PostID: postID})
 	})
 	return changed, err
 }
@@ -274,7 +275,7 @@ func (db *DB) LockThread(ctx context.Context, threadID int64, lock bool) (bool, 
 			return err
 		}
 		if !t.ViewerMayModerate {
-			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the coordinators of the thread's hub and network admins may lock it.")
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the thread's moderators may lock it: network admins, the coordinators of its hub or the hosts of its circle.")
 		}
 		if t.Locked == lock {
 			return nil
@@ -287,11 +288,14 @@ func (db *DB) LockThread(ctx context.Context, threadID int64, lock bool) (bool, 
 		if !lock {
 			action = sharefair.AuditUnlock
 		}
-		var hubID int64
+		var hubID, circleID int64
 		if t.Audience.Hub != nil {
 			hubID = t.Audience.Hub.ID
 		}
-		return tx.audit(ctx, v.ID, auditRecord{Action: action, HubID: hubID, ThreadID: threadID})
+		if t.Audience.Circle != nil {
+			circleID = t.Audience.Circle.ID
+		}
+		return tx.audit(ctx, v.ID, auditRecord{Action: action, HubID: hubID, CircleID: circleID, ThreadID: threadID})
 	})
 	return changed, err
 }
@@ -398,16 +402,16 @@ func (db *DB) RevealAuthor(ctx context.Context, postID int64, reason string) (*s
 	var who *sharefair.MemberRef
 	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		var q query
-		sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), p.attribution, a.id, a.handle, a.name, a.organisation,
-			CASE WHEN ` + mayModerateThread(ctx, &q, "t") + ` THEN 1 ELSE 0 END
+		sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), COALESCE(t.circle_id, 0), p.attribution,
+			a.id, a.handle, a.name, a.organisation, CASE WHEN ` + mayModerateThread(ctx, &q, "t") + ` THEN 1 ELSE 0 END
 			FROM ` + postsInThreads + ` JOIN members a ON a.id = p.author_id`
 		q.and("p.id = " + q.arg(postID))
 		q.and(threadVisible(ctx, &q, "t"))
-		var threadID, hubID int64
+		var threadID, hubID, circleID int64
 		var attr sharefair.Attribution
 		var ref sharefair.MemberRef
 		var moderates bool
-		err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&threadID, &hubID, &attr,
+		err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&threadID, &hubID, &circleID, &attr,
 			&ref.ID, &ref.Handle, &ref.Name, &ref.Organisation, &moderates)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Post")
@@ -424,8 +428,8 @@ func (db *DB) RevealAuthor(ctx context.Context, postID int64, reason string) (*s
 			return err
 		}
 		who = &ref
-		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditReveal, HubID: hubID, ThreadID: threadID,
-			PostID: postID, Reason: reason})
+		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditReveal, HubID: hubID, CircleID: circleID,
+			ThreadID: threadID, PostID: postID, Reason: reason})
 	})
 	if err != nil {
 		return nil, err

@@ -185,22 +185,13 @@ func (db *DB) UpdateNetwork(ctx context.Context, u sharefair.NetworkUpdate) (*sh
 // Rights reports what the viewer may do across the network.
 func (db *DB) Rights(ctx context.Context) (sharefair.NetworkRights, error) {
 	v := sharefair.ViewerFromContext(ctx)
-	holds := func(table string) func() (bool, error) {
-		return func() (bool, error) {
-			var holds bool
-			if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`
-				WHERE member_id = $1 AND role = $2)`, v.ID, roles[table]).Scan(&holds); err != nil {
-				return false, fmt.Errorf("network rights: %w", err)
-			}
-			return holds, nil
+	return networkRights(ctx, v, func() (coordinates, hosts bool, err error) {
+		if err := db.read.QueryRowContext(ctx, `SELECT
+				EXISTS (SELECT 1 FROM hub_members WHERE member_id = $1 AND role = $2),
+				EXISTS (SELECT 1 FROM circle_members WHERE member_id = $1 AND role = $3)`,
+			v.ID, string(sharefair.HubRoleCoordinator), string(sharefair.CircleRoleHost)).Scan(&coordinates, &hosts); err != nil {
+			return false, false, fmt.Errorf("network rights: %w", err)
 		}
-	}
-	return networkRights(ctx, v, holds("hub_members"), holds("circle_members"))
-}
-
-// roles are the roles that give rights beyond a member's, by the table
-// that holds them.
-var roles = map[string]string{
-	"hub_members":    string(sharefair.HubRoleCoordinator),
-	"circle_members": string(sharefair.CircleRoleHost),
+		return coordinates, hosts, nil
+	})
 }

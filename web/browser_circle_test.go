@@ -23,17 +23,6 @@ func TestBrowserSecretCircle(t *testing.T) {
 			host := testutil.MustCreateMember(t, s.DB, "host", sharefair.RoleMember)
 			kofi := testutil.MustCreateMember(t, s.DB, "kofi", sharefair.RoleMember)
 			b := browser.Start(t, s.URL)
-			signIn := func(m *sharefair.Member) {
-				t.Helper()
-				if st := b.Open("/signin"); st != http.StatusOK {
-					t.Fatalf("open /signin = %d", st)
-				}
-				b.Type("#f-email", m.Email)
-				b.Type("#f-password", memberPassword)
-				if st := b.Click(`form[action="/signin"] button[type="submit"]`); st != http.StatusOK {
-					t.Fatalf("sign in = %d", st)
-				}
-			}
 			check := func(name string) {
 				t.Helper()
 				b.CheckAccessibility(name)
@@ -41,7 +30,7 @@ func TestBrowserSecretCircle(t *testing.T) {
 				b.CheckPhone(name, true)
 			}
 
-			signIn(host)
+			signInOn(t, b, host)
 			if st := b.Open("/circles/new"); st != http.StatusOK {
 				t.Fatalf("open /circles/new = %d", st)
 			}
@@ -65,9 +54,9 @@ func TestBrowserSecretCircle(t *testing.T) {
 				t.Errorf("flash after inviting = %q", f)
 			}
 			check("circle manage page")
-			b.Click(`form[action="/signout"] button[type="submit"]`)
+			signOut(t, b)
 
-			signIn(kofi)
+			signInOn(t, b, kofi)
 			if st := b.Open("/circles"); st != http.StatusOK {
 				t.Fatalf("open /circles = %d", st)
 			}

@@ -14,6 +14,14 @@ import (
 func browserSignIn(t *testing.T, s *testutil.Server, m *sharefair.Member) *browser.Browser {
 	t.Helper()
 	b := browser.Start(t, s.URL)
+	signInOn(t, b, m)
+	return b
+}
+
+// signInOn signs m in on browser b through the sign-in form, as a person
+// would; nobody may be signed in on b.
+func signInOn(t *testing.T, b *browser.Browser, m *sharefair.Member) {
+	t.Helper()
 	if st := b.Open("/signin"); st != http.StatusOK {
 		t.Fatalf("open /signin = %d", st)
 	}
@@ -22,7 +30,15 @@ func browserSignIn(t *testing.T, s *testutil.Server, m *sharefair.Member) *brows
 	if st := b.Click(`form[action="/signin"] button[type="submit"]`); st != http.StatusOK {
 		t.Fatalf("sign in %s = %d", m.Handle, st)
 	}
-	return b
+}
+
+// signOut signs out whoever is signed in on b with the button every page
+// shows, so that the next person can sign in on the same browser.
+func signOut(t *testing.T, b *browser.Browser) {
+	t.Helper()
+	if st := b.Click(`form[action="/signout"] button[type="submit"]`); st != http.StatusOK {
+		t.Fatalf("sign out = %d", st)
+	}
 }
 
 // checkBothWidths checks the page open in b with axe in both themes

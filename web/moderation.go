@@ -62,7 +62,7 @@ func (h *Handler) moderatedPost(r *http.Request) (*sharefair.Post, error) {
 		return nil, err
 	}
 	if !t.ViewerMayModerate {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the coordinators of the post's hub and network admins may moderate it.")
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's moderators may moderate it: network admins, the coordinators of its hub or the hosts of its circle.")
 	}
 	if post.AsReadersSee != nil && !post.Hidden {
 		// The moderator's own post, as its readers see it.

@@ -89,13 +89,22 @@ func hubVisible(ctx context.Context, _ string) string {
 	return "1 = 1"
 }
 
-// readersKey is what a rendering of a thread's posts depends on for the
+// readersKey is what a rendering of thread t's posts depends on for the
 // viewer, besides the thread's version: pages rendered for one key are
-// shared only with viewers of the same key. Today every permitted reader
-// who wrote none of the posts sees them alike (an author's own posts are
-// rendered afresh), so the key is one for all; views that differ (a
-// moderator's, with hidden posts) get keys of their own here.
-func readersKey(_ context.Context, _ *sharefair.Thread) string { return "readers" }
+// shared only with viewers of the same key, and a viewer whose key is ""
+// shares with nobody. Every permitted reader who moderates none of it
+// and flagged none of it sees the posts alike (an author's own posts are
+// rendered afresh, as only they may see them so), so the key is one for
+// all of them. A moderator sees hidden posts' words and the moderation
+// links (an admin also the reveal), a flagger which posts they flagged:
+// views of their own, never kept for another. t's ViewerMayModerate and
+// ViewerFlagged are set before it is asked.
+func readersKey(_ context.Context, t *sharefair.Thread) string {
+	if t.ViewerMayModerate || t.ViewerFlagged {
+		return ""
+	}
+	return "readers"
+}
 
 // hubThreadsVisible returns a condition that is true when the viewer may
 // see the threads of the hub hub (an expression: a column holding a hub's

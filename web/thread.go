@@ -174,11 +174,10 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	}
 	key := postsKey{thread: id, page: n, zone: p.zone().String(), readers: t.ReadersKey}
 	pg := sharefair.Page{Number: n, Size: sharefair.PostsPerPage}
-	if t.ViewerMayModerate || t.ViewerFlagged {
-		// A moderator sees hidden posts and moderation links, a flagger
-		// which posts they flagged: rendered for this viewer alone, and
-		// never kept for others.
-		p.moderates = t.ViewerMayModerate
+	p.moderates = t.ViewerMayModerate
+	if t.ReadersKey == "" {
+		// A view the access rules keep for this viewer alone (a
+		// moderator's, a flagger's): rendered for them, never kept.
 		posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
 		if err != nil {
 			return threadView{}, err

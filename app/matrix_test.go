@@ -153,6 +153,9 @@ const (
 	mxTitle mxShows = iota
 	mxBody
 	mxRedirect
+	// mxThreadRef is a reference to the thread (a link on a page, its
+	// number in an answer), which is how the audit log names content.
+	mxThreadRef
 )
 
 // mxContent is one cell's content and its author.
@@ -349,6 +352,23 @@ var (
 		mxCircleHost:  "------- ------- ------- ------- ------- -------",
 		mxSuspended:   "------- ------- ------- ------- ------- -------",
 	}
+	// The audit log, read by network admins: each cell's thread was
+	// locked by its moderators (content for named members has none), and
+	// an act in a secret circle is named only to admins in it. Who wrote
+	// the content is never the log's to say.
+	mxAudited = map[mxRole]string{
+		mxVisitor:     "------- ------- ------- ------- ------- -------",
+		mxOtherHub:    "------- ------- ------- ------- ------- -------",
+		mxHubMember:   "------- ------- ------- ------- ------- -------",
+		mxCoordinator: "------- ------- ------- ------- ------- -------",
+		mxAdmin:       "vvvvvvv vvvvvvv vvvvvvv vvvvvvv ------- -------",
+		mxAuthor:      "------- ------- ------- ------- ------- -------",
+		mxOpenHost:    "------- ------- ------- ------- ------- -------",
+		mxClosed:      "------- ------- ------- ------- ------- -------",
+		mxSecret:      "------- ------- ------- ------- ------- -------",
+		mxCircleHost:  "------- ------- ------- ------- ------- -------",
+		mxSuspended:   "------- ------- ------- ------- ------- -------",
+	}
 	// The lists of one hub's or one circle's threads.
 	mxHubLists = map[mxRole]string{
 		mxVisitor:     "------- ------- ------- ------- ------- -------",
@@ -449,6 +469,7 @@ func mxSurfaces(hub string, circles map[string]string) []mxSurface {
 		{name: "hubs page", route: "GET /hubs", path: fixed("/hubs"), shows: mxTitle, want: mxNone},
 		{name: "circles page", route: "GET /circles", path: fixed("/circles"), shows: mxTitle, want: mxNone},
 		{name: "moderation queue", route: "GET /moderation", path: fixed("/moderation"), shows: mxBody, want: mxModerated},
+		{name: "audit log", route: "GET /admin/audit", path: fixed("/admin/audit?action=lock"), shows: mxThreadRef, want: mxAudited},
 
 		{name: "thread", byID: true, route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: mxLists},
 		{name: "thread's posts", byID: true, route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: mxPosts},
@@ -461,6 +482,7 @@ func mxSurfaces(hub string, circles map[string]string) []mxSurface {
 		{name: "hub", route: "GET /api/v1/hubs/{slug}", api: true, path: fixed("/hubs/" + hub), shows: mxTitle, want: mxNone},
 		{name: "circles", route: "GET /api/v1/circles", api: true, path: fixed("/circles"), shows: mxTitle, want: mxNone},
 		{name: "moderation queue", route: "GET /api/v1/moderation", api: true, path: fixed("/moderation"), shows: mxBody, want: mxModerated},
+		{name: "audit log", route: "GET /api/v1/audit", api: true, path: fixed("/audit?action=lock&per_page=100"), shows: mxThreadRef, want: mxAudited},
 	}
 	lists := map[string]map[mxRole]string{"open": mxOpenLists, "closed": mxClosedLists, "secret": mxSecretLists}
 	for _, kind := range []string{"open", "closed", "secret"} {
@@ -503,8 +525,8 @@ var mxSecretList = []string{"/admin/circles", "/api/v1/admin/secret-circles"}
 
 // mxAlsoRead are read surfaces the cells leave out: the home page, cut to
 // the latest threads (the discussions page lists the same in full), and
-// pages about hubs, circles, the viewer, the network, moderation and the
-// audit log, which hold no content. Every role reads each, and their
+// pages about hubs, circles, the viewer, the network and members'
+// standing, which hold no content. Every role reads each, and their
 // answers go through the checks that no answer shows a hidden author,
 // the time one wrote at, or a secret circle.
 func mxAlsoRead(hub, member string) []mxSurface {
@@ -512,10 +534,10 @@ func mxAlsoRead(hub, member string) []mxSurface {
 	for _, r := range []string{"GET /{$}", "GET /welcome", "GET /threads/new", "GET /hubs/new", "GET /hubs/{slug}/manage",
 		"GET /hubs/{slug}/edit", "GET /hubs/{slug}/requests", "GET /settings",
 		"GET /settings/security", "GET /settings/tokens", "GET /settings/data", "GET /network", "GET /invitations",
-		"GET /circles/new", "GET /admin/circles", "GET /admin/audit", "GET /members/{handle}/standing",
+		"GET /circles/new", "GET /admin/circles", "GET /members/{handle}/standing",
 		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
 		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations",
-		"GET /api/v1/admin/secret-circles", "GET /api/v1/audit"} {
+		"GET /api/v1/admin/secret-circles"} {
 		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
 		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
 		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }
@@ -707,8 +729,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 					contents = append(contents, c)
 				}
 			}
-			// Every cell's post is flagged once, by a reader of all.
+			// Every cell's post is flagged once, by a reader of all, and
+			// its thread locked and unlocked by a moderator, for the audit
+			// log.
 			s.Clock.T = mxOtherTime
+			moderator := map[string]*sharefair.Member{"network": s.Admin, "hub": s.Admin, "open circle": viewers[mxOpenHost],
+				"closed circle": viewers[mxCircleHost], "secret circle": viewers[mxCircleHost]}
+			for _, c := range contents {
+				m := moderator[c.audience.name]
+				if m == nil {
+					continue
+				}
+				for _, lock := range []bool{true, false} {
+					if _, err := s.DB.LockThread(testutil.As(m), c.thread, lock); err != nil {
+						t.Fatalf("lock %v %s for the %s: %v", lock, c.attr, c.audience.name, err)
+					}
+				}
+			}
 			for _, c := range contents {
 				if _, err := s.DB.FlagPost(testutil.As(sd.opener), c.post, sharefair.NewFlag{Reason: sharefair.FlagOffTopic}); err != nil {
 					t.Fatalf("flag %s for the %s: %v", c.attr, c.audience.name, err)
@@ -1114,6 +1151,12 @@ func mxShown(sf mxSurface, c *mxContent, a *mxAnswer) bool {
 		return a.code == http.StatusSeeOther && to == "/threads/"+strconv.FormatInt(c.thread, 10)
 	case mxBody:
 		return strings.Contains(a.body, c.bodyMark())
+	case mxThreadRef:
+		id := strconv.FormatInt(c.thread, 10)
+		if sf.api {
+			return strings.Contains(a.body, `"thread_id":`+id+`,`) || strings.Contains(a.body, `"thread_id":`+id+`}`)
+		}
+		return strings.Contains(a.body, `href="/threads/`+id+`"`)
 	}
 	return strings.Contains(a.body, c.titleMark())
 }

@@ -185,7 +185,7 @@ type Thread struct {
 	// ReadersKey is what, besides Version, a rendering of the thread's posts
 	// depends on for this viewer, as the access rules compute it: pages
 	// rendered for one key are never shown under another, and "" says the
-	// viewer's rendering is theirs alone (a moderator's, a flagger's).
+	// viewer's rendering is theirs alone (a flagger's).
 	ReadersKey string
 	// Withdrawn is set when the author withdrew the opening post, and its
 	// title with it: Title is empty and Author nil, and the thread stays

@@ -95,13 +95,16 @@ func hubVisible(ctx context.Context, _ string) string {
 // shares with nobody. Every permitted reader who moderates none of it
 // and flagged none of it sees the posts alike (an author's own posts are
 // rendered afresh, as only they may see them so), so the key is one for
-// all of them. A moderator sees hidden posts' words and the moderation
-// links (an admin also the reveal), a flagger which posts they flagged:
-// views of their own, never kept for another. t's ViewerMayModerate and
-// ViewerFlagged are set before it is asked.
+// all of them. Its moderators see hidden posts' words and the moderation
+// links, alike: a key of their own. A flagger sees which posts they
+// flagged: a view of their own, never kept for another. t's
+// ViewerMayModerate and ViewerFlagged are set before it is asked.
 func readersKey(_ context.Context, t *sharefair.Thread) string {
-	if t.ViewerMayModerate || t.ViewerFlagged {
+	switch {
+	case t.ViewerFlagged:
 		return ""
+	case t.ViewerMayModerate:
+		return "moderators"
 	}
 	return "readers"
 }

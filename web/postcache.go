@@ -31,9 +31,9 @@ type postsCache struct {
 // postsKey names an entry. readers is the thread's ReadersKey, which the
 // store's access rules compute: what, beside the version, the rendering
 // depends on for the viewer. Viewers whose keys differ never share an
-// entry, so one kind of reader's view is never served to another; a viewer
-// whose key is "" (a moderator, a flagger) is rendered for alone and never
-// kept.
+// entry, so one kind of reader's view (a moderator's, with hidden posts'
+// words) is never served to another; a viewer whose key is "" (a flagger)
+// is rendered for alone and never kept.
 type postsKey struct {
 	thread  int64
 	page    int

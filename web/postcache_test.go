@@ -196,3 +196,79 @@ func TestThreadPageStitchedGzip(t *testing.T) {
 		})
 	}
 }
+
+// TestThreadPageReuseByModerators checks that a thread's moderators share
+// their rendering of its posts (hidden words, moderation links) among
+// themselves and never with its readers, in whichever order they come,
+// and that a flagger's view is kept for nobody.
+func TestThreadPageReuseByModerators(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			cora := testutil.MustCreateMember(t, s.DB, "cora", sharefair.RoleMember)
+			fay := testutil.MustCreateMember(t, s.DB, "fay", sharefair.RoleMember)
+			for _, m := range []*sharefair.Member{ann, bob, cora, fay} {
+				testutil.MustJoin(t, s.DB, m, rome)
+			}
+			if _, err := s.DB.SetCoordinator(testutil.As(s.Admin), rome.Slug, "cora", true); err != nil {
+				t.Fatal(err)
+			}
+			th := testutil.MustCreateThread(t, s.DB, ann, rome, "Talk", "Kind words.")
+			rude, err := s.DB.CreatePost(testutil.As(bob), th.ID, "Rude words.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.HidePost(testutil.As(cora), rude.ID, sharefair.FlagAbusive); err != nil {
+				t.Fatal(err)
+			}
+			other, err := s.DB.CreatePost(testutil.As(ann), th.ID, "More words.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.FlagPost(testutil.As(fay), other.ID, sharefair.NewFlag{Reason: sharefair.FlagSpam}); err != nil {
+				t.Fatal(err)
+			}
+			path := "/threads/" + strconv.FormatInt(th.ID, 10)
+			reader := testutil.MustCreateMember(t, s.DB, "reader", sharefair.RoleMember)
+			testutil.MustJoin(t, s.DB, reader, rome)
+			view := func(m *sharefair.Member) string {
+				t.Helper()
+				r := get(t, s.Browser(t, m), s, path)
+				wantStatus(t, r, http.StatusOK)
+				main, _ := r.Doc.Find("main").Html()
+				return main
+			}
+			moderates := func(who string, page string, want bool) {
+				t.Helper()
+				shown := strings.Contains(page, "Rude words.") || strings.Contains(page, `/moderate"`)
+				if shown != want {
+					t.Errorf("%s's view shows the moderators' (hidden words, moderation links): %v, want %v: %q", who, shown, want, page)
+				}
+			}
+			// Each order: a reader first, then moderators; a moderator
+			// first, then readers.
+			moderates("reader", view(reader), false)
+			moderates("cora", view(cora), true)
+			moderates("the admin", view(s.Admin), true)
+			moderates("reader", view(reader), false)
+			if _, err := s.DB.UpdatePost(testutil.As(ann), other.ID, "More words, edited."); err != nil {
+				t.Fatal(err)
+			}
+			moderates("the admin", view(s.Admin), true)
+			moderates("reader", view(reader), false)
+			moderates("cora", view(cora), true)
+			// The flagger sees their flag; nobody else is told of it.
+			if page := view(fay); !strings.Contains(page, "You flagged this post") || strings.Contains(page, "Rude words.") {
+				t.Errorf("fay's view: %q", page)
+			}
+			for who, m := range map[string]*sharefair.Member{"reader": reader, "cora": cora, "bob": bob} {
+				if page := view(m); strings.Contains(page, "You flagged this post") {
+					t.Errorf("%s is shown fay's flag: %q", who, page)
+				}
+			}
+		})
+	}
+}

@@ -177,7 +177,7 @@ func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadVi
 	p.moderates = t.ViewerMayModerate
 	if t.ReadersKey == "" {
 		// A view the access rules keep for this viewer alone (a
-		// moderator's, a flagger's): rendered for them, never kept.
+		// flagger's): rendered for them, never kept.
 		posts, _, err := h.svcs.Threads.FindPosts(ctx, id, pg)
 		if err != nil {
 			return threadView{}, err

@@ -88,8 +88,9 @@ type Config struct {
 // PageNames are the pages the bench can measure, in the order it measures
 // them: the author's thread page while only the author asks (before any
 // reader has visited it), the same page as a reader and then as its author,
-// the home page, the thread's hub page and the member directory.
-var PageNames = []string{"thread-author-alone", "thread", "thread-author", "home", "hub", "members"}
+// the home page, the thread's hub page, the member directory, the circle's
+// page (as its host) and the hub's moderation queue (as its coordinator).
+var PageNames = []string{"thread-author-alone", "thread", "thread-author", "home", "hub", "members", "circle", "moderation"}
 
 // DefaultConfig is the benchmark the issue describes.
 func DefaultConfig() Config {
@@ -259,6 +260,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: session: %w", err)
 	}
+	coordinatorSession, err := a.DB.CreateSession(ctx, seeded.Coordinator.ID, sharefair.SessionClient{})
+	if err != nil {
+		return nil, fmt.Errorf("bench: session: %w", err)
+	}
 
 	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
 	served := make(chan error, 1)
@@ -301,6 +306,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		{"hub", "/hubs/" + seeded.Thread.Audience.Hub.Slug, viewerSession},
 		// The member directory's first page.
 		{"members", "/members", viewerSession},
+		// The circle's page, as its host: its latest discussions.
+		{"circle", "/circles/" + seeded.Circle.Key, viewerSession},
+		// The hub's moderation queue, one page of flagged posts, as a
+		// coordinator of the hub.
+		{"moderation", "/moderation", coordinatorSession},
 	}
 	for _, pg := range pages {
 		if len(cfg.Pages) > 0 && !slices.Contains(cfg.Pages, pg.name) {
@@ -460,6 +470,14 @@ func check(name string, p *page, s *Seeded, pr *PageResult) error {
 		if !strings.Contains(doc, html.EscapeString(s.Thread.Audience.Hub.Name)) || !strings.Contains(doc, `href="/threads/`) ||
 			!strings.Contains(doc, `id="hub-members"`) {
 			return errors.New("bench: the hub page does not show the hub, its discussions and its members")
+		}
+	case "circle":
+		if !strings.Contains(doc, html.EscapeString(s.Circle.Name)) || strings.Count(doc, `href="/threads/`) < min(circleThreads(Scale{}), 2) {
+			return errors.New("bench: the circle page does not show the circle and its discussions")
+		}
+	case "moderation":
+		if n := strings.Count(doc, `aria-label="Flagged post in `); n != s.Flagged || n == 0 {
+			return fmt.Errorf("bench: the moderation queue shows %d flagged posts, want %d", n, s.Flagged)
 		}
 	case "members":
 		if n := strings.Count(doc, `<a class="t" href="/members/`); n < min(s.Members, 30) {

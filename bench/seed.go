@@ -63,6 +63,13 @@ type Seeded struct {
 	Thread *sharefair.Thread
 	// FirstPage are the ids of the posts the thread's first page shows.
 	FirstPage []int64
+	// Circle is a closed circle across hubs that the viewer hosts, with
+	// discussions of its own.
+	Circle *sharefair.Circle
+	// Coordinator coordinates the long thread's hub; Flagged posts of
+	// the hub wait in their moderation queue.
+	Coordinator *sharefair.Member
+	Flagged     int
 	// Members, Threads and Posts count what was created.
 	Members, Threads, Posts int
 	// Took is how long seeding took.
@@ -201,6 +208,7 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 			inHub[h] = append(inHub[h], i)
 		}
 	}
+	var coordinator *sharefair.Member // the long thread's hub's first
 	for h := range hubs {
 		// Two coordinators a hub (never the viewer: a regular member).
 		n := 0
@@ -213,6 +221,9 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 			}
 			if _, err := db.SetCoordinator(admin, hubs[h].Slug, members[i].Handle, true); err != nil {
 				return nil, fmt.Errorf("seed: coordinator of %s: %w", hubs[h].Slug, err)
+			}
+			if h == 0 && coordinator == nil {
+				coordinator = members[i]
 			}
 		}
 	}
@@ -314,6 +325,33 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		}
 		out.Posts++
 	}
+	out.Coordinator = coordinator
+	if out.Circle, err = seedCircle(ctx, db, clock, s, rnd, writer, members, begin); err != nil {
+		return nil, err
+	}
+	out.Posts += circlePosts(s)
+	// Posts of the long thread's hub flagged for its moderators, one each,
+	// by a member of the hub who did not write it.
+	for ti := 1; ti < len(threads) && out.Flagged < flaggedPosts && coordinator != nil; ti++ {
+		t := &threads[ti]
+		if t.hub != 0 {
+			continue
+		}
+		posts, _, err := db.FindPosts(as(t.author), t.id, sharefair.Page{Number: 1, Size: 1})
+		if err != nil || len(posts) == 0 {
+			return nil, fmt.Errorf("seed: the opening post of thread %d: %v", t.id, err)
+		}
+		by := inHub[0][rnd.IntN(len(inHub[0]))]
+		if by == t.author || by == reader || by == 1 {
+			continue
+		}
+		clock.set(end.Add(-time.Duration(flaggedPosts-out.Flagged) * time.Hour))
+		if _, err := db.FlagPost(as(by), posts[0].ID, sharefair.NewFlag{Reason: sharefair.FlagOffTopic,
+			Note: "This belongs in another hub, I think."}); err != nil {
+			return nil, fmt.Errorf("seed: flag post %d: %w", posts[0].ID, err)
+		}
+		out.Flagged++
+	}
 	clock.real()
 
 	// What the first page of the long thread must show.
@@ -330,6 +368,67 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// flaggedPosts is how many posts wait in the moderation queue measured:
+// one page of it.
+const flaggedPosts = 20
+
+// circlePosts is how many posts the circle's discussions hold, beside the
+// scale's: a discussion of about four posts for every fifty of the
+// network's.
+func circlePosts(s Scale) int { return 4 * circleThreads(s) }
+
+func circleThreads(s Scale) int { return max(2, s.Posts/400) }
+
+// seedCircle starts the circle the bench measures: closed, hosted by the
+// viewer (member 1), with up to 60 members from every hub, invited and
+// accepting, and its discussions (circleThreads of four posts, one in
+// four under the Chatham House rule, some replies anonymous) from the
+// first three months, so that the home page's latest discussions stay
+// the hubs' and the network's.
+func seedCircle(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *rand.Rand, w *writer,
+	members []*sharefair.Member, begin time.Time) (*sharefair.Circle, error) {
+	as := func(i int) context.Context { return sharefair.NewContextWithViewer(ctx, members[i]) }
+	clock.set(begin.Add(-30 * time.Minute))
+	c, err := db.CreateCircle(as(1), sharefair.NewCircle{Name: "Evaluation practitioners", Kind: sharefair.CircleClosed,
+		Description: "Monitoring, evaluation and learning people from every hub: methods, tools and what went wrong."})
+	if err != nil {
+		return nil, fmt.Errorf("seed: circle: %w", err)
+	}
+	in := []int{1}
+	for i := 4; i < len(members) && len(in) < 60; i += 1 + len(members)/60 {
+		if _, err := db.InviteToCircle(as(1), c.Key, members[i].Handle); err != nil {
+			return nil, fmt.Errorf("seed: invite %s to the circle: %w", members[i].Handle, err)
+		}
+		if _, err := db.AnswerCircleInvitation(as(i), c.Key, true); err != nil {
+			return nil, fmt.Errorf("seed: %s joins the circle: %w", members[i].Handle, err)
+		}
+		in = append(in, i)
+	}
+	span := 90 * 24 * time.Hour
+	for k := range circleThreads(s) {
+		at := begin.Add(time.Duration(rnd.Int64N(int64(span))))
+		clock.set(at)
+		nt := sharefair.NewThread{Title: threadTitle(rnd), Body: w.post(200 + rnd.IntN(600)), ChathamHouse: k%4 == 0,
+			Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceCircle, Circle: c.Key}}
+		th, err := db.CreateThread(as(in[rnd.IntN(len(in))]), nt)
+		if err != nil {
+			return nil, fmt.Errorf("seed: circle thread: %w", err)
+		}
+		for r := range 3 {
+			at = at.Add(time.Duration(rnd.ExpFloat64()*float64(6*time.Hour)) + time.Minute)
+			clock.set(at)
+			np := sharefair.NewPost{Body: w.post(200 + rnd.IntN(600))}
+			if r == 1 && k%3 == 0 {
+				np.Attribution = sharefair.AttributionAnonymous
+			}
+			if _, err := db.WritePost(as(in[rnd.IntN(len(in))]), th.ID, np); err != nil {
+				return nil, fmt.Errorf("seed: reply in circle thread %d: %w", th.ID, err)
+			}
+		}
+	}
+	return db.FindCircle(as(1), c.Key)
 }
 
 // place is a city with its country, time zone and languages.

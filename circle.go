@@ -139,6 +139,27 @@ type CircleFilter struct {
 	Mine, Invited, Joinable bool
 }
 
+// CircleUpdate is what a circle's hosts change about it; nil fields stay
+// as they are. Who may join (Kind) is not changed: a secret circle made
+// open would show its members' past words to whoever joins next, and an
+// open one made secret would hide from its members where they spoke.
+type CircleUpdate struct {
+	Name        *string
+	Description *string
+}
+
+// Validate checks and normalises u.
+func (u *CircleUpdate) Validate() error {
+	p := Problems{}
+	if u.Name != nil {
+		*u.Name = line(p, "name", "Circle name", *u.Name, true, MaxCircleNameLen)
+	}
+	if u.Description != nil {
+		*u.Description = text(p, "description", "Description", *u.Description, false, MaxHubDescLen)
+	}
+	return p.Err()
+}
+
 // CircleOutcome is what a change of circle membership did.
 type CircleOutcome string
 
@@ -171,6 +192,9 @@ type CircleService interface {
 	// CreateCircle starts a circle, with the viewer as its first host.
 	// EINVALID.
 	CreateCircle(ctx context.Context, nc NewCircle) (*Circle, error)
+	// UpdateCircle changes a circle's name or description; hosts only.
+	// EINVALID, ENOTFOUND, EFORBIDDEN.
+	UpdateCircle(ctx context.Context, key string, u CircleUpdate) (*Circle, error)
 	// FindCircle returns a circle by key, with its hosts. ENOTFOUND.
 	FindCircle(ctx context.Context, key string) (*Circle, error)
 	// FindCircles lists circles as f selects, by name.

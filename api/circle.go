@@ -89,6 +89,20 @@ func (h *Handler) getCircle(w http.ResponseWriter, r *http.Request, p CirclePath
 	return render(w, http.StatusOK, circle(c))
 }
 
+// circlePatch is a change to a circle: fields left out stay as they are.
+type circlePatch struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description" description:"Markdown."`
+}
+
+func (h *Handler) patchCircle(w http.ResponseWriter, r *http.Request, p CirclePath, in circlePatch) error {
+	c, err := h.svcs.Circles.UpdateCircle(r.Context(), p.Key, sharefair.CircleUpdate{Name: in.Name, Description: in.Description})
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, circle(c))
+}
+
 func (h *Handler) joinCircle(w http.ResponseWriter, r *http.Request, p CirclePath) error {
 	out, err := h.svcs.Circles.JoinCircle(r.Context(), p.Key)
 	if err != nil {

@@ -161,3 +161,29 @@ type unchangedJSON struct {
 	Changed bool   `json:"changed"`
 	Message string `json:"message"`
 }
+
+// TestPatchCircle: a circle's hosts change its name and description;
+// others are refused, a bad field is named, a secret circle is not found.
+func TestPatchCircle(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		v := newEnv(t, e)
+		var open, secret circleAPIJSON
+		v.alice.as(t).post("/api/v1/circles", map[string]any{"name": "Open water", "kind": "open"}).ok(201, &open)
+		v.alice.as(t).post("/api/v1/circles", map[string]any{"name": "Quiet room", "kind": "secret"}).ok(201, &secret)
+		at := "/api/v1/circles/" + open.Key
+		var got circleAPIJSON
+		v.alice.as(t).patch(at, map[string]any{"name": "Deep water"}).ok(200, &got)
+		if got.Name != "Deep water" || got.Kind != "open" {
+			t.Fatalf("patched %+v", got)
+		}
+		v.alice.as(t).patch(at, map[string]any{"name": " "}).fails(422, "invalid", "name")
+		v.bob.as(t).put(at + "/membership").ok(204, nil)
+		v.bob.as(t).patch(at, map[string]any{"name": "Mine now"}).fails(403, "forbidden", "")
+		v.admin.as(t).patch(at, map[string]any{"name": "Mine now"}).fails(403, "forbidden", "")
+		v.admin.as(t).patch("/api/v1/circles/"+secret.Key, map[string]any{"name": "Found"}).fails(404, "not_found", "")
+		v.alice.as(t).get(at).ok(200, &got)
+		if got.Name != "Deep water" {
+			t.Fatalf("after refusals: %+v", got)
+		}
+	})
+}

@@ -293,6 +293,10 @@ func (h *Handler) routeTable() []route {
 			summary: "A circle with its hosts",
 			about:   "A secret circle the viewer is neither in nor invited to answers 404, as a key that never existed.",
 			status:  200, answer: circleJSON{}, ep: withParams(h.getCircle)},
+		{method: "PATCH", pattern: p + "/circles/{key}", id: "patchCircle", tag: "circles",
+			summary: "Change a circle's name or description (its hosts)",
+			about:   "Fields left out stay as they are. Who may join is chosen when the circle starts and is not changed.",
+			status:  200, answer: circleJSON{}, errs: []int{s403, s422}, ep: withBoth(h.patchCircle)},
 		{method: "PUT", pattern: p + "/circles/{key}/membership", id: "joinCircle", tag: "circles",
 			summary: "Join a circle, or ask to",
 			about: "An open circle, or one the viewer is invited to, is joined at once (204). A closed circle records a " +

@@ -525,20 +525,20 @@ var mxSecretList = []string{"/admin/circles", "/api/v1/admin/secret-circles"}
 
 // mxAlsoRead are read surfaces the cells leave out: the home page, cut to
 // the latest threads (the discussions page lists the same in full), and
-// pages about hubs, circles, the viewer, the network and members'
-// standing, which hold no content. Every role reads each, and their
+// pages about hubs, circles (the secret one's edit form among them), the
+// viewer, the network and members' standing, which hold no content. Every role reads each, and their
 // answers go through the checks that no answer shows a hidden author,
 // the time one wrote at, or a secret circle.
-func mxAlsoRead(hub, member string) []mxSurface {
+func mxAlsoRead(hub, member, circle string) []mxSurface {
 	var sfs []mxSurface
 	for _, r := range []string{"GET /{$}", "GET /welcome", "GET /threads/new", "GET /hubs/new", "GET /hubs/{slug}/manage",
 		"GET /hubs/{slug}/edit", "GET /hubs/{slug}/requests", "GET /settings",
 		"GET /settings/security", "GET /settings/tokens", "GET /settings/data", "GET /network", "GET /invitations",
-		"GET /circles/new", "GET /admin/circles", "GET /members/{handle}/standing",
+		"GET /circles/new", "GET /circles/{key}/edit", "GET /admin/circles", "GET /members/{handle}/standing",
 		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
 		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations",
 		"GET /api/v1/admin/secret-circles"} {
-		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
+		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{key}", circle, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
 		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
 		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }
 		sfs = append(sfs, sf)
@@ -602,7 +602,7 @@ func TestAuthorizationMatrixCoversEveryRead(t *testing.T) {
 	for _, sf := range mxSurfaces("h", map[string]string{}) {
 		place(sf.route, "cells")
 	}
-	for _, sf := range mxAlsoRead("h", "m") {
+	for _, sf := range mxAlsoRead("h", "m", "k") {
 		place(sf.route, "also read")
 	}
 	for r := range mxNotRead {
@@ -797,7 +797,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 
 			surfaces := mxSurfaces(sd.hub.Slug, sd.circles)
-			for _, sf := range mxAlsoRead(sd.hub.Slug, "hana") {
+			for _, sf := range mxAlsoRead(sd.hub.Slug, "hana", sd.circles["secret"]) {
 				for _, role := range mxRoles {
 					for _, m := range readers(role) {
 						get(&sf, m, sf.path(nil))

@@ -140,6 +140,47 @@ func (db *DB) CreateCircle(ctx context.Context, nc sharefair.NewCircle) (*sharef
 	return db.FindCircle(ctx, key)
 }
 
+// UpdateCircle changes a circle's name or description, for its hosts. The
+// circle is read as the viewer may know of it: to anyone outside a secret
+// circle, it does not exist.
+func (db *DB) UpdateCircle(ctx context.Context, key string, u sharefair.CircleUpdate) (*sharefair.Circle, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, err
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	var html *string
+	if u.Description != nil {
+		h, err := db.renderDescription(ctx, *u.Description)
+		if err != nil {
+			return nil, err
+		}
+		html = &h
+	}
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		c, err := circleByKey(ctx, tx, v, key)
+		if err != nil {
+			return err
+		}
+		if !c.ViewerMayHost {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only the circle's hosts may change it.")
+		}
+		if u.Name == nil && u.Description == nil {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE circles SET name = COALESCE($1, name), description = COALESCE($2, description),
+			description_html = COALESCE($3, description_html) WHERE id = $4`, u.Name, u.Description, html, c.ID); err != nil {
+			return fmt.Errorf("update circle: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindCircle(ctx, key)
+}
+
 // FindCircle returns a circle the viewer may know of, with its hosts.
 func (db *DB) FindCircle(ctx context.Context, key string) (*sharefair.Circle, error) {
 	v, err := requireViewer(ctx)

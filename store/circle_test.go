@@ -393,3 +393,47 @@ func TestRightsCircleHost(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateCircle: hosts change a circle's name and description, members
+// and admins do not, a secret circle is not found by those outside it,
+// and a refused change writes nothing.
+func TestUpdateCircle(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		host := testutil.MustCreateMember(t, db, "host", sharefair.RoleMember)
+		member := testutil.MustCreateMember(t, db, "member", sharefair.RoleMember)
+		open := mustCircle(t, db, host, "Open water", sharefair.CircleOpen)
+		secret := mustCircle(t, db, host, "Quiet room", sharefair.CircleSecret)
+		if _, err := db.JoinCircle(testutil.As(member), open.Key); err != nil {
+			t.Fatal(err)
+		}
+		name, desc := "  Deep water ", "About *waves*."
+		c, err := db.UpdateCircle(testutil.As(host), open.Key, sharefair.CircleUpdate{Name: &name, Description: &desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Name != "Deep water" || c.Description != desc || !strings.Contains(c.DescriptionHTML, "<em>waves</em>") || c.Kind != sharefair.CircleOpen {
+			t.Fatalf("updated circle %+v", c)
+		}
+		// Only the description: the name stays.
+		desc2 := ""
+		if c, err = db.UpdateCircle(testutil.As(host), open.Key, sharefair.CircleUpdate{Description: &desc2}); err != nil || c.Name != "Deep water" || c.DescriptionHTML != "" {
+			t.Fatalf("description alone: %+v, %v", c, err)
+		}
+		other := "Taken over"
+		_, err = db.UpdateCircle(testutil.As(member), open.Key, sharefair.CircleUpdate{Name: &other})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, err = db.UpdateCircle(testutil.As(admin), open.Key, sharefair.CircleUpdate{Name: &other})
+		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		_, err = db.UpdateCircle(testutil.As(admin), secret.Key, sharefair.CircleUpdate{Name: &other})
+		testutil.AssertCode(t, err, sharefair.ENOTFOUND)
+		blank, long := " ", strings.Repeat("x", sharefair.MaxHubDescLen+1)
+		for _, u := range []sharefair.CircleUpdate{{Name: &blank}, {Name: &other, Description: &long}} {
+			_, err = db.UpdateCircle(testutil.As(host), open.Key, u)
+			testutil.AssertCode(t, err, sharefair.EINVALID)
+		}
+		if c, err := db.FindCircle(testutil.As(host), open.Key); err != nil || c.Name != "Deep water" {
+			t.Fatalf("after refusals: %+v, %v", c, err)
+		}
+	})
+}

@@ -57,6 +57,54 @@ func (h *Handler) createCircle(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// hostedCircle reads the circle in the path for its hosts' forms: not
+// found unless the viewer may know of it, forbidden unless they host it.
+func (h *Handler) hostedCircle(r *http.Request) (*sharefair.Circle, error) {
+	c, err := h.svcs.Circles.FindCircle(r.Context(), r.PathValue("key"))
+	if err != nil {
+		return nil, err
+	}
+	if !c.ViewerMayHost {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the circle's hosts may change it.")
+	}
+	return c, nil
+}
+
+func (h *Handler) editCircleForm(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.hostedCircle(r)
+	if err != nil {
+		return err
+	}
+	values := url.Values{"name": {c.Name}, "description": {c.Description}}
+	return h.render(w, r, http.StatusOK, editCirclePage(h.base(w, r, "Edit "+c.Name), newForm(values, nil), c))
+}
+
+func (h *Handler) editCircle(w http.ResponseWriter, r *http.Request) error {
+	f := r.PostForm
+	// A field the form did not send is left as it is.
+	given := func(name string) *string {
+		if _, ok := f[name]; !ok {
+			return nil
+		}
+		v := f.Get(name)
+		return &v
+	}
+	key := r.PathValue("key")
+	c, err := h.svcs.Circles.UpdateCircle(r.Context(), key, sharefair.CircleUpdate{Name: given("name"), Description: given("description")})
+	if err != nil {
+		return refused(err, "Edit circle", func(p page, fm form) (templ.Component, error) {
+			c, err := h.hostedCircle(r)
+			if err != nil {
+				return nil, err
+			}
+			return editCirclePage(p, fm, c), nil
+		})
+	}
+	h.setFlash(w, "The circle is saved.")
+	redirect(w, r, circleURL(c.Key))
+	return nil
+}
+
 // circleView is what a circle's page shows.
 type circleView struct {
 	Circle  *sharefair.Circle

@@ -110,3 +110,48 @@ func TestCirclePages(t *testing.T) {
 		})
 	}
 }
+
+// TestEditCirclePages: a host edits the circle's name and description from
+// its page; a bad name is refused beside the field, keeping what was
+// typed; a member who does not host it is refused the form.
+func TestEditCirclePages(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			hostM := testutil.MustCreateMember(t, s.DB, "host", sharefair.RoleMember)
+			memberM := testutil.MustCreateMember(t, s.DB, "member", sharefair.RoleMember)
+			c, err := s.DB.CreateCircle(testutil.As(hostM), sharefair.NewCircle{Name: "Open water", Kind: sharefair.CircleOpen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.JoinCircle(testutil.As(memberM), c.Key); err != nil {
+				t.Fatal(err)
+			}
+			host, member := s.Browser(t, hostM), s.Browser(t, memberM)
+			at := "/circles/" + c.Key
+			if r := get(t, host, s, at); r.Doc.Find(`a[href="`+at+`/edit"]`).Length() != 1 {
+				t.Fatal("the circle page offers its host no edit link")
+			}
+			if r := get(t, member, s, at); r.Doc.Find(`a[href="`+at+`/edit"]`).Length() != 0 {
+				t.Fatal("the circle page offers a member who does not host it the edit link")
+			}
+			r := get(t, host, s, at+"/edit")
+			wantStatus(t, r, http.StatusOK)
+			if v, _ := r.Doc.Find("#f-name").Attr("value"); v != "Open water" {
+				t.Fatalf("edit form name = %q", v)
+			}
+			r = post(t, host, s, at+"/edit", url.Values{"name": {" "}, "description": {"Kept *words*."}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "name") == "" || r.Doc.Find("#f-description").Text() != "Kept *words*." {
+				t.Fatal("a blank name is not refused beside the field, or the description typed is lost")
+			}
+			wantRedirect(t, post(t, host, s, at+"/edit", url.Values{"name": {"Deep water"}, "description": {"About *waves*."}}), at)
+			r = get(t, host, s, at)
+			if r.Doc.Find("h1").Text() != "Deep water" || r.Doc.Find("header .body em").Text() != "waves" {
+				t.Fatalf("after the edit the page shows %q", r.Doc.Find("header").Text())
+			}
+			wantStatus(t, get(t, member, s, at+"/edit"), http.StatusForbidden)
+			wantStatus(t, post(t, member, s, at+"/edit", url.Values{"name": {"Mine"}}), http.StatusForbidden)
+		})
+	}
+}

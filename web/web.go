@@ -150,6 +150,8 @@ func (h *Handler) routes() {
 	submit("POST /circles", h.createCircle)
 	page("GET /circles/{key}", h.circle)
 	page("GET /circles/{key}/manage", h.circleManage)
+	page("GET /circles/{key}/edit", h.editCircleForm)
+	submit("POST /circles/{key}/edit", h.editCircle)
 	submit("POST /circles/{key}/join", h.joinCircle)
 	submit("POST /circles/{key}/leave", h.leaveCircle)
 	submit("POST /circles/{key}/answer", h.answerCircle)

@@ -177,7 +177,7 @@ func TestPatchCircle(t *testing.T) {
 			t.Fatalf("patched %+v", got)
 		}
 		v.alice.as(t).patch(at, map[string]any{"name": " "}).fails(422, "invalid", "name")
-		v.bob.as(t).put(at + "/membership").ok(204, nil)
+		v.bob.as(t).put(at+"/membership").ok(204, nil)
 		v.bob.as(t).patch(at, map[string]any{"name": "Mine now"}).fails(403, "forbidden", "")
 		v.admin.as(t).patch(at, map[string]any{"name": "Mine now"}).fails(403, "forbidden", "")
 		v.admin.as(t).patch("/api/v1/circles/"+secret.Key, map[string]any{"name": "Found"}).fails(404, "not_found", "")

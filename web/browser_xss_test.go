@@ -108,9 +108,21 @@ var xssFields = []xssField{
 	{name: "session.user_agent", limit: sharefair.MaxUserAgentLen, bytes: true, rows: sharefair.MaxSessions - 2, write: writeSession, lists: pages("/settings/security")},
 	{name: "invitation.name", limit: sharefair.MaxNameLen, write: writeInvitation("name"), lists: pages("/invitations", "/invitations?page=2"), record: joinPage("name"), signedOut: true},
 	{name: "invitation.message", limit: sharefair.MaxInvitationMessageLen, kind: xssMarkdown, write: writeInvitation("message"), record: joinPage("message"), signedOut: true},
+	{name: "circle.name", limit: sharefair.MaxCircleNameLen, write: writeCircle("name"), lists: pages("/circles"), record: circlePage},
+	{name: "circle.description", limit: sharefair.MaxHubDescLen, kind: xssMarkdown, write: writeCircle("description"), record: circlePage},
+	{name: "flag.note", limit: sharefair.MaxFlagNoteLen, kind: xssMarkdown, rows: xssQueue, write: writeFlagNote, lists: pages("/moderation")},
+	{name: "reveal.reason", limit: sharefair.MaxRevealReasonLen - len(revealPrefix), kind: xssMarkdown, write: writeRevealReason, lists: pages("/admin/audit")},
 	{name: "search.members.q", limit: 200, rows: 1, sampled: true, lists: searchPages("/members?q=")},
 	{name: "search.coordinators.q", limit: 200, rows: 1, sampled: true, lists: searchPages("/hubs/topics/coordinators?q=")},
 }
+
+// xssQueue is how many flagged posts show at once: one page of the
+// moderation queue.
+const xssQueue = 20
+
+// revealPrefix begins every reveal reason written, so that no value is
+// shorter than a reason may be.
+const revealPrefix = "Reported abuse: "
 
 // xssHubs is how many hubs take names at once: the hub list shows them
 // all. The lists of the admin's own tokens and sessions are not paged
@@ -309,6 +321,8 @@ type xssFixture struct {
 	tokens   []int64
 	sessions []string
 	invites  map[string][]string // each invitation's join token, by the field it carries
+	circles  []string            // keys of circles the admin hosts
+	anon     []int64             // an anonymous post by each member, to reveal
 }
 
 func newXSSFixture(t *testing.T) *xssFixture {
@@ -341,6 +355,21 @@ func newXSSFixture(t *testing.T) *xssFixture {
 			t.Fatal(err)
 		}
 		f.posts = append(f.posts, p.ID)
+	}
+	for i := range xssRows {
+		c, err := s.DB.CreateCircle(admin, sharefair.NewCircle{Name: fmt.Sprintf("Circle %02d", i), Kind: sharefair.CircleOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.circles = append(f.circles, c.Key)
+	}
+	unsigned := testutil.MustCreateThread(t, s.DB, s.Admin, nil, "Unsigned words", "Say it without your name.")
+	for _, m := range f.members {
+		p, err := s.DB.WritePost(testutil.As(m), unsigned.ID, sharefair.NewPost{Body: "Unsigned.", Attribution: sharefair.AttributionAnonymous})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.anon = append(f.anon, p.ID)
 	}
 	f.tokens = make([]int64, sharefair.MaxTokens)
 	f.sessions = make([]string, sharefair.MaxSessions)
@@ -516,6 +545,37 @@ func writeInvitation(field string) func(f *xssFixture, row int, value string) er
 	}
 }
 
+func writeCircle(field string) func(f *xssFixture, row int, value string) error {
+	return func(f *xssFixture, row int, value string) error {
+		var u sharefair.CircleUpdate
+		if field == "name" {
+			u.Name = &value
+		} else {
+			u.Description = &value
+		}
+		_, err := f.s.DB.UpdateCircle(testutil.As(f.s.Admin), f.circles[row], u)
+		return err
+	}
+}
+
+// writeFlagNote settles the row's post's flags and flags it again, by the
+// next member, with value as the note its moderators read.
+func writeFlagNote(f *xssFixture, row int, value string) error {
+	if _, err := f.s.DB.DismissFlags(testutil.As(f.s.Admin), f.posts[row]); err != nil {
+		return err
+	}
+	by := f.members[(row+1)%len(f.members)]
+	_, err := f.s.DB.FlagPost(testutil.As(by), f.posts[row], sharefair.NewFlag{Reason: sharefair.FlagOther, Note: value})
+	return err
+}
+
+// writeRevealReason reveals who wrote the row's anonymous post, with value
+// as the reason the audit log keeps.
+func writeRevealReason(f *xssFixture, row int, value string) error {
+	_, err := f.s.DB.RevealAuthor(testutil.As(f.s.Admin), f.anon[row], revealPrefix+value)
+	return err
+}
+
 // ---------------------------------------------------------------------
 // The pages that show them.
 
@@ -550,6 +610,8 @@ func searchPages(prefix string) func(*xssFixture, []string) []string {
 func threadURL(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) }
 
 func hubPage(f *xssFixture, row int) string { return "/hubs/" + f.hubs[row].Slug }
+
+func circlePage(f *xssFixture, row int) string { return "/circles/" + f.circles[row] }
 
 func threadPage(f *xssFixture, row int) string { return threadURL(f.threads[row].ID) }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,8 +97,10 @@ func (db *DB) FindModerationQueue(ctx context.Context, page sharefair.Page) ([]*
 	var cq query
 	cq.and(threadVisible(ctx, &cq, "t"))
 	cq.and(mayModerateThread(ctx, &cq, "t"))
-	cq.and("EXISTS (SELECT 1 FROM post_flags cf WHERE cf.post_id = p.id AND cf.dismissed_at IS NULL)")
-	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+postsInThreads+" "+cq.whereSQL(), cq.args...).Scan(&total); err != nil {
+	// From the open flags, which are few, to their posts: not every
+	// post asked whether it has one.
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT post_id FROM post_flags WHERE dismissed_at IS NULL) cf
+		JOIN posts p ON p.id = cf.post_id JOIN threads t ON t.id = p.thread_id `+cq.whereSQL(), cq.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count moderation queue: %w", err)
 	}
 	if len(items) == 0 {
@@ -142,16 +145,25 @@ func (db *DB) FindModerationQueue(ctx context.Context, page sharefair.Page) ([]*
 	if err := frows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("moderation flags: %w", err)
 	}
-	threads := map[int64]*sharefair.Thread{}
+	// The items' threads, in one query.
+	var ids []int64
 	for _, it := range items {
-		t, ok := threads[it.Post.ThreadID]
-		if !ok {
-			if t, err = db.FindThreadByID(ctx, it.Post.ThreadID); err != nil {
-				return nil, 0, err
-			}
-			threads[t.ID] = t
+		if !slices.Contains(ids, it.Post.ThreadID) {
+			ids = append(ids, it.Post.ThreadID)
 		}
-		it.Thread = t
+	}
+	ts, err := threadsByID(ctx, db.read, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	threads := map[int64]*sharefair.Thread{}
+	for _, t := range ts {
+		threads[t.ID] = t
+	}
+	for _, it := range items {
+		if it.Thread = threads[it.Post.ThreadID]; it.Thread == nil {
+			return nil, 0, fmt.Errorf("moderation queue: thread %d of post %d not read", it.Post.ThreadID, it.Post.ID)
+		}
 	}
 	return items, total, nil
 }

@@ -75,6 +75,23 @@ func (db *DB) FindThreadByID(ctx context.Context, id int64) (*sharefair.Thread, 
 // threadByID reads a thread the viewer may see, through q: the read pool,
 // or a write transaction that checks what the viewer may do with it.
 func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, error) {
+	ts, err := threadsByID(ctx, qr, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, sharefair.ErrNotFound("Thread")
+	}
+	return ts[0], nil
+}
+
+// threadsByID reads the threads of ids the viewer may see, in one query,
+// each with what the viewer may do with it; those they may not see are
+// left out.
+func threadsByID(ctx context.Context, qr queryer, ids []int64) ([]*sharefair.Thread, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var q query
 	me := q.arg(sharefair.ViewerIDFromContext(ctx))
 	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
@@ -83,28 +100,45 @@ func threadByID(ctx context.Context, qr queryer, id int64) (*sharefair.Thread, e
 		`CASE WHEN EXISTS (SELECT 1 FROM post_flags vf JOIN posts fp ON fp.id = vf.post_id
 		WHERE vf.member_id = `+me+` AND vf.dismissed_at IS NULL AND fp.thread_id = t.id) THEN 1 ELSE 0 END`,
 		`CASE WHEN t.author_id = `+me+` THEN 1 ELSE 0 END`)
-	q.and("t.id = " + q.arg(id))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = q.arg(id)
+	}
+	q.and("t.id IN (" + strings.Join(ph, ", ") + ")")
 	q.and(threadVisible(ctx, &q, "t"))
-	var posted, moderates, flagged, wrote bool
-	t, err := scanThread(qr.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...), &posted, &moderates, &flagged, &wrote)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sharefair.ErrNotFound("Thread")
-	} else if err != nil {
+	rows, err := qr.QueryContext(ctx, sel+" "+q.whereSQL(), q.args...)
+	if err != nil {
 		return nil, fmt.Errorf("find thread: %w", err)
 	}
+	defer rows.Close()
 	v := sharefair.ViewerFromContext(ctx)
-	t.ViewerPosted = posted
-	t.ViewerMayModerate = moderates
-	t.ViewerFlagged = flagged
-	t.ViewerMayRename = mayRename(v, t)
-	t.ViewerMayNarrow = mayNarrow(wrote)
-	t.ReadersKey = readersKey(ctx, t)
-	if t.Audience.Kind == sharefair.AudienceMembers {
-		if t.Audience.Members, err = audienceMembers(ctx, qr, contentThread, t.ID); err != nil {
-			return nil, err
+	var ts []*sharefair.Thread
+	for rows.Next() {
+		var posted, moderates, flagged, wrote bool
+		t, err := scanThread(rows, &posted, &moderates, &flagged, &wrote)
+		if err != nil {
+			return nil, fmt.Errorf("find thread: %w", err)
+		}
+		t.ViewerPosted = posted
+		t.ViewerMayModerate = moderates
+		t.ViewerFlagged = flagged
+		t.ViewerMayRename = mayRename(v, t)
+		t.ViewerMayNarrow = mayNarrow(wrote)
+		t.ReadersKey = readersKey(ctx, t)
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find thread: %w", err)
+	}
+	rows.Close()
+	for _, t := range ts {
+		if t.Audience.Kind == sharefair.AudienceMembers {
+			if t.Audience.Members, err = audienceMembers(ctx, qr, contentThread, t.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return t, nil
+	return ts, nil
 }
 
 // FindThreads lists the threads the viewer may see, latest activity first.

@@ -68,7 +68,7 @@ func (tx *Tx) checkHandleFree(ctx context.Context, handle string) error {
 // withdrawn as WithdrawPost withdraws (deleted with its list of readers
 // when nobody else wrote in it).
 //
-// Their @mentions in others' posts and in circle descriptions are replaced
+// Their @mentions in others' posts and in hub and circle descriptions are replaced
 // by "(former member)" in the Markdown and the HTML rendered anew: the API
 // and exports give the Markdown as stored, so the handle would otherwise
 // stay in them.
@@ -141,28 +141,31 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			return err
 		}
 	}
-	// Circle descriptions that mention them, likewise.
+	// Hub and circle descriptions that mention them, likewise.
 	type description struct {
+		table             string
 		id                int64
 		old, source, html string
 	}
 	var descriptions []description
-	rows, err = db.read.QueryContext(ctx, `SELECT id, description FROM circles WHERE LOWER(description) LIKE $1 ESCAPE '\'`,
-		"%@"+escapeLike(v.Handle)+"%")
-	if err != nil {
-		return fmt.Errorf("find mentions: %w", err)
-	}
-	for rows.Next() {
-		var d description
-		if err := rows.Scan(&d.id, &d.old); err != nil {
-			rows.Close()
+	for _, table := range []string{"hubs", "circles"} {
+		rows, err = db.read.QueryContext(ctx, `SELECT id, description FROM `+table+` WHERE LOWER(description) LIKE $1 ESCAPE '\'`,
+			"%@"+escapeLike(v.Handle)+"%")
+		if err != nil {
 			return fmt.Errorf("find mentions: %w", err)
 		}
-		descriptions = append(descriptions, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("find mentions: %w", err)
+		for rows.Next() {
+			d := description{table: table}
+			if err := rows.Scan(&d.id, &d.old); err != nil {
+				rows.Close()
+				return fmt.Errorf("find mentions: %w", err)
+			}
+			descriptions = append(descriptions, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find mentions: %w", err)
+		}
 	}
 	for i := range descriptions {
 		d := &descriptions[i]
@@ -247,7 +250,7 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			if d.html == "" {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE circles SET description = $1, description_html = $2
+			if _, err := tx.ExecContext(ctx, `UPDATE `+d.table+` SET description = $1, description_html = $2
 				WHERE id = $3 AND description = $4`, d.source, d.html, d.id, d.old); err != nil {
 				return fmt.Errorf("rewrite mention: %w", err)
 			}

@@ -227,8 +227,8 @@ func circleState(t *testing.T, db *store.DB, id int64) (exists bool, count int, 
 // and the ones they sent go; a circle they were the last host of passes
 // to its longest-standing active member; one they co-hosted keeps its
 // other host alone; one left empty is deleted if it holds no threads and
-// kept, hostless, with its requests gone, if it does; their mention in a
-// circle's description goes; no circle row names them.
+// kept, hostless, with its requests gone, if it does; their mentions in a
+// circle's and a hub's descriptions go; no circle row names them.
 func TestDeleteAccountCircles(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -305,6 +305,11 @@ func TestDeleteAccountCircles(t *testing.T) {
 		keptThread := mustCircleThread(t, db, s, kept, "Kept words")
 		ask(kept, asker)
 
+		// The hub's description mentions them too.
+		hubDesc := "Ask @zyxsentinel or @cy about the meetups."
+		if _, err := db.UpdateHub(testutil.As(admin), hub.Slug, sharefair.HubUpdate{Description: &hubDesc}); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.DeleteAccount(testutil.As(s), sharefair.AccountDeletion{Password: "correct horse battery"}); err != nil {
 			t.Fatal(err)
 		}
@@ -343,6 +348,14 @@ func TestDeleteAccountCircles(t *testing.T) {
 		if sentinelRE.MatchString(got.Description+got.DescriptionHTML) || !strings.Contains(got.Description, "Ask "+sharefair.FormerMention+" or @cy.") ||
 			!strings.Contains(got.DescriptionHTML, `/members/cy"`) {
 			t.Fatalf("Shared's description: %q / %q", got.Description, got.DescriptionHTML)
+		}
+		gotHub, err := db.FindHubBySlug(testutil.As(olive), hub.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sentinelRE.MatchString(gotHub.Description+gotHub.DescriptionHTML) || !strings.Contains(gotHub.Description, "Ask "+sharefair.FormerMention+" or @cy") ||
+			!strings.Contains(gotHub.DescriptionHTML, `/members/cy"`) {
+			t.Fatalf("the hub's description: %q / %q", gotHub.Description, gotHub.DescriptionHTML)
 		}
 		// Alone is gone, with ina's invitation to it.
 		if ok, _, _ := circleState(t, db, alone.ID); ok {

@@ -65,7 +65,7 @@ func (h *Handler) hostedCircle(r *http.Request) (*sharefair.Circle, error) {
 		return nil, err
 	}
 	if !c.ViewerMayHost {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the circle's hosts may change it.")
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the circle's hosts manage it.")
 	}
 	return c, nil
 }
@@ -80,15 +80,7 @@ func (h *Handler) editCircleForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) editCircle(w http.ResponseWriter, r *http.Request) error {
-	f := r.PostForm
-	// A field the form did not send is left as it is.
-	given := func(name string) *string {
-		if _, ok := f[name]; !ok {
-			return nil
-		}
-		v := f.Get(name)
-		return &v
-	}
+	given := sentFields(r.PostForm)
 	key := r.PathValue("key")
 	c, err := h.svcs.Circles.UpdateCircle(r.Context(), key, sharefair.CircleUpdate{Name: given("name"), Description: given("description")})
 	if err != nil {
@@ -141,12 +133,9 @@ type circleManageView struct {
 func (h *Handler) loadCircleManage(r *http.Request, f form) (circleManageView, error) {
 	ctx := r.Context()
 	key := r.PathValue("key")
-	c, err := h.svcs.Circles.FindCircle(ctx, key)
+	c, err := h.hostedCircle(r)
 	if err != nil {
 		return circleManageView{}, err
-	}
-	if !c.ViewerMayHost {
-		return circleManageView{}, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the circle's hosts manage it.")
 	}
 	v := circleManageView{Circle: c, Form: f}
 	if v.Members, err = h.svcs.Circles.FindCircleMembers(ctx, key); err != nil {

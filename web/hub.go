@@ -108,6 +108,19 @@ func (h *Handler) createHub(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// sentFields returns a function giving a form field's value, or nil when
+// the form did not send the field: an update leaves such fields as they
+// are.
+func sentFields(f url.Values) func(name string) *string {
+	return func(name string) *string {
+		if _, ok := f[name]; !ok {
+			return nil
+		}
+		v := f.Get(name)
+		return &v
+	}
+}
+
 // editableHub returns the hub of the request when the viewer may edit it.
 func (h *Handler) editableHub(r *http.Request) (*sharefair.Hub, error) {
 	hub, err := h.svcs.Hubs.FindHubBySlug(r.Context(), r.PathValue("slug"))
@@ -133,14 +146,7 @@ func (h *Handler) editHubForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) editHub(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
-	// A field the form did not send is left as it is.
-	given := func(name string) *string {
-		if _, ok := f[name]; !ok {
-			return nil
-		}
-		v := f.Get(name)
-		return &v
-	}
+	given := sentFields(f)
 	u := sharefair.HubUpdate{Name: given("name"), Description: given("description"), City: given("city"),
 		TimeZone: given("time_zone"), ConfirmOpen: f.Get("confirm_open") == "yes"}
 	if jp := given("join_policy"); jp != nil {

@@ -84,6 +84,8 @@ type CircleRef struct {
 	Key  string
 	Name string
 	Kind CircleKind
+	// Members is how many members it has: the readers of its content.
+	Members int
 }
 
 // CircleMember is one member of a circle, as its members see them.

@@ -39,6 +39,19 @@ type Audience struct {
 	Members []*MemberRef
 }
 
+// Readers reports how many members read content for a: its named
+// members and its author, or a circle's members; false for a hub or the
+// network, whose readers are many and come and go.
+func (a Audience) Readers() (int, bool) {
+	switch {
+	case a.Kind == AudienceMembers && a.Members != nil:
+		return len(a.Members) + 1, true
+	case a.Kind == AudienceCircle && a.Circle != nil:
+		return a.Circle.Members, true
+	}
+	return 0, false
+}
+
 // Label describes the audience for a person.
 func (a Audience) Label() string {
 	switch {

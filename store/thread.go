@@ -21,7 +21,7 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 	for _, c := range extra {
 		cols += ", " + c
 	}
-	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, ac.id, ac.key, ac.name, ac.kind,
+	return `SELECT t.id, t.title, t.audience, h.id, h.slug, h.name, ac.id, ac.key, ac.name, ac.kind, ac.member_count,
 			a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
@@ -35,11 +35,11 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 // scanThread scans a row of threadSelect, then any extra columns.
 func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thread, error) {
 	var t sharefair.Thread
-	var hubID, circleID, authorID sql.NullInt64
+	var hubID, circleID, circleMembers, authorID sql.NullInt64
 	var hubSlug, hubName, circleKey, circleName, circleKind, authorHandle, authorName, authorOrg sql.NullString
 	var opening sharefair.Attribution
 	var former bool
-	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &circleID, &circleKey, &circleName, &circleKind,
+	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &circleID, &circleKey, &circleName, &circleKind, &circleMembers,
 		&authorID, &authorHandle, &authorName, &authorOrg,
 		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former, &t.Locked}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
@@ -59,7 +59,7 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	}
 	if circleID.Valid {
 		t.Audience.Circle = &sharefair.CircleRef{ID: circleID.Int64, Key: circleKey.String, Name: circleName.String,
-			Kind: sharefair.CircleKind(circleKind.String)}
+			Kind: sharefair.CircleKind(circleKind.String), Members: int(circleMembers.Int64)}
 	}
 	if authorID.Valid {
 		t.Author = authorRef(authorID.Int64, authorHandle.String, authorName.String, authorOrg.String, former)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -152,6 +153,50 @@ func TestEditCirclePages(t *testing.T) {
 			}
 			wantStatus(t, get(t, member, s, at+"/edit"), http.StatusForbidden)
 			wantStatus(t, post(t, member, s, at+"/edit", url.Values{"name": {"Mine"}}), http.StatusForbidden)
+		})
+	}
+}
+
+// TestReplyFormWarnsFewReaders: where a discussion's readers are few (named
+// members, a small circle), the reply form says they may guess who wrote a
+// post that hides its author; where they are many, it does not.
+func TestReplyFormWarnsFewReaders(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			testutil.MustCreateMember(t, s.DB, "cat", sharefair.RoleMember)
+			c, err := s.DB.CreateCircle(testutil.As(ann), sharefair.NewCircle{Name: "Pair", Kind: sharefair.CircleOpen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.JoinCircle(testutil.As(bob), c.Key); err != nil {
+				t.Fatal(err)
+			}
+			hint := func(aud sharefair.AudienceChoice) string {
+				t.Helper()
+				th, err := s.DB.CreateThread(testutil.As(ann), sharefair.NewThread{Title: "Among few", Body: "Words.", Audience: aud})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := get(t, s.Browser(t, bob), s, "/threads/"+strconv.FormatInt(th.ID, 10))
+				wantStatus(t, r, http.StatusOK)
+				return r.Doc.Find("#f-attribution-hint").Text()
+			}
+			for what, c := range map[string]struct {
+				aud  sharefair.AudienceChoice
+				want string
+			}{
+				"named members":  {sharefair.AudienceChoice{Kind: sharefair.AudienceMembers, Members: []string{"bob", "cat"}}, "Only 3 people read this discussion"},
+				"a small circle": {sharefair.AudienceChoice{Kind: sharefair.AudienceCircle, Circle: c.Key}, "Only 2 people read this discussion"},
+				"the network":    {sharefair.AudienceChoice{Kind: sharefair.AudienceNetwork}, ""},
+			} {
+				got := hint(c.aud)
+				if c.want == "" && strings.Contains(got, "Only ") || c.want != "" && !strings.Contains(got, c.want) {
+					t.Errorf("for %s the reply form says %q, want %q", what, got, c.want)
+				}
+			}
 		})
 	}
 }

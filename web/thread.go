@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -436,6 +437,21 @@ const anonymityHint = "Anonymous: no name, no pseudonym, only the day. Nobody, c
 // replyAnonymityHint says the same, shorter, for the reply form on every
 // page of a thread.
 const replyAnonymityHint = "Anonymous: nobody but you, not even admins, sees it is yours; for abuse only, an audited reveal exists."
+
+// fewReaders is as many readers as a discussion may have for its reply
+// form to warn that they may guess who wrote a post that hides its author.
+const fewReaders = 10
+
+// replyHint is the reply form's word on signing for thread t: what
+// anonymity protects from and, where the readers are few, what it does
+// not.
+func replyHint(t *sharefair.Thread) string {
+	n, ok := t.Audience.Readers()
+	if !ok || n > fewReaders {
+		return replyAnonymityHint
+	}
+	return replyAnonymityHint + " Only " + strconv.Itoa(n) + " people read this discussion: among so few, they may guess who wrote it."
+}
 
 // attributionOptions are the ways to sign a post; chatham for a thread
 // under the Chatham House rule.

@@ -942,7 +942,7 @@ func threadPage(p page, v threadView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formField(v.Form, field{Name: "attribution", Label: "Sign your reply", Type: "select", NoEmpty: true, Options: attributionOptions(v.Thread.ChathamHouse), Hint: replyAnonymityHint}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formField(v.Form, field{Name: "attribution", Label: "Sign your reply", Type: "select", NoEmpty: true, Options: attributionOptions(v.Thread.ChathamHouse), Hint: replyHint(v.Thread)}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

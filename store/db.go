@@ -62,6 +62,8 @@ type DB struct {
 	dummyOnce sync.Once
 	dummyHash string
 	network   atomic.Pointer[cachedNetwork]
+	// networkGen counts the changes to the network's settings.
+	networkGen atomic.Uint64
 	// directorySummary is the member directory's facets and count;
 	// directoryReading is held by the request reading them anew.
 	directorySummary atomic.Pointer[cachedDirectory]

@@ -18,12 +18,16 @@ const networkTTL = 5 * time.Second
 // cachedNetwork is the network's settings as last read.
 type cachedNetwork struct {
 	n       sharefair.Network
+	gen     uint64 // db.networkGen when the read began
 	expires time.Time
 }
 
 // Network returns the network's settings.
 func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
-	if c := db.network.Load(); c != nil && time.Now().Before(c.expires) {
+	// A read that began before a change was forgotten must not be kept
+	// after it: the generation tells them apart.
+	gen := db.networkGen.Load()
+	if c := db.network.Load(); c != nil && c.gen == gen && time.Now().Before(c.expires) {
 		n := c.n
 		return &n, nil
 	}
@@ -34,12 +38,15 @@ func (db *DB) Network(ctx context.Context) (*sharefair.Network, error) {
 		return nil, fmt.Errorf("load network: %w", err)
 	}
 	n.SetUp = setUp.Valid
-	db.network.Store(&cachedNetwork{n: n, expires: time.Now().Add(networkTTL)})
+	db.network.Store(&cachedNetwork{n: n, gen: gen, expires: time.Now().Add(networkTTL)})
 	return &n, nil
 }
 
 // forgetNetwork drops the cached settings after a change.
-func (db *DB) forgetNetwork() { db.network.Store(nil) }
+func (db *DB) forgetNetwork() {
+	db.networkGen.Add(1)
+	db.network.Store(nil)
+}
 
 // PrepareSetup stores the hash of a fresh setup code while the network has
 // no members, and reports whether it did. A later code replaces an earlier

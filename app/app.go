@@ -13,12 +13,14 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/api"
 	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/jobs"
 	"github.com/sharefair/sharefair/server"
 	"github.com/sharefair/sharefair/store"
 	"github.com/sharefair/sharefair/web"
@@ -83,7 +85,15 @@ type App struct {
 	SignIn   *auth.SignIn
 	Handler  http.Handler
 	Logger   *slog.Logger
+	// Jobs runs the background work while Serve serves.
+	Jobs *jobs.Runner
 }
+
+// The kinds of background job.
+const (
+	// JobSweep deletes expired sessions and old finished jobs, hourly.
+	JobSweep = "sweep"
+)
 
 // New opens the database (migrating it) and builds the HTTP handler.
 func New(ctx context.Context, cfg Config) (*App, error) {
@@ -114,6 +124,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.SignIn = auth.NewSignIn(db, cfg.SignInLimits, deviceKey, cfg.Clock)
+	a.Jobs = &jobs.Runner{Store: db, Worker: workerName(), Logger: cfg.Logger, Now: db.Now.Now,
+		Handlers:  map[string]jobs.Handler{JobSweep: func(ctx context.Context, _ jobs.Job) error { return db.Sweep(ctx) }},
+		Recurring: []jobs.Recurring{{Kind: JobSweep, Every: time.Hour}}}
 	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
 		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,
@@ -184,10 +197,41 @@ func NewSetupCode() string {
 	return s.String()
 }
 
-// Serve serves HTTP on ln until ctx is cancelled, then stops accepting
-// connections and lets in-flight requests finish within the shutdown
-// timeout; those still running then are cut, and Serve returns nil.
+// workerName names this process's claims on jobs: the host, the process
+// and a random part, so that a restarted process never takes its old
+// claims for its own.
+func workerName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
+}
+
+// Serve serves HTTP on ln, and runs the background jobs beside it, until
+// ctx is cancelled; then it stops accepting connections and lets in-flight
+// requests finish within the shutdown timeout (those still running then
+// are cut), stops the jobs, and returns nil. A second process serving the
+// same SQLite database is refused (store.ErrServedElsewhere).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	unlock, err := a.DB.LockForServing()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	jctx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- a.Jobs.Run(jctx) }()
+	defer func() {
+		stopJobs()
+		if err := <-jobsDone; err != nil {
+			a.Logger.Error("background jobs", "err", err)
+		}
+	}()
+	return a.serveHTTP(ctx, ln)
+}
+
+// serveHTTP serves HTTP on ln until ctx is cancelled, then shuts down.
+func (a *App) serveHTTP(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,

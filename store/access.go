@@ -289,6 +289,11 @@ func auditNamesContent(ctx context.Context, q *query, al string) string {
 		al, me)
 }
 
+// mayWatchJobs reports whether v may see the background jobs' counts and
+// failures: network admins, who run the installation. The counts hold no
+// content and no member.
+func mayWatchJobs(v *sharefair.Member) bool { return v.IsAdmin() }
+
 // mayReadAudit reports whether v may read the audit log.
 func mayReadAudit(v *sharefair.Member) bool { return v.IsAdmin() }
 

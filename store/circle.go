@@ -595,7 +595,9 @@ func (db *DB) InviteToCircle(ctx context.Context, key, handle string) (bool, err
 			return fmt.Errorf("invite to circle: %w", err)
 		}
 		n, _ := res.RowsAffected()
-		changed = n > 0
+		if changed = n > 0; changed {
+			return tx.event(ctx, sharefair.Event{Kind: sharefair.EventCircleInvited, ActorID: v.ID, SubjectID: mid, CircleID: id})
+		}
 		return nil
 	})
 	return changed, err

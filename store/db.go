@@ -59,6 +59,9 @@ type DB struct {
 	// renew; zero is no limit (see limit.go).
 	PostLimit, InvitationLimit Limit
 
+	// path is the SQLite database file, "" on PostgreSQL.
+	path string
+
 	dummyOnce sync.Once
 	dummyHash string
 	network   atomic.Pointer[cachedNetwork]
@@ -117,6 +120,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			path = filepath.Join(opts.DataDir, "sharefair.db")
 		}
 		path = strings.TrimPrefix(path, "sqlite:")
+		db.path = path
 		sync := strings.ToUpper(opts.Synchronous)
 		if sync == "" {
 			sync = "FULL"

@@ -105,6 +105,10 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 			ni.Email, hubID, v.ID, hashSecret(secret), ni.Name, ni.Message, tx.now, tx.now.Add(db.InvitationTTL)).Scan(&id); err != nil {
 			return fmt.Errorf("create invitation: %w", err)
 		}
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventInvited, ActorID: v.ID, HubID: hubID.Int64,
+			InvitationID: id}); err != nil {
+			return err
+		}
 		var err error
 		inv, err = invitationByID(ctx, tx, id)
 		return err

@@ -172,6 +172,7 @@ func (db *DB) FindModerationQueue(ctx context.Context, page sharefair.Page) ([]*
 // transaction.
 type moderatedPost struct {
 	threadID, hubID, circleID int64
+	authorID                  int64
 	hidden                    bool
 	attribution               sharefair.Attribution
 }
@@ -180,13 +181,13 @@ type moderatedPost struct {
 // viewer may read it, forbidden unless they may moderate it.
 func (tx *Tx) moderatedPost(ctx context.Context, id int64) (*moderatedPost, error) {
 	var q query
-	sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), COALESCE(t.circle_id, 0), CASE WHEN p.hidden_at IS NULL THEN 0 ELSE 1 END, p.attribution,
+	sel := `SELECT p.thread_id, COALESCE(t.hub_id, 0), COALESCE(t.circle_id, 0), p.author_id, CASE WHEN p.hidden_at IS NULL THEN 0 ELSE 1 END, p.attribution,
 		CASE WHEN ` + mayModerateThread(ctx, &q, "t") + ` THEN 1 ELSE 0 END FROM ` + postsInThreads
 	q.and("p.id = " + q.arg(id))
 	q.and(threadVisible(ctx, &q, "t"))
 	var m moderatedPost
 	var may bool
-	err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&m.threadID, &m.hubID, &m.circleID, &m.hidden, &m.attribution, &may)
+	err := tx.QueryRowContext(ctx, sel+" "+q.whereSQL(), q.args...).Scan(&m.threadID, &m.hubID, &m.circleID, &m.authorID, &m.hidden, &m.attribution, &may)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Post")
 	} else if err != nil {
@@ -223,6 +224,10 @@ func (db *DB) HidePost(ctx context.Context, postID int64, reason sharefair.FlagR
 		if err := bumpThread(ctx, tx, m.threadID); err != nil {
 			return err
 		}
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventPostHidden, ActorID: v.ID, SubjectID: m.authorID,
+			HubID: m.hubID, CircleID: m.circleID, ThreadID: m.threadID, PostID: postID}); err != nil {
+			return err
+		}
 		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditHide, HubID: m.hubID, CircleID: m.circleID,
 			ThreadID: m.threadID, PostID: postID, Detail: string(reason)})
 	})
@@ -242,6 +247,10 @@ func (db *DB) RestorePost(ctx context.Context, postID int64) (bool, error) {
 			return fmt.Errorf("restore post: %w", err)
 		}
 		if err := bumpThread(ctx, tx, m.threadID); err != nil {
+			return err
+		}
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventPostRestored, ActorID: v.ID, SubjectID: m.authorID,
+			HubID: m.hubID, CircleID: m.circleID, ThreadID: m.threadID, PostID: postID}); err != nil {
 			return err
 		}
 		return tx.audit(ctx, v.ID, auditRecord{Action: sharefair.AuditRestore, HubID: m.hubID, CircleID: m.circleID,

@@ -217,7 +217,7 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 	if err := nt.Validate(); err != nil {
 		return nil, err
 	}
-	html, err := db.render(ctx, postBody, nt.Body)
+	html, mentioned, err := db.renderMentions(ctx, postBody, nt.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -241,15 +241,21 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 		if err := tx.setAudience(ctx, contentThread, id, aud, 1); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, v.ID, string(attr), nt.Body, html, tx.now)
-		if err != nil {
+		var postID int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO posts (thread_id, author_id, attribution, source, html, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, id, v.ID, string(attr), nt.Body, html, tx.now).Scan(&postID); err != nil {
 			return fmt.Errorf("create opening post: %w", err)
 		}
 		if attr == sharefair.AttributionChatham {
-			return tx.pseudonym(ctx, id, v.ID)
+			if err := tx.pseudonym(ctx, id, v.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventThreadStarted, ActorID: v.ID, HubID: aud.hubID.Int64,
+			CircleID: aud.circleID.Int64, ThreadID: id, PostID: postID}); err != nil {
+			return err
+		}
+		return tx.mentionEvents(ctx, v.ID, id, postID, mentioned)
 	})
 	if err != nil {
 		return nil, err
@@ -480,7 +486,7 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 		return nil, err
 	}
 	body := np.Body
-	html, err := db.render(ctx, postBody, body)
+	html, mentioned, err := db.renderMentions(ctx, postBody, body)
 	if err != nil {
 		return nil, err
 	}
@@ -489,8 +495,9 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 		var q query
 		cond := threadVisible(ctx, &q, "t")
 		var chatham, locked bool
-		err := tx.QueryRowContext(ctx, "SELECT t.chatham_house, t.locked FROM threads t WHERE t.id = "+q.arg(threadID)+" AND "+cond,
-			q.args...).Scan(&chatham, &locked)
+		var hubID, circleID sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT t.chatham_house, t.locked, t.hub_id, t.circle_id FROM threads t WHERE t.id = "+
+			q.arg(threadID)+" AND "+cond, q.args...).Scan(&chatham, &locked, &hubID, &circleID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sharefair.ErrNotFound("Thread")
 		} else if err != nil {
@@ -518,7 +525,11 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 			last_post_hidden = $2, version = version + 1 WHERE id = $3`, tx.now, attr != sharefair.AttributionNamed, threadID); err != nil {
 			return fmt.Errorf("update thread: %w", err)
 		}
-		return nil
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventPostWritten, ActorID: v.ID, HubID: hubID.Int64,
+			CircleID: circleID.Int64, ThreadID: threadID, PostID: id}); err != nil {
+			return err
+		}
+		return tx.mentionEvents(ctx, v.ID, threadID, id, mentioned)
 	})
 	if err != nil {
 		return nil, err
@@ -584,9 +595,16 @@ var postBody = markdown.Field{Name: "body", Label: "Post"}
 // of members who exist. Markdown that would render past one of the limits
 // in markdown/limits.go is refused as invalid, naming the field.
 func (db *DB) render(ctx context.Context, f markdown.Field, src string) (string, error) {
+	html, _, err := db.renderMentions(ctx, f, src)
+	return html, err
+}
+
+// renderMentions renders as render does, and gives the handles of the
+// members the text mentions.
+func (db *DB) renderMentions(ctx context.Context, f markdown.Field, src string) (string, []string, error) {
 	doc, err := db.Markdown.Parse(f, src)
 	if err != nil {
-		return "", markdownError(f, err)
+		return "", nil, markdownError(f, err)
 	}
 	handles := doc.Mentions()
 	known := map[string]bool{}
@@ -598,25 +616,31 @@ func (db *DB) render(ctx context.Context, f markdown.Field, src string) (string,
 		}
 		rows, err := db.read.QueryContext(ctx, `SELECT handle FROM members WHERE handle IN (`+strings.Join(ph, ", ")+`)`, q.args...)
 		if err != nil {
-			return "", fmt.Errorf("resolve mentions: %w", err)
+			return "", nil, fmt.Errorf("resolve mentions: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var h string
 			if err := rows.Scan(&h); err != nil {
-				return "", fmt.Errorf("resolve mentions: %w", err)
+				return "", nil, fmt.Errorf("resolve mentions: %w", err)
 			}
 			known[h] = true
 		}
 		if err := rows.Err(); err != nil {
-			return "", fmt.Errorf("resolve mentions: %w", err)
+			return "", nil, fmt.Errorf("resolve mentions: %w", err)
 		}
 	}
 	html, err := doc.Render(known)
 	if err != nil {
-		return "", markdownError(f, err)
+		return "", nil, markdownError(f, err)
 	}
-	return html, nil
+	mentioned := make([]string, 0, len(known))
+	for _, h := range handles {
+		if known[h] {
+			mentioned = append(mentioned, h)
+		}
+	}
+	return html, mentioned, nil
 }
 
 // renderPostsBatch is how many posts renderPosts renders per transaction.

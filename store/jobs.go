@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/jobs"
+)
+
+// The store keeps the background jobs (jobs.Store): a table claimed with
+// UPDATE … RETURNING, so that every engine claims the same way, with FOR
+// UPDATE SKIP LOCKED on PostgreSQL, where instances claiming at once pass
+// over each other's rows instead of waiting on them. SQLite has one writer
+// at a time, which orders claims by itself.
+
+var _ jobs.Store = (*DB)(nil)
+
+// EnqueueJob adds a job, or reports false when one of its kind has its key.
+func (db *DB) EnqueueJob(ctx context.Context, j jobs.New) (int64, bool, error) {
+	var id int64
+	added := false
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		id, added, err = tx.enqueue(ctx, j)
+		return err
+	})
+	return id, added, err
+}
+
+// enqueue adds job j inside tx: work that a change calls for is due only
+// if the change commits.
+func (tx *Tx) enqueue(ctx context.Context, j jobs.New) (int64, bool, error) {
+	if j.Kind == "" {
+		return 0, false, errors.New("enqueue: a job needs a kind")
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = tx.now
+	}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = jobs.DefaultMaxAttempts
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, key, payload, run_at, max_attempts, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, key) WHERE key <> '' DO NOTHING RETURNING id`,
+		j.Kind, j.Key, j.Payload, j.RunAt.UTC(), j.MaxAttempts, tx.now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, fmt.Errorf("enqueue %s: %w", j.Kind, err)
+	}
+	return id, true, nil
+}
+
+// ClaimJobs leases up to n due jobs of kinds to worker until now+lease.
+func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n int, lease time.Duration) ([]jobs.Job, error) {
+	if n <= 0 || len(kinds) == 0 {
+		return nil, nil
+	}
+	var claimed []jobs.Job
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var q query
+		now := q.arg(tx.now)
+		ph := make([]string, len(kinds))
+		for i, k := range kinds {
+			ph[i] = q.arg(k)
+		}
+		skip := ""
+		if db.dialect.name() == "postgres" {
+			skip = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1,
+			locked_by = `+q.arg(worker)+`, locked_until = `+q.arg(tx.now.Add(lease))+`
+			WHERE id IN (SELECT id FROM jobs
+				WHERE state IN ('ready', 'running') AND kind IN (`+strings.Join(ph, ", ")+`)
+				AND ((state = 'ready' AND run_at <= `+now+`) OR (state = 'running' AND locked_until <= `+now+`))
+				ORDER BY run_at, id LIMIT `+q.arg(n)+skip+`)
+			RETURNING id, kind, key, payload, attempts, max_attempts`, q.args...)
+		if err != nil {
+			return fmt.Errorf("claim jobs: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var j jobs.Job
+			if err := rows.Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.Attempt, &j.MaxAttempts); err != nil {
+				return fmt.Errorf("claim jobs: %w", err)
+			}
+			claimed = append(claimed, j)
+		}
+		return rows.Err()
+	})
+	return claimed, err
+}
+
+// CompleteJob records job id as done, if worker still holds it.
+func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', finished_at = $1, locked_by = '', locked_until = NULL
+			WHERE id = $2 AND locked_by = $3 AND state = 'running'`, tx.now, id, worker); err != nil {
+			return fmt.Errorf("complete job %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// FailJob records a failed run of job id, if worker still holds it.
+func (db *DB) FailJob(ctx context.Context, id int64, worker, reason string, retryAt time.Time) error {
+	if len(reason) > 1000 {
+		reason = reason[:1000]
+	}
+	reason = strings.ToValidUTF8(reason, "")
+	return db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if retryAt.IsZero() {
+			_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', finished_at = $1, last_error = $2, locked_by = '',
+				locked_until = NULL WHERE id = $3 AND locked_by = $4 AND state = 'running'`, tx.now, reason, id, worker)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'ready', run_at = $1, last_error = $2, locked_by = '',
+				locked_until = NULL WHERE id = $3 AND locked_by = $4 AND state = 'running'`, retryAt.UTC(), reason, id, worker)
+		}
+		if err != nil {
+			return fmt.Errorf("fail job %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// JobCounts counts the jobs by kind and state, and gives the latest
+// failure of each kind: what an admin watches. Network admins only.
+func (db *DB) JobCounts(ctx context.Context) ([]sharefair.JobCount, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !mayWatchJobs(v) {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may see the background jobs.")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT kind,
+			SUM(CASE WHEN state = 'ready' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+		FROM jobs GROUP BY kind ORDER BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := []sharefair.JobCount{}
+	for rows.Next() {
+		var c sharefair.JobCount
+		if err := rows.Scan(&c.Kind, &c.Ready, &c.Running, &c.Done, &c.Failed); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	rows.Close()
+	// Plain columns, which keep their type on SQLite as aggregates do not.
+	for i := range out {
+		var due time.Time
+		err := db.read.QueryRowContext(ctx, `SELECT run_at FROM jobs WHERE kind = $1 AND state IN ('ready', 'running')
+			ORDER BY run_at LIMIT 1`, out[i].Kind).Scan(&due)
+		if err == nil {
+			due = due.UTC()
+			out[i].NextDue = &due
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		var finished sql.NullTime
+		var ran time.Time
+		err = db.read.QueryRowContext(ctx, `SELECT last_error, finished_at, run_at FROM jobs
+			WHERE kind = $1 AND last_error <> '' ORDER BY id DESC LIMIT 1`, out[i].Kind).Scan(&out[i].LastError, &finished, &ran)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		if err == nil {
+			at := ran.UTC()
+			if finished.Valid {
+				at = finished.Time.UTC()
+			}
+			out[i].LastErrorAt = &at
+		}
+	}
+	return out, nil
+}
+
+// Sweep does what is kept tidy on a schedule: it deletes expired sessions,
+// and finished jobs a week after they finished (failed ones after a
+// month, for an admin to look at).
+func (db *DB) Sweep(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, tx.now); err != nil {
+			return fmt.Errorf("sweep sessions: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE (state = 'done' AND finished_at < $1)
+			OR (state = 'failed' AND finished_at < $2)`, tx.now.Add(-7*24*time.Hour), tx.now.Add(-30*24*time.Hour)); err != nil {
+			return fmt.Errorf("sweep jobs: %w", err)
+		}
+		return nil
+	})
+}
+
+// event records e inside tx, the change's transaction: what consumes
+// events sees it if and only if the change commits. The actor of a post
+// whose author is hidden is recorded, as the author is in the post's row;
+// whatever shows an event asks the access rules at that moment.
+func (tx *Tx) event(ctx context.Context, e sharefair.Event) error {
+	n := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+	if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, at, actor_id, subject_member_id, hub_id, circle_id, thread_id, post_id,
+		invitation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, string(e.Kind), tx.now, n(e.ActorID), n(e.SubjectID), n(e.HubID),
+		n(e.CircleID), n(e.ThreadID), n(e.PostID), n(e.InvitationID)); err != nil {
+		return fmt.Errorf("record %s: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// mentionEvents records a mention of each member whose handle is among
+// handles, but the writer, for post postID of thread threadID.
+func (tx *Tx) mentionEvents(ctx context.Context, writer, threadID, postID int64, handles []string) error {
+	if len(handles) == 0 {
+		return nil
+	}
+	var q query
+	ph := make([]string, len(handles))
+	for i, h := range handles {
+		ph[i] = q.arg(h)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE handle IN (`+strings.Join(ph, ", ")+`) AND id <> `+q.arg(writer),
+		q.args...)
+	if err != nil {
+		return fmt.Errorf("find mentioned: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("find mentioned: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find mentioned: %w", err)
+	}
+	for _, id := range ids {
+		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventMentioned, ActorID: writer, SubjectID: id,
+			ThreadID: threadID, PostID: postID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Events lists the events recorded after event after, oldest first, at
+// most limit: for the operator (the command line, tests) alone, since an
+// event names who wrote what, hidden authors too.
+func (db *DB) Events(ctx context.Context, after int64, limit int) ([]sharefair.Event, error) {
+	if !sharefair.IsOperator(ctx) {
+		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Events are read by Sharefair itself.")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, at, COALESCE(actor_id, 0), COALESCE(subject_member_id, 0),
+		COALESCE(hub_id, 0), COALESCE(circle_id, 0), COALESCE(thread_id, 0), COALESCE(post_id, 0), COALESCE(invitation_id, 0)
+		FROM events WHERE id > $1 ORDER BY id`+limitSQL(limit, 0), after)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	defer rows.Close()
+	var out []sharefair.Event
+	for rows.Next() {
+		var e sharefair.Event
+		if err := rows.Scan(&e.ID, &e.Kind, &e.At, &e.ActorID, &e.SubjectID, &e.HubID, &e.CircleID, &e.ThreadID, &e.PostID,
+			&e.InvitationID); err != nil {
+			return nil, fmt.Errorf("events: %w", err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,6 +1,9 @@
 package sharefair
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // EventKind names what happened.
 type EventKind string
@@ -41,4 +44,11 @@ type JobCount struct {
 	NextDue                      *time.Time // the earliest due, among those ready or running
 	LastError                    string     // the latest failure's message, if any
 	LastErrorAt                  *time.Time
+}
+
+// JobService tells network admins how the background work goes.
+type JobService interface {
+	// JobCounts counts the jobs by kind and state, with each kind's next
+	// due time and latest failure. EFORBIDDEN but for network admins.
+	JobCounts(ctx context.Context) ([]JobCount, error)
 }

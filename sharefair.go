@@ -115,4 +115,5 @@ type Services struct {
 	Export      ExportService
 	Moderation  ModerationService
 	Audit       AuditService
+	Jobs        JobService
 }

@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/jobs"
 )
 
 // The moderation routes, each answer checked against openapi.json: a flag,
@@ -165,5 +167,26 @@ func TestModerationAPI(t *testing.T) {
 		if log.Total != 0 {
 			t.Fatalf("unknown actor = %+v", log)
 		}
+	})
+}
+
+// TestJobsAPI: network admins read the background jobs by kind; members
+// are refused.
+func TestJobsAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		v := newEnv(t, e)
+		if _, _, err := v.s.DB.EnqueueJob(context.Background(), jobs.New{Kind: "sweep"}); err != nil {
+			t.Fatal(err)
+		}
+		var list listOf[struct {
+			Kind    string  `json:"kind"`
+			Ready   int     `json:"ready"`
+			NextDue *string `json:"next_due"`
+		}]
+		v.admin.as(t).get("/api/v1/admin/jobs").ok(200, &list)
+		if list.Total != 1 || len(list.Items) != 1 || list.Items[0].Kind != "sweep" || list.Items[0].Ready != 1 || list.Items[0].NextDue == nil {
+			t.Fatalf("jobs: %+v", list)
+		}
+		v.alice.as(t).get("/api/v1/admin/jobs").fails(403, "forbidden", "")
 	})
 }

@@ -56,3 +56,27 @@ func (h *Handler) patchNetwork(w http.ResponseWriter, r *http.Request, in networ
 	}
 	return render(w, http.StatusOK, network(n))
 }
+
+// jobCountJSON is one kind of background job, as network admins see it.
+type jobCountJSON struct {
+	Kind        string     `json:"kind"`
+	Ready       int        `json:"ready" description:"Waiting for their time or a worker."`
+	Running     int        `json:"running"`
+	Done        int        `json:"done" description:"Done in the last week."`
+	Failed      int        `json:"failed" description:"Failed after their last try, in the last month."`
+	NextDue     *time.Time `json:"next_due"`
+	LastError   string     `json:"last_error" description:"The latest failure's message; empty when none."`
+	LastErrorAt *time.Time `json:"last_error_at"`
+}
+
+func (h *Handler) listJobs(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
+	counts, err := h.svcs.Jobs.JobCounts(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mapList(slicePage(counts, page), func(c sharefair.JobCount) jobCountJSON {
+		return jobCountJSON{Kind: c.Kind, Ready: c.Ready, Running: c.Running, Done: c.Done, Failed: c.Failed,
+			NextDue: utcPtr(c.NextDue), LastError: c.LastError, LastErrorAt: utcPtr(c.LastErrorAt)}
+	}, page, len(counts)))
+}

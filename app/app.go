@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Circles: db, Auth: db,
-		Onboarding: db, Export: db, Moderation: db, Audit: db}
+		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {
 		db.Close()

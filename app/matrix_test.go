@@ -534,10 +534,10 @@ func mxAlsoRead(hub, member, circle string) []mxSurface {
 	for _, r := range []string{"GET /{$}", "GET /welcome", "GET /threads/new", "GET /hubs/new", "GET /hubs/{slug}/manage",
 		"GET /hubs/{slug}/edit", "GET /hubs/{slug}/requests", "GET /settings",
 		"GET /settings/security", "GET /settings/tokens", "GET /settings/data", "GET /network", "GET /invitations",
-		"GET /circles/new", "GET /circles/{key}/edit", "GET /admin/circles", "GET /members/{handle}/standing",
+		"GET /circles/new", "GET /circles/{key}/edit", "GET /admin/circles", "GET /admin/jobs", "GET /members/{handle}/standing",
 		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
 		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations",
-		"GET /api/v1/admin/secret-circles"} {
+		"GET /api/v1/admin/secret-circles", "GET /api/v1/admin/jobs"} {
 		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{key}", circle, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
 		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
 		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }

@@ -1,13 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/jobs"
 )
 
 // TestModerationPages walks moderation through the forms on both engines:
@@ -170,6 +173,39 @@ func TestModerationPages(t *testing.T) {
 			if n := r.Doc.Find("tbody tr").Length(); n != 2 {
 				t.Fatalf("ann's rows = %d", n)
 			}
+		})
+	}
+}
+
+// TestJobsPage: network admins see the background jobs by kind, with the
+// latest failure; members are refused.
+func TestJobsPage(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			ctx := context.Background()
+			if _, _, err := s.DB.EnqueueJob(ctx, jobs.New{Kind: "sweep"}); err != nil {
+				t.Fatal(err)
+			}
+			js, err := s.DB.ClaimJobs(ctx, "w", []string{"sweep"}, 1, time.Minute)
+			if err != nil || len(js) != 1 {
+				t.Fatalf("claim: %v %v", js, err)
+			}
+			if err := s.DB.FailJob(ctx, js[0].ID, "w", "database is locked", time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			r := get(t, s.Browser(t, s.Admin), s, "/admin/jobs")
+			wantStatus(t, r, http.StatusOK)
+			row := r.Doc.Find("tbody tr").First()
+			if row.Find(`td[data-label="Kind"]`).Text() != "sweep" || row.Find(`td[data-label="Failed"]`).Text() != "1" ||
+				!strings.Contains(row.Find(`td[data-label="Latest failure"]`).Text(), "database is locked") {
+				t.Fatalf("jobs page row: %q", row.Text())
+			}
+			if r := get(t, s.Browser(t, s.Admin), s, "/network"); r.Doc.Find(`a[href="/admin/jobs"]`).Length() != 1 {
+				t.Fatal("the network settings do not lead to the jobs page")
+			}
+			m := testutil.MustCreateMember(t, s.DB, "member", sharefair.RoleMember)
+			wantStatus(t, get(t, s.Browser(t, m), s, "/admin/jobs"), http.StatusForbidden)
 		})
 	}
 }

@@ -38,3 +38,11 @@ func (h *Handler) renameNetwork(w http.ResponseWriter, r *http.Request) error {
 	redirect(w, r, "/network")
 	return nil
 }
+
+func (h *Handler) jobs(w http.ResponseWriter, r *http.Request) error {
+	counts, err := h.svcs.Jobs.JobCounts(r.Context())
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, jobsPage(h.base(w, r, "Background jobs"), counts))
+}

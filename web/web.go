@@ -128,6 +128,7 @@ func (h *Handler) routes() {
 	submit("POST /threads/{id}/lock", h.lockThread)
 	page("GET /moderation", h.moderation)
 	page("GET /admin/audit", h.audit)
+	page("GET /admin/jobs", h.jobs)
 	page("GET /members/{handle}/standing", h.standingForm)
 	submit("POST /members/{handle}/standing", h.setStanding)
 

@@ -1,13 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/internal/browser"
 	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/jobs"
 )
 
 // browserSignIn signs m in on a new browser.
@@ -116,4 +119,19 @@ func TestBrowserModeration(t *testing.T) {
 		t.Fatalf("audit log = %q", b.Text("main"))
 	}
 	checkBothWidths(b, "audit log")
+
+	// The background jobs, one kind with a failure.
+	ctx := context.Background()
+	if _, _, err := s.DB.EnqueueJob(ctx, jobs.New{Kind: "sweep"}); err != nil {
+		t.Fatal(err)
+	}
+	if js, err := s.DB.ClaimJobs(ctx, "w", []string{"sweep"}, 1, time.Minute); err != nil || len(js) != 1 {
+		t.Fatalf("claim: %v %v", js, err)
+	} else if err := s.DB.FailJob(ctx, js[0].ID, "w", "database is locked", time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if st := b.Open("/admin/jobs"); st != http.StatusOK || b.Count(`tbody tr`) != 1 {
+		t.Fatalf("open the jobs page = %d: %q", st, b.Text("main"))
+	}
+	checkBothWidths(b, "background jobs")
 }

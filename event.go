@@ -13,7 +13,7 @@ const (
 	EventThreadStarted EventKind = "thread_started" // a thread and its opening post: ActorID, ThreadID, PostID
 	EventPostWritten   EventKind = "post_written"   // a reply: ActorID, ThreadID, PostID
 	EventMentioned     EventKind = "mentioned"      // SubjectID mentioned by ActorID in PostID
-	EventInvited       EventKind = "invited"        // InvitationID, to the network or to HubID, made or renewed by ActorID
+	EventInvited       EventKind = "invited"        // InvitationID, to the network or to HubID, made or re-sent by ActorID
 	EventCircleInvited EventKind = "circle_invited" // SubjectID invited to CircleID by ActorID
 	EventPostHidden    EventKind = "post_hidden"    // PostID hidden by ActorID, a moderator
 	EventPostRestored  EventKind = "post_restored"  // PostID shown again by ActorID

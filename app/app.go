@@ -51,6 +51,10 @@ type Config struct {
 
 	Logger *slog.Logger
 	Clock  sharefair.Clock
+	// Serving claims the database for this process, which is to serve
+	// it: on SQLite a second such process is refused before it migrates
+	// anything (store.LockForServing). Console commands leave it unset.
+	Serving bool
 }
 
 // The default limits on writing: far above what a member writing by hand
@@ -87,6 +91,8 @@ type App struct {
 	Logger   *slog.Logger
 	// Jobs runs the background work while Serve serves.
 	Jobs *jobs.Runner
+
+	unlock func() // releases the claim of Config.Serving
 }
 
 // The kinds of background job.
@@ -104,10 +110,19 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Synchronous: cfg.Synchronous})
+	opts := store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Synchronous: cfg.Synchronous}
+	unlock := func() {}
+	if cfg.Serving {
+		if unlock, err = store.LockForServing(opts); err != nil {
+			return nil, err
+		}
+	}
+	db, err := store.Open(ctx, opts)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
+
 	db.Now = cfg.Clock
 	db.Hasher = auth.NewHasher(cfg.Hash)
 	db.Logger = cfg.Logger
@@ -115,16 +130,17 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.InvitationTTL > 0 {
 		db.InvitationTTL = cfg.InvitationTTL
 	}
-	a := &App{Config: cfg, DB: db, Logger: cfg.Logger}
+	a := &App{Config: cfg, DB: db, Logger: cfg.Logger, unlock: unlock}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Circles: db, Auth: db,
 		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {
 		db.Close()
+		unlock()
 		return nil, err
 	}
 	a.SignIn = auth.NewSignIn(db, cfg.SignInLimits, deviceKey, cfg.Clock)
-	a.Jobs = &jobs.Runner{Store: db, Worker: workerName(), Logger: cfg.Logger, Now: db.Now.Now,
+	a.Jobs = &jobs.Runner{Store: db, Worker: workerName(), Logger: cfg.Logger, Now: func() time.Time { return db.Now.Now() },
 		Handlers:  map[string]jobs.Handler{JobSweep: func(ctx context.Context, _ jobs.Job) error { return db.Sweep(ctx) }},
 		Recurring: []jobs.Recurring{{Kind: JobSweep, Every: time.Hour}}}
 	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
@@ -134,6 +150,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		api.New(scfg, a.Services, a.SignIn))
 	if err != nil {
 		db.Close()
+		unlock()
 		return nil, err
 	}
 	return a, nil
@@ -163,8 +180,14 @@ func (a *App) BaseURL() string {
 	return u.String()
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close closes the database, and releases it for another process to serve.
+func (a *App) Close() error {
+	err := a.DB.Close()
+	if a.unlock != nil {
+		a.unlock()
+	}
+	return err
+}
 
 // PrepareSetup prints a one-time setup code to the log when the network has
 // no members yet.
@@ -210,14 +233,8 @@ func workerName() string {
 // Serve serves HTTP on ln, and runs the background jobs beside it, until
 // ctx is cancelled; then it stops accepting connections and lets in-flight
 // requests finish within the shutdown timeout (those still running then
-// are cut), stops the jobs, and returns nil. A second process serving the
-// same SQLite database is refused (store.ErrServedElsewhere).
+// are cut), stops the jobs, and returns nil.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	unlock, err := a.DB.LockForServing()
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	jctx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan error, 1)
 	go func() { jobsDone <- a.Jobs.Run(jctx) }()

@@ -16,19 +16,19 @@ import (
 	"github.com/sharefair/sharefair/store"
 )
 
-// serving starts a Sharefair on dir and returns a function that stops it
-// and gives what Serve returned.
-func serving(t *testing.T, dir string) (*app.App, func() error) {
+// serving starts a Sharefair serving dir and returns a function that stops
+// it and gives what Serve returned; or the error of app.New.
+func serving(t *testing.T, dir string) (*app.App, func() error, error) {
 	t.Helper()
 	cfg := app.DefaultConfig()
 	cfg.DataDir = dir
 	cfg.Hash = testutil.CheapHash
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Serving = true
 	a, err := app.New(context.Background(), cfg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	t.Cleanup(func() { a.Close() })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -38,34 +38,45 @@ func serving(t *testing.T, dir string) (*app.App, func() error) {
 	go func() { done <- a.Serve(ctx, ln) }()
 	return a, func() error {
 		cancel()
-		return <-done
-	}
+		err := <-done
+		if cerr := a.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
 }
 
 // TestServeRefusesASecondOnSQLite: while one Sharefair serves a data
-// directory, another is refused at start; once the first stops, it may.
+// directory, another is refused at start, before it touches the
+// database; once the first stops, it may.
 func TestServeRefusesASecondOnSQLite(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	_, stop := serving(t, dir)
-	time.Sleep(100 * time.Millisecond)
-	_, stop2 := serving(t, dir)
-	if err := stop2(); !errors.Is(err, store.ErrServedElsewhere) {
+	_, stop, err := serving(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := serving(t, dir); !errors.Is(err, store.ErrServedElsewhere) {
 		t.Fatalf("a second Sharefair on the same directory: %v, want refused", err)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	_, stop3 := serving(t, dir)
-	time.Sleep(100 * time.Millisecond)
-	if err := stop3(); err != nil {
+	_, stop3, err := serving(t, dir)
+	if err != nil {
 		t.Fatalf("after the first stopped: %v", err)
+	}
+	if err := stop3(); err != nil {
+		t.Fatal(err)
 	}
 }
 
 // TestServeRunsJobs: the background jobs run while Sharefair serves: the
 // hourly sweep is scheduled and done at start.
 func TestServeRunsJobs(t *testing.T) {
-	a, stop := serving(t, filepath.Join(t.TempDir(), "data"))
+	a, stop, err := serving(t, filepath.Join(t.TempDir(), "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer func() {
 		if err := stop(); err != nil {
 			t.Error(err)

@@ -43,8 +43,9 @@ type New struct {
 }
 
 // DefaultMaxAttempts is how often a job is tried unless it says otherwise:
-// with the back-off, over about a day.
-const DefaultMaxAttempts = 12
+// with the back-off (10 s doubling to an hour), over about a day, so that
+// a mail relay down for an afternoon loses nothing.
+const DefaultMaxAttempts = 30
 
 // Store keeps the jobs. The store package implements it.
 type Store interface {
@@ -55,16 +56,22 @@ type Store interface {
 	// until now+lease: ready ones whose time has come, and running ones
 	// whose lease ran out. No two claims get one job.
 	ClaimJobs(ctx context.Context, worker string, kinds []string, n int, lease time.Duration) ([]Job, error)
-	// CompleteJob records job id as done, if worker still holds it.
+	// CompleteJob records job id as done, if worker still holds it, else
+	// ErrLeaseLost.
 	CompleteJob(ctx context.Context, id int64, worker string) error
-	// FailJob records a failed run of job id, if worker still holds it:
-	// due again at retryAt, or failed for good when retryAt is zero.
+	// FailJob records a failed run of job id, if worker still holds it
+	// (else ErrLeaseLost): due again at retryAt, or failed for good when
+	// retryAt is zero.
 	FailJob(ctx context.Context, id int64, worker, reason string, retryAt time.Time) error
 }
 
 // Handler does one job. An error fails the run, to be retried; an error
 // wrapping ErrPermanent fails the job for good.
 type Handler func(ctx context.Context, j Job) error
+
+// ErrLeaseLost is what recording a run answers when its worker no longer
+// held the job: the lease ran out, and another run may have it.
+var ErrLeaseLost = errors.New("the lease ran out before the run was recorded")
 
 // ErrPermanent marks an error no retry can mend (a payload that does not
 // parse, what the job was for gone).
@@ -87,7 +94,7 @@ type Runner struct {
 	Worker string
 	// Workers is how many jobs run at once (2 when zero); Poll how often
 	// an idle runner looks for due jobs (1 s); Lease how long a claim
-	// holds (5 min), which is also each run's deadline.
+	// holds (5 min), of which a run is given nine tenths.
 	// Grace is how long runs in progress go on after the stop (5 s).
 	Workers int
 	Poll    time.Duration
@@ -176,15 +183,21 @@ func (r *Runner) Run(ctx context.Context) error {
 		now := r.Now()
 		if !now.Before(nextSchedule) {
 			r.schedule(ctx, now)
-			nextSchedule = now.Add(min(r.Poll*30, time.Minute))
+			nextSchedule = now.Add(r.scheduleEvery())
 		}
-		// Claim as many as there are free workers.
+		// Claim as many as there are free workers. A run's deadline is
+		// short of its lease, counted from before the claim, so that no
+		// run goes on once another worker may claim its job.
 		free := r.Workers - len(slots)
 		var claimed []Job
+		deadline := time.Now().Add(r.Lease * 9 / 10)
 		if free > 0 {
 			var err error
-			if claimed, err = r.Store.ClaimJobs(ctx, r.Worker, kinds, free, r.Lease); err != nil && ctx.Err() == nil {
-				r.Logger.Error("jobs: claim", "err", err)
+			if claimed, err = r.Store.ClaimJobs(ctx, r.Worker, kinds, free, r.Lease); err != nil {
+				claimed = nil // nothing is claimed unless the claim committed
+				if ctx.Err() == nil {
+					r.Logger.Error("jobs: claim", "err", err)
+				}
 			}
 		}
 		for _, j := range claimed {
@@ -192,8 +205,8 @@ func (r *Runner) Run(ctx context.Context) error {
 			running.Add(1)
 			go func(j Job) {
 				defer running.Done()
-				defer func() { <-slots }()
-				r.run(runCtx, j)
+				r.run(runCtx, j, deadline)
+				<-slots
 				r.Wake() // a worker is free: more may be due
 			}(j)
 		}
@@ -203,6 +216,16 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		timer.Reset(wait)
 	}
+}
+
+// scheduleEvery is how often the recurring jobs' slots are enqueued: often
+// enough for the shortest period.
+func (r *Runner) scheduleEvery() time.Duration {
+	d := min(r.Poll*30, time.Minute)
+	for _, rc := range r.Recurring {
+		d = min(d, rc.Every)
+	}
+	return d
 }
 
 // grace is how long runs in progress may go on once the runner stops.
@@ -223,15 +246,19 @@ func (r *Runner) schedule(ctx context.Context, now time.Time) {
 	}
 }
 
-// run runs j under a deadline of the lease, and records how it went. Its
-// context outlives the runner's stop by the grace period, so that a job
-// started is let finish rather than cut mid-way.
-func (r *Runner) run(ctx context.Context, j Job) {
-	rctx, cancel := context.WithTimeout(ctx, r.Lease)
+// run runs j until deadline, short of its lease, and records how it went.
+// Its context outlives the runner's stop by the grace period, so that a
+// job started is let finish rather than cut mid-way.
+func (r *Runner) run(ctx context.Context, j Job, deadline time.Time) {
+	rctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	start := time.Now()
 	err := r.call(rctx, j)
 	log := r.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt, "duration_ms", time.Since(start).Milliseconds())
+	// How it went is recorded even past the stop: a run done and not
+	// recorded would run again.
+	ctx, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelRecord()
 	if err == nil {
 		if err := r.Store.CompleteJob(ctx, j.ID, r.Worker); err != nil {
 			log.Error("jobs: complete", "err", err)

@@ -40,8 +40,12 @@ func (db *DB) CreateSession(ctx context.Context, memberID int64, client sharefai
 		if err := tx.lockMember(ctx, memberID); err != nil {
 			return err
 		}
-		// Expired sessions are swept by the hourly job (DB.Sweep); those
-		// not swept yet count towards the bound below, and go first.
+		// This member's expired sessions go first, so that the bound below
+		// counts live ones only; everyone's are swept hourly (DB.Sweep).
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND expires_at <= $2`,
+			memberID, tx.now); err != nil {
+			return fmt.Errorf("expired sessions: %w", err)
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, ref, member_id, client_addr, user_agent,
 			created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
 			hashSecret(secret), newRef(), memberID, client.Address, agent, tx.now, tx.now.Add(sharefair.SessionTTL))

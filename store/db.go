@@ -37,6 +37,21 @@ type PasswordHasher interface {
 	Verify(password, hash string) (bool, error)
 }
 
+// sqlitePath is the SQLite database file opts name, its directory made.
+func sqlitePath(opts Options) (string, error) {
+	path := opts.URL
+	if path == "" {
+		if opts.DataDir == "" {
+			return "", errors.New("open sqlite: no data directory")
+		}
+		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
+			return "", fmt.Errorf("create data directory: %w", err)
+		}
+		path = filepath.Join(opts.DataDir, "sharefair.db")
+	}
+	return strings.TrimPrefix(path, "sqlite:"), nil
+}
+
 // DB is Sharefair's storage. It implements the service interfaces of the
 // sharefair package.
 type DB struct {
@@ -58,9 +73,6 @@ type DB struct {
 	// writes in a period, InvitationLimit the invitations they make or
 	// renew; zero is no limit (see limit.go).
 	PostLimit, InvitationLimit Limit
-
-	// path is the SQLite database file, "" on PostgreSQL.
-	path string
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -109,18 +121,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.read, db.write = &reader{pool: pool}, writer{conns: pool}
 	} else {
 		db.dialect = sqlite{}
-		path := opts.URL
-		if path == "" {
-			if opts.DataDir == "" {
-				return nil, errors.New("open sqlite: no data directory")
-			}
-			if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
-				return nil, fmt.Errorf("create data directory: %w", err)
-			}
-			path = filepath.Join(opts.DataDir, "sharefair.db")
+		var path string
+		if path, err = sqlitePath(opts); err != nil {
+			return nil, err
 		}
-		path = strings.TrimPrefix(path, "sqlite:")
-		db.path = path
 		sync := strings.ToUpper(opts.Synchronous)
 		if sync == "" {
 			sync = "FULL"

@@ -175,6 +175,12 @@ func (db *DB) renewInvitation(ctx context.Context, id int64, resend bool) (*shar
 		if err != nil {
 			return fmt.Errorf("renew invitation: %w", err)
 		}
+		if resend {
+			if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventInvited, ActorID: v.ID, HubID: hubID.Int64,
+				InvitationID: id}); err != nil {
+				return err
+			}
+		}
 		inv, err = invitationByID(ctx, tx, id)
 		return err
 	})

@@ -56,29 +56,56 @@ func (tx *Tx) enqueue(ctx context.Context, j jobs.New) (int64, bool, error) {
 	return id, true, nil
 }
 
-// ClaimJobs leases up to n due jobs of kinds to worker until now+lease.
+// ClaimJobs leases up to n due jobs of kinds to worker until now+lease. A
+// job whose lease ran out on its last allowed run (its worker stopped on
+// every try) is failed for good rather than claimed again.
 func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n int, lease time.Duration) ([]jobs.Job, error) {
 	if n <= 0 || len(kinds) == 0 {
 		return nil, nil
 	}
-	var claimed []jobs.Job
-	err := db.inTx(ctx, func(tx *Tx) error {
-		var q query
-		now := q.arg(tx.now)
+	kindList := func(q *query) string {
 		ph := make([]string, len(kinds))
 		for i, k := range kinds {
 			ph[i] = q.arg(k)
 		}
+		return strings.Join(ph, ", ")
+	}
+	// Most polls find nothing: asked of the read pool first, so that idle
+	// workers do not queue for SQLite's one writer.
+	var dq query
+	now := db.Now.Now()
+	var due int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE kind IN (`+kindList(&dq)+`)
+		AND ((state = 'ready' AND run_at <= `+dq.arg(now)+`) OR (state = 'running' AND locked_until <= `+dq.arg(now)+`)) LIMIT 1) d`,
+		dq.args...).Scan(&due); err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	if due == 0 {
+		return nil, nil
+	}
+	var claimed []jobs.Job
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', finished_at = $1, failed_at = $1, locked_by = '',
+			locked_until = NULL, last_error = 'its worker stopped before the end of every run it was given'
+			WHERE state = 'running' AND locked_until <= $1 AND attempts >= max_attempts`, tx.now); err != nil {
+			return fmt.Errorf("claim jobs: %w", err)
+		}
+		var q query
+		now := q.arg(tx.now)
+		kinds := kindList(&q)
 		skip := ""
 		if db.dialect.name() == "postgres" {
 			skip = " FOR UPDATE SKIP LOCKED"
 		}
-		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1,
-			locked_by = `+q.arg(worker)+`, locked_until = `+q.arg(tx.now.Add(lease))+`
-			WHERE id IN (SELECT id FROM jobs
-				WHERE state IN ('ready', 'running') AND kind IN (`+strings.Join(ph, ", ")+`)
+		// The due jobs are chosen once (MATERIALIZED), then updated: a
+		// plan that ran the choice again could claim more than n.
+		rows, err := tx.QueryContext(ctx, `WITH due AS MATERIALIZED (SELECT id FROM jobs
+				WHERE state IN ('ready', 'running') AND kind IN (`+kinds+`)
 				AND ((state = 'ready' AND run_at <= `+now+`) OR (state = 'running' AND locked_until <= `+now+`))
 				ORDER BY run_at, id LIMIT `+q.arg(n)+skip+`)
+			UPDATE jobs SET state = 'running', attempts = attempts + 1,
+				locked_by = `+q.arg(worker)+`, locked_until = `+q.arg(tx.now.Add(lease))+`
+			WHERE id IN (SELECT id FROM due)
 			RETURNING id, kind, key, payload, attempts, max_attempts`, q.args...)
 		if err != nil {
 			return fmt.Errorf("claim jobs: %w", err)
@@ -93,18 +120,30 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n in
 		}
 		return rows.Err()
 	})
-	return claimed, err
+	if err != nil {
+		// Nothing is claimed unless the claim committed.
+		return nil, err
+	}
+	return claimed, nil
 }
 
 // CompleteJob records job id as done, if worker still holds it.
 func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', finished_at = $1, locked_by = '', locked_until = NULL
-			WHERE id = $2 AND locked_by = $3 AND state = 'running'`, tx.now, id, worker); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', finished_at = $1, locked_by = '', locked_until = NULL
+			WHERE id = $2 AND locked_by = $3 AND state = 'running'`, tx.now, id, worker)
+		if err != nil {
 			return fmt.Errorf("complete job %d: %w", id, err)
 		}
-		return nil
+		return leaseHeld(res, id)
 	})
+}
+
+func leaseHeld(res sql.Result, id int64) error {
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("job %d: %w", id, jobs.ErrLeaseLost)
+	}
+	return nil
 }
 
 // FailJob records a failed run of job id, if worker still holds it.
@@ -114,18 +153,20 @@ func (db *DB) FailJob(ctx context.Context, id int64, worker, reason string, retr
 	}
 	reason = strings.ToValidUTF8(reason, "")
 	return db.inTx(ctx, func(tx *Tx) error {
+		var res sql.Result
 		var err error
 		if retryAt.IsZero() {
-			_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', finished_at = $1, last_error = $2, locked_by = '',
-				locked_until = NULL WHERE id = $3 AND locked_by = $4 AND state = 'running'`, tx.now, reason, id, worker)
+			res, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', finished_at = $1, failed_at = $1, last_error = $2,
+				locked_by = '', locked_until = NULL WHERE id = $3 AND locked_by = $4 AND state = 'running'`, tx.now, reason, id, worker)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'ready', run_at = $1, last_error = $2, locked_by = '',
-				locked_until = NULL WHERE id = $3 AND locked_by = $4 AND state = 'running'`, retryAt.UTC(), reason, id, worker)
+			res, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'ready', run_at = $1, failed_at = $2, last_error = $3,
+				locked_by = '', locked_until = NULL WHERE id = $4 AND locked_by = $5 AND state = 'running'`,
+				retryAt.UTC(), tx.now, reason, id, worker)
 		}
 		if err != nil {
 			return fmt.Errorf("fail job %d: %w", id, err)
 		}
-		return nil
+		return leaseHeld(res, id)
 	})
 }
 
@@ -170,27 +211,23 @@ func (db *DB) JobCounts(ctx context.Context) ([]sharefair.JobCount, error) {
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("count jobs: %w", err)
 		}
-		var finished sql.NullTime
-		var ran time.Time
-		err = db.read.QueryRowContext(ctx, `SELECT last_error, finished_at, run_at FROM jobs
-			WHERE kind = $1 AND last_error <> '' ORDER BY id DESC LIMIT 1`, out[i].Kind).Scan(&out[i].LastError, &finished, &ran)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("count jobs: %w", err)
-		}
+		var failed time.Time
+		err = db.read.QueryRowContext(ctx, `SELECT last_error, failed_at FROM jobs
+			WHERE kind = $1 AND failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT 1`, out[i].Kind).Scan(&out[i].LastError, &failed)
 		if err == nil {
-			at := ran.UTC()
-			if finished.Valid {
-				at = finished.Time.UTC()
-			}
-			out[i].LastErrorAt = &at
+			failed = failed.UTC()
+			out[i].LastErrorAt = &failed
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("count jobs: %w", err)
 		}
 	}
 	return out, nil
 }
 
 // Sweep does what is kept tidy on a schedule: it deletes expired sessions,
-// and finished jobs a week after they finished (failed ones after a
-// month, for an admin to look at).
+// finished jobs a week after they finished (failed ones after a month,
+// for an admin to look at), and events after 90 days, by when what they
+// tell of was delivered or is no longer news.
 func (db *DB) Sweep(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, tx.now); err != nil {
@@ -199,6 +236,9 @@ func (db *DB) Sweep(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE (state = 'done' AND finished_at < $1)
 			OR (state = 'failed' AND finished_at < $2)`, tx.now.Add(-7*24*time.Hour), tx.now.Add(-30*24*time.Hour)); err != nil {
 			return fmt.Errorf("sweep jobs: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE at < $1`, tx.now.Add(-90*24*time.Hour)); err != nil {
+			return fmt.Errorf("sweep events: %w", err)
 		}
 		return nil
 	})
@@ -258,7 +298,12 @@ func (tx *Tx) mentionEvents(ctx context.Context, writer, threadID, postID int64,
 
 // Events lists the events recorded after event after, oldest first, at
 // most limit: for the operator (the command line, tests) alone, since an
-// event names who wrote what, hidden authors too.
+// event names who wrote what, hidden authors too. It is no way to consume
+// events: on PostgreSQL a later number can commit before an earlier one,
+// so a reader that walks the numbers can pass one by; consumers are given
+// jobs in the event's transaction. Whoever shows an event to a member
+// asks the access rules then: a mention in a thread its subject may not
+// read, or by a hidden author, is recorded as it happened.
 func (db *DB) Events(ctx context.Context, after int64, limit int) ([]sharefair.Event, error) {
 	if !sharefair.IsOperator(ctx) {
 		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Events are read by Sharefair itself.")

@@ -73,8 +73,8 @@ func TestJobsClaim(t *testing.T) {
 		if byPayload["1"].Attempt != 2 || byPayload["2"].Attempt != 2 || byPayload["2"].ID != second[0].ID {
 			t.Fatalf("runs counted: %+v", again)
 		}
-		if err := db.CompleteJob(ctx, second[0].ID, "w2"); err != nil {
-			t.Fatal(err)
+		if err := db.CompleteJob(ctx, second[0].ID, "w2"); !errors.Is(err, jobs.ErrLeaseLost) {
+			t.Fatalf("w2 completes a job it lost: %v, want the lease lost", err)
 		}
 		if err := db.FailJob(ctx, byPayload["2"].ID, "w3", "gone for good", time.Time{}); err != nil {
 			t.Fatal(err)
@@ -88,20 +88,34 @@ func TestJobsClaim(t *testing.T) {
 			t.Fatalf("an hour on: %+v, %v (the failed job stays failed)", last, err)
 		}
 
+		// A job whose worker stops on its last allowed run fails for good
+		// rather than come back for ever.
+		if _, _, err := db.EnqueueJob(ctx, jobs.New{Kind: "a", Payload: "fragile", MaxAttempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if js, err := db.ClaimJobs(ctx, "w4", kinds, 1, time.Minute); err != nil || len(js) != 1 || js[0].Payload != "fragile" {
+			t.Fatalf("claim the fragile job: %+v, %v", js, err)
+		}
+		clock.Advance(2 * time.Minute)
+		if js, err := db.ClaimJobs(ctx, "w4", []string{"a"}, 5, time.Minute); err != nil || len(js) != 0 {
+			t.Fatalf("the fragile job, its one run's lease run out: claimed %+v, %v", js, err)
+		}
+
 		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
 		member := testutil.MustCreateMember(t, db, "member", sharefair.RoleMember)
 		counts, err := db.JobCounts(testutil.As(admin))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]sharefair.JobCount{"a": {Kind: "a", Done: 2, Failed: 1}, "b": {Kind: "b", Running: 1}, "c": {Kind: "c", Ready: 1}}
+		want := map[string]sharefair.JobCount{"a": {Kind: "a", Done: 2, Failed: 2}, "b": {Kind: "b", Running: 1}, "c": {Kind: "c", Ready: 1}}
 		for _, c := range counts {
 			w := want[c.Kind]
 			if c.Ready != w.Ready || c.Running != w.Running || c.Done != w.Done || c.Failed != w.Failed {
 				t.Errorf("%s: %+v, want %+v", c.Kind, c, w)
 			}
-			if c.Kind == "a" && c.LastError != "gone for good" {
-				t.Errorf("a's last error = %q", c.LastError)
+			if c.Kind == "a" && (c.LastError != "its worker stopped before the end of every run it was given" || c.LastErrorAt == nil ||
+				!c.LastErrorAt.Equal(clock.T)) {
+				t.Errorf("a's latest failure = %q at %v, want the fragile job's, now", c.LastError, c.LastErrorAt)
 			}
 		}
 		_, err = db.JobCounts(testutil.As(member))

@@ -108,7 +108,7 @@ var xssFields = []xssField{
 	{name: "session.user_agent", limit: sharefair.MaxUserAgentLen, bytes: true, rows: sharefair.MaxSessions - 2, write: writeSession, lists: pages("/settings/security")},
 	{name: "invitation.name", limit: sharefair.MaxNameLen, write: writeInvitation("name"), lists: pages("/invitations", "/invitations?page=2"), record: joinPage("name"), signedOut: true},
 	{name: "invitation.message", limit: sharefair.MaxInvitationMessageLen, kind: xssMarkdown, write: writeInvitation("message"), record: joinPage("message"), signedOut: true},
-	{name: "circle.name", limit: sharefair.MaxCircleNameLen, write: writeCircle("name"), lists: pages("/circles"), record: circlePage},
+	{name: "circle.name", limit: sharefair.MaxCircleNameLen, rows: xssHubs, write: writeCircle("name"), lists: pages("/circles"), record: circlePage},
 	{name: "circle.description", limit: sharefair.MaxHubDescLen, kind: xssMarkdown, write: writeCircle("description"), record: circlePage},
 	{name: "flag.note", limit: sharefair.MaxFlagNoteLen, kind: xssMarkdown, rows: xssQueue, write: writeFlagNote, lists: pages("/moderation")},
 	{name: "reveal.reason", limit: sharefair.MaxRevealReasonLen - len(revealPrefix), kind: xssMarkdown, write: writeRevealReason, lists: pages("/admin/audit")},
@@ -124,8 +124,8 @@ const xssQueue = 20
 // shorter than a reason may be.
 const revealPrefix = "Reported abuse: "
 
-// xssHubs is how many hubs take names at once: the hub list shows them
-// all. The lists of the admin's own tokens and sessions are not paged
+// xssHubs is how many hubs, and circles, take names at once: the hub and
+// circle lists show them all. The lists of the admin's own tokens and sessions are not paged
 // either, and take as many as a member may hold (keeping the browser's
 // own session).
 const xssHubs = 300
@@ -356,8 +356,8 @@ func newXSSFixture(t *testing.T) *xssFixture {
 		}
 		f.posts = append(f.posts, p.ID)
 	}
-	for i := range xssRows {
-		c, err := s.DB.CreateCircle(admin, sharefair.NewCircle{Name: fmt.Sprintf("Circle %02d", i), Kind: sharefair.CircleOpen})
+	for i := range xssHubs {
+		c, err := s.DB.CreateCircle(admin, sharefair.NewCircle{Name: fmt.Sprintf("Circle %03d", i), Kind: sharefair.CircleOpen})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := s.parse(fs, args, stderr); err != nil {
 		return err
 	}
+	s.cfg.Serving = true
 	a, err := app.New(ctx, s.cfg)
 	if err != nil {
 		return err

@@ -2,8 +2,10 @@
 -- Events and jobs. An event is what happened (a post written, a member
 -- mentioned, an invitation sent, a post hidden), recorded in the
 -- transaction of the change, so that nothing is announced that did not
--- happen and nothing that happened is missed; what consumes events
--- (notifications, email) is given jobs in that same transaction.
+-- happen and nothing that happened is missed. What consumes events
+-- (notifications, email) is to be given a job in that same transaction,
+-- not a cursor over event numbers: on PostgreSQL a number is handed out
+-- before its transaction commits, so numbers can commit out of order.
 --
 -- A job is work done beside the requests: its kind, what it works on
 -- (payload), when it is due, how often it was tried. A worker claims due
@@ -39,13 +41,18 @@ CREATE TABLE jobs (
     locked_by     TEXT NOT NULL DEFAULT '',
     locked_until  TIMESTAMPTZ,
     last_error    TEXT NOT NULL DEFAULT '',
+    failed_at     TIMESTAMPTZ,
     created_at    TIMESTAMPTZ NOT NULL,
     finished_at   TIMESTAMPTZ
 );
 CREATE INDEX jobs_due ON jobs (run_at, id) WHERE state IN ('ready', 'running');
 CREATE UNIQUE INDEX jobs_key ON jobs (kind, key) WHERE key <> '';
 CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX jobs_failed ON jobs (kind, failed_at) WHERE failed_at IS NOT NULL;
+-- The hourly sweep deletes expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_at);
 
 -- +goose Down
+DROP INDEX sessions_expires;
 DROP TABLE jobs;
 DROP TABLE events;

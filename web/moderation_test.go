@@ -197,7 +197,7 @@ func TestJobsPage(t *testing.T) {
 			r := get(t, s.Browser(t, s.Admin), s, "/admin/jobs")
 			wantStatus(t, r, http.StatusOK)
 			row := r.Doc.Find("tbody tr").First()
-			if row.Find(`td[data-label="Kind"]`).Text() != "sweep" || row.Find(`td[data-label="Failed"]`).Text() != "1" ||
+			if !strings.HasPrefix(row.Find(`td[data-label="Kind"]`).Text(), "Hourly sweep") || row.Find(`td[data-label="Failed"]`).Text() != "1" ||
 				!strings.Contains(row.Find(`td[data-label="Latest failure"]`).Text(), "database is locked") {
 				t.Fatalf("jobs page row: %q", row.Text())
 			}

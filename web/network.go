@@ -46,3 +46,16 @@ func (h *Handler) jobs(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.render(w, r, http.StatusOK, jobsPage(h.base(w, r, "Background jobs"), counts))
 }
+
+// jobKindLabels name the kinds of background job for admins.
+var jobKindLabels = map[string]string{
+	"sweep": "Hourly sweep (expired sessions, old jobs and events)",
+}
+
+// jobKindLabel names a kind of background job, or gives its code.
+func jobKindLabel(kind string) string {
+	if l, ok := jobKindLabels[kind]; ok {
+		return l
+	}
+	return kind
+}

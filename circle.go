@@ -137,8 +137,13 @@ const (
 // CircleFilter selects the circles FindCircles lists.
 type CircleFilter struct {
 	// Mine lists the circles the viewer belongs to; Invited those they are
-	// invited to; Joinable the open and closed circles they are not in.
+	// invited to; Joinable the open and closed circles they are neither in
+	// nor invited to.
 	Mine, Invited, Joinable bool
+	// Page, when its Size is set, gives one page of them: circles are
+	// started by any member, and a list of them all would cost more with
+	// every one.
+	Page Page
 }
 
 // CircleUpdate is what a circle's hosts change about it; nil fields stay
@@ -199,8 +204,8 @@ type CircleService interface {
 	UpdateCircle(ctx context.Context, key string, u CircleUpdate) (*Circle, error)
 	// FindCircle returns a circle by key, with its hosts. ENOTFOUND.
 	FindCircle(ctx context.Context, key string) (*Circle, error)
-	// FindCircles lists circles as f selects, by name.
-	FindCircles(ctx context.Context, f CircleFilter) ([]*Circle, error)
+	// FindCircles lists circles as f selects, by name, and counts them.
+	FindCircles(ctx context.Context, f CircleFilter) ([]*Circle, int, error)
 	// FindCircleMembers lists a circle's members, hosts first; for its
 	// members. ENOTFOUND.
 	FindCircleMembers(ctx context.Context, key string) ([]*CircleMember, error)

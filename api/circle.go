@@ -57,11 +57,11 @@ func circle(c *sharefair.Circle) circleJSON {
 
 func (h *Handler) listCircles(w http.ResponseWriter, r *http.Request, q PageQuery) error {
 	page := q.page()
-	cs, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{})
+	cs, total, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{Page: page})
 	if err != nil {
 		return err
 	}
-	return render(w, http.StatusOK, mapList(slicePage(cs, page), circle, page, len(cs)))
+	return render(w, http.StatusOK, mapList(cs, circle, page, total))
 }
 
 // newCircleJSON is the body of POST /circles.

@@ -361,7 +361,7 @@ func TestDeleteAccountCircles(t *testing.T) {
 		if ok, _, _ := circleState(t, db, alone.ID); ok {
 			t.Fatal("the empty circle with no thread is still there")
 		}
-		if cs, err := db.FindCircles(testutil.As(ina), sharefair.CircleFilter{Invited: true}); err != nil || len(cs) != 0 {
+		if cs, _, err := db.FindCircles(testutil.As(ina), sharefair.CircleFilter{Invited: true}); err != nil || len(cs) != 0 {
 			t.Fatalf("ina is invited to %d circles (%v)", len(cs), err)
 		}
 		// Kept stays for its thread, with nobody in it and no request.

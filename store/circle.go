@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sharefair/sharefair"
 )
@@ -218,46 +219,66 @@ func circleByKey(ctx context.Context, qr queryer, v *sharefair.Member, key strin
 
 // FindCircles lists the circles f selects that the viewer may know of, by
 // name.
-func (db *DB) FindCircles(ctx context.Context, f sharefair.CircleFilter) ([]*sharefair.Circle, error) {
+func (db *DB) FindCircles(ctx context.Context, f sharefair.CircleFilter) ([]*sharefair.Circle, int, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var q query
-	vid := q.arg(v.ID)
-	cols := circleColumns(vid)
-	q.and(circleVisible(ctx, &q, "c"))
-	var any []string
-	if f.Mine {
-		any = append(any, `c.id IN (SELECT fm.circle_id FROM circle_members fm WHERE fm.member_id = `+vid+`)`)
+	cols := circleColumns(q.arg(v.ID))
+	circleFilter(ctx, &q, v, f)
+	limit := ""
+	if f.Page.Size > 0 {
+		f.Page = f.Page.Normalize()
+		limit = limitSQL(f.Page.Size, f.Page.Offset())
 	}
-	if f.Invited {
-		any = append(any, `c.id IN (SELECT fi.circle_id FROM circle_invitations fi WHERE fi.member_id = `+vid+`)`)
-	}
-	if f.Joinable {
-		any = append(any, `(c.kind <> 'secret' AND c.id NOT IN (SELECT fj.circle_id FROM circle_members fj WHERE fj.member_id = `+vid+`))`)
-	}
-	if len(any) > 0 {
-		cond := any[0]
-		for _, a := range any[1:] {
-			cond += " OR " + a
-		}
-		q.and("(" + cond + ")")
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM circles c `+q.whereSQL()+` ORDER BY c.name, c.id`, q.args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM circles c `+q.whereSQL()+` ORDER BY c.name, c.id`+limit, q.args...)
 	if err != nil {
-		return nil, fmt.Errorf("find circles: %w", err)
+		return nil, 0, fmt.Errorf("find circles: %w", err)
 	}
 	defer rows.Close()
 	circles := []*sharefair.Circle{}
 	for rows.Next() {
 		c, err := scanCircle(rows, v)
 		if err != nil {
-			return nil, fmt.Errorf("find circles: %w", err)
+			return nil, 0, fmt.Errorf("find circles: %w", err)
 		}
 		circles = append(circles, c)
 	}
-	return circles, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find circles: %w", err)
+	}
+	rows.Close()
+	total := len(circles)
+	if f.Page.Size > 0 {
+		var cq query
+		circleFilter(ctx, &cq, v, f)
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM circles c `+cq.whereSQL(), cq.args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count circles: %w", err)
+		}
+	}
+	return circles, total, nil
+}
+
+// circleFilter adds to q the conditions, over the circles row aliased c,
+// of the circles f selects that viewer v may know of.
+func circleFilter(ctx context.Context, q *query, v *sharefair.Member, f sharefair.CircleFilter) {
+	q.and(circleVisible(ctx, q, "c"))
+	var any []string
+	if f.Mine {
+		any = append(any, `c.id IN (SELECT fm.circle_id FROM circle_members fm WHERE fm.member_id = `+q.arg(v.ID)+`)`)
+	}
+	if f.Invited {
+		any = append(any, `c.id IN (SELECT fi.circle_id FROM circle_invitations fi WHERE fi.member_id = `+q.arg(v.ID)+`)`)
+	}
+	if f.Joinable {
+		me := q.arg(v.ID)
+		any = append(any, `(c.kind <> 'secret' AND c.id NOT IN (SELECT fj.circle_id FROM circle_members fj WHERE fj.member_id = `+me+`)
+			AND c.id NOT IN (SELECT fk.circle_id FROM circle_invitations fk WHERE fk.member_id = `+me+`))`)
+	}
+	if len(any) > 0 {
+		q.and("(" + strings.Join(any, " OR ") + ")")
+	}
 }
 
 // FindCircleMembers lists a circle's members, hosts first, for those who

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,7 +142,7 @@ func TestCircleVisibility(t *testing.T) {
 				t.Fatalf("admin finds a secret circle: %v", errAdmin)
 			}
 			for _, m := range []*sharefair.Member{outer, admin} {
-				cs, err := db.FindCircles(testutil.As(m), sharefair.CircleFilter{})
+				cs, _, err := db.FindCircles(testutil.As(m), sharefair.CircleFilter{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -183,7 +184,7 @@ func TestCircleVisibility(t *testing.T) {
 			if !c.ViewerInvited || c.ViewerMayRead || c.DescriptionHTML != "" || c.MemberCount != 0 || len(c.Hosts) != 1 {
 				t.Fatalf("invitee sees %+v", c)
 			}
-			cs, err := db.FindCircles(testutil.As(guest), sharefair.CircleFilter{Invited: true})
+			cs, _, err := db.FindCircles(testutil.As(guest), sharefair.CircleFilter{Invited: true})
 			if err != nil || len(cs) != 1 || cs[0].Key != secret.Key {
 				t.Fatalf("invitations = %v %v", cs, err)
 			}
@@ -434,6 +435,44 @@ func TestUpdateCircle(t *testing.T) {
 		}
 		if c, err := db.FindCircle(testutil.As(host), open.Key); err != nil || c.Name != "Deep water" {
 			t.Fatalf("after refusals: %+v, %v", c, err)
+		}
+	})
+}
+
+// TestFindCirclesPaged: a page of circles and the count of them all, by
+// name; circles the viewer is invited to are not among those to join.
+func TestFindCirclesPaged(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		host := testutil.MustCreateMember(t, db, "host", sharefair.RoleMember)
+		viewer := testutil.MustCreateMember(t, db, "viewer", sharefair.RoleMember)
+		for i := range 7 {
+			mustCircle(t, db, host, "Circle "+strconv.Itoa(i), sharefair.CircleOpen)
+		}
+		invited := mustCircle(t, db, host, "Circle invited", sharefair.CircleClosed)
+		if _, err := db.InviteToCircle(testutil.As(host), invited.Key, "viewer"); err != nil {
+			t.Fatal(err)
+		}
+		mustCircle(t, db, host, "Circle secret", sharefair.CircleSecret)
+		page := func(f sharefair.CircleFilter) (string, int) {
+			t.Helper()
+			cs, total, err := db.FindCircles(testutil.As(viewer), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range cs {
+				names = append(names, strings.TrimPrefix(c.Name, "Circle "))
+			}
+			return strings.Join(names, ","), total
+		}
+		if got, total := page(sharefair.CircleFilter{Joinable: true, Page: sharefair.Page{Number: 2, Size: 3}}); got != "3,4,5" || total != 7 {
+			t.Fatalf("joinable, page 2 of 3: %q of %d", got, total)
+		}
+		if got, total := page(sharefair.CircleFilter{Page: sharefair.Page{Number: 3, Size: 3}}); got != "6,invited" || total != 8 {
+			t.Fatalf("all known, page 3 of 3: %q of %d", got, total)
+		}
+		if got, total := page(sharefair.CircleFilter{Invited: true}); got != "invited" || total != 1 {
+			t.Fatalf("invited: %q of %d", got, total)
 		}
 	})
 }

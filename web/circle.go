@@ -15,24 +15,33 @@ import (
 // invitations, and the open and closed circles they may join.
 type circlesView struct {
 	Mine, Invited, Joinable []*sharefair.Circle
+	Pager                   pager // of Joinable
 }
 
 func (h *Handler) circles(w http.ResponseWriter, r *http.Request) error {
-	all, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{})
+	ctx := r.Context()
+	// The viewer's own circles and invitations, whole; the others a page
+	// at a time, since any member may start one.
+	own, _, err := h.svcs.Circles.FindCircles(ctx, sharefair.CircleFilter{Mine: true, Invited: true})
 	if err != nil {
 		return err
 	}
 	var v circlesView
-	for _, c := range all {
-		switch {
-		case c.ViewerRole != "":
+	for _, c := range own {
+		if c.ViewerRole != "" {
 			v.Mine = append(v.Mine, c)
-		case c.ViewerInvited:
+		} else {
 			v.Invited = append(v.Invited, c)
-		default:
-			v.Joinable = append(v.Joinable, c)
 		}
 	}
+	n := pageNumber(r)
+	joinable, total, err := h.svcs.Circles.FindCircles(ctx, sharefair.CircleFilter{Joinable: true,
+		Page: sharefair.Page{Number: n, Size: sharefair.DefaultPageSize}})
+	if err != nil {
+		return err
+	}
+	v.Joinable = joinable
+	v.Pager = newPager("/circles", r.URL.Query(), n, total, sharefair.DefaultPageSize)
 	return h.render(w, r, http.StatusOK, circlesPage(h.base(w, r, "Circles"), v))
 }
 

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/internal/testutil"
@@ -196,6 +199,47 @@ func TestReplyFormWarnsFewReaders(t *testing.T) {
 				if c.want == "" && strings.Contains(got, "Only ") || c.want != "" && !strings.Contains(got, c.want) {
 					t.Errorf("for %s the reply form says %q, want %q", what, got, c.want)
 				}
+			}
+		})
+	}
+}
+
+// TestCirclesPagePaged: the circles to join come a page at a time; the
+// viewer's own and those they are invited to stand above, whole.
+func TestCirclesPagePaged(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			host := testutil.MustCreateMember(t, s.DB, "host", sharefair.RoleMember)
+			viewer := testutil.MustCreateMember(t, s.DB, "viewer", sharefair.RoleMember)
+			n := sharefair.DefaultPageSize + 3
+			for i := range n {
+				if _, err := s.DB.CreateCircle(testutil.As(host), sharefair.NewCircle{Name: fmt.Sprintf("Circle %02d", i), Kind: sharefair.CircleOpen}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mine, err := s.DB.CreateCircle(testutil.As(viewer), sharefair.NewCircle{Name: "Mine", Kind: sharefair.CircleOpen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := s.Browser(t, viewer)
+			r := get(t, b, s, "/circles")
+			wantStatus(t, r, http.StatusOK)
+			if r.Doc.Find(`a[href="/circles/`+mine.Key+`"]`).Length() == 0 {
+				t.Fatal("the viewer's own circle is not listed")
+			}
+			first := r.Doc.Find(`a[href^="/circles/"]`).FilterFunction(func(_ int, a *goquery.Selection) bool {
+				return strings.HasPrefix(a.Text(), "Circle ")
+			}).Length()
+			if first != sharefair.DefaultPageSize || r.Doc.Find(`a[href="/circles?page=2"]`).Length() == 0 {
+				t.Fatalf("page 1 lists %d circles to join, want %d and a link to page 2", first, sharefair.DefaultPageSize)
+			}
+			r = get(t, b, s, "/circles?page=2")
+			second := r.Doc.Find(`a[href^="/circles/"]`).FilterFunction(func(_ int, a *goquery.Selection) bool {
+				return strings.HasPrefix(a.Text(), "Circle ")
+			}).Length()
+			if second != 3 {
+				t.Fatalf("page 2 lists %d circles to join, want 3", second)
 			}
 		})
 	}

@@ -74,7 +74,7 @@ func (h *Handler) audiences(r *http.Request) ([]sharefair.Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	circles, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{Mine: true})
+	circles, _, err := h.svcs.Circles.FindCircles(r.Context(), sharefair.CircleFilter{Mine: true})
 	if err != nil {
 		return nil, err
 	}

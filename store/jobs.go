@@ -102,7 +102,7 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n in
 		rows, err := tx.QueryContext(ctx, `WITH due AS MATERIALIZED (SELECT id FROM jobs
 				WHERE state IN ('ready', 'running') AND kind IN (`+kinds+`)
 				AND ((state = 'ready' AND run_at <= `+now+`) OR (state = 'running' AND locked_until <= `+now+`))
-				ORDER BY run_at, id LIMIT `+q.arg(n)+skip+`)
+				ORDER BY run_at, id`+limitSQL(min(n, sharefair.MaxPageSize), 0)+skip+`)
 			UPDATE jobs SET state = 'running', attempts = attempts + 1,
 				locked_by = `+q.arg(worker)+`, locked_until = `+q.arg(tx.now.Add(lease))+`
 			WHERE id IN (SELECT id FROM due)

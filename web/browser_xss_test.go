@@ -108,7 +108,7 @@ var xssFields = []xssField{
 	{name: "session.user_agent", limit: sharefair.MaxUserAgentLen, bytes: true, rows: sharefair.MaxSessions - 2, write: writeSession, lists: pages("/settings/security")},
 	{name: "invitation.name", limit: sharefair.MaxNameLen, write: writeInvitation("name"), lists: pages("/invitations", "/invitations?page=2"), record: joinPage("name"), signedOut: true},
 	{name: "invitation.message", limit: sharefair.MaxInvitationMessageLen, kind: xssMarkdown, write: writeInvitation("message"), record: joinPage("message"), signedOut: true},
-	{name: "circle.name", limit: sharefair.MaxCircleNameLen, rows: xssHubs, write: writeCircle("name"), lists: pages("/circles"), record: circlePage},
+	{name: "circle.name", limit: sharefair.MaxCircleNameLen, rows: xssHubs, write: writeCircle("name"), lists: circleLists, record: circlePage},
 	{name: "circle.description", limit: sharefair.MaxHubDescLen, kind: xssMarkdown, write: writeCircle("description"), record: circlePage},
 	{name: "flag.note", limit: sharefair.MaxFlagNoteLen, kind: xssMarkdown, rows: xssQueue, write: writeFlagNote, lists: pages("/moderation")},
 	{name: "reveal.reason", limit: sharefair.MaxRevealReasonLen - len(revealPrefix), kind: xssMarkdown, write: writeRevealReason, lists: pages("/admin/audit")},
@@ -311,18 +311,19 @@ func (sw *xssSweep) payloadsIn(r int) int {
 // xssFixture is the network the payloads are written into, and the two
 // browsers that read it.
 type xssFixture struct {
-	s        *testutil.Server
-	in, out  *browser.Tripwire // signed in as the admin; signed out
-	hubs     []*sharefair.Hub
-	members  []*sharefair.Member
-	threads  []*sharefair.Thread // in the hub "topics", by the admin
-	talk     *sharefair.Thread   // one post by each member
-	posts    []int64
-	tokens   []int64
-	sessions []string
-	invites  map[string][]string // each invitation's join token, by the field it carries
-	circles  []string            // keys of circles the admin hosts
-	anon     []int64             // an anonymous post by each member, to reveal
+	s          *testutil.Server
+	in, out    *browser.Tripwire // signed in as the admin; signed out
+	hubs       []*sharefair.Hub
+	members    []*sharefair.Member
+	threads    []*sharefair.Thread // in the hub "topics", by the admin
+	talk       *sharefair.Thread   // one post by each member
+	posts      []int64
+	tokens     []int64
+	sessions   []string
+	invites    map[string][]string // each invitation's join token, by the field it carries
+	circles    []string            // keys of circles circleHost hosts
+	circleHost *sharefair.Member
+	anon       []int64 // an anonymous post by each member, to reveal
 }
 
 func newXSSFixture(t *testing.T) *xssFixture {
@@ -356,8 +357,11 @@ func newXSSFixture(t *testing.T) *xssFixture {
 		}
 		f.posts = append(f.posts, p.ID)
 	}
+	// Hosted by a member, not the admin who reads them: the admin's own
+	// circles would fill every composer's audience list.
+	f.circleHost = testutil.MustCreateMember(t, s.DB, "circlehost", sharefair.RoleMember)
 	for i := range xssHubs {
-		c, err := s.DB.CreateCircle(admin, sharefair.NewCircle{Name: fmt.Sprintf("Circle %03d", i), Kind: sharefair.CircleOpen})
+		c, err := s.DB.CreateCircle(testutil.As(f.circleHost), sharefair.NewCircle{Name: fmt.Sprintf("Circle %03d", i), Kind: sharefair.CircleOpen})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -553,7 +557,7 @@ func writeCircle(field string) func(f *xssFixture, row int, value string) error 
 		} else {
 			u.Description = &value
 		}
-		_, err := f.s.DB.UpdateCircle(testutil.As(f.s.Admin), f.circles[row], u)
+		_, err := f.s.DB.UpdateCircle(testutil.As(f.circleHost), f.circles[row], u)
 		return err
 	}
 }
@@ -594,6 +598,16 @@ func memberLists(more ...string) func(*xssFixture, []string) []string {
 // talkPage is the thread showing the members' posts, one page of them.
 func talkPage(f *xssFixture, _ []string) []string {
 	return []string{threadURL(f.talk.ID)}
+}
+
+// circleLists are the pages of the circles the admin may join, which list
+// every circle between them.
+func circleLists(f *xssFixture, _ []string) []string {
+	var out []string
+	for n := 1; n <= sharefair.PageCount(len(f.circles), sharefair.DefaultPageSize); n++ {
+		out = append(out, "/circles?page="+strconv.Itoa(n))
+	}
+	return out
 }
 
 // searchPages puts each value in the address of a search.

@@ -84,6 +84,30 @@ func (c *PasswordChange) Validate() error {
 	return p.Err()
 }
 
+// PasswordResetTTL is how long a password reset link works.
+const PasswordResetTTL = 24 * time.Hour
+
+// PasswordReset is what a member sends, from a reset link, to choose a
+// new password.
+type PasswordReset struct {
+	Token    string
+	Password string
+}
+
+// Validate checks r.
+func (r *PasswordReset) Validate() error {
+	p := Problems{}
+	password(p, "password", r.Password)
+	return p.Err()
+}
+
+// ErrResetLinkInvalid is what a reset link that cannot be used answers:
+// one answer for every reason, so that a link tells nothing of the account.
+func ErrResetLinkInvalid() error {
+	return Errorf(EINVALID, "This reset link is not valid: it may have been used already, replaced by a newer one, or expired. "+
+		"Ask a network admin for a new one.")
+}
+
 // AuthService keeps sessions and personal access tokens.
 type AuthService interface {
 	// CreateSession starts a browser session for a member and returns its
@@ -92,6 +116,18 @@ type AuthService interface {
 	// MemberBySession returns the member a live session belongs to.
 	// EUNAUTHORIZED.
 	MemberBySession(ctx context.Context, secret string) (*Member, error)
+	// CreatePasswordReset makes a reset link's secret for the active
+	// member with email, replacing any earlier one; for the operator (the
+	// console) alone until reset links go by email. ENOTFOUND, ECONFLICT
+	// (a member who is not active).
+	CreatePasswordReset(ctx context.Context, email string) (string, error)
+	// CheckPasswordReset reports whether a reset link's secret may be
+	// used. ErrResetLinkInvalid.
+	CheckPasswordReset(ctx context.Context, token string) error
+	// ResetPassword sets a new password from a reset link, once: the link
+	// is used up and every session of the member ends. EINVALID
+	// (password; ErrResetLinkInvalid).
+	ResetPassword(ctx context.Context, r PasswordReset) error
 	// DeleteSession ends a session.
 	DeleteSession(ctx context.Context, secret string) error
 	// FindSessions lists the viewer's live sessions, newest first;

@@ -45,3 +45,18 @@ func TestDeleteMe(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordResetAPI: a reset link's secret sets a new password once;
+// a bad password is named, a used secret is refused on token.
+func TestPasswordResetAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		v := newEnv(t, e)
+		secret, err := v.s.DB.CreatePasswordReset(testutil.Operator(), v.aliceM.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "short"}).fails(422, "invalid", "password")
+		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "a new long password"}).ok(204, nil)
+		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "a new long password"}).fails(422, "invalid", "token")
+	})
+}

@@ -377,6 +377,11 @@ func (h *Handler) routeTable() []route {
 			about: "A new link with a new expiry; the viewer becomes the inviter. Mail cannot be sent yet, so the " +
 				"link is in the answer (and in the log, for the admin) to pass on. " + invitationLimitAbout,
 			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationResend)},
+		{method: "POST", pattern: p + "/password-reset", public: true, id: "postPasswordReset", tag: "members",
+			summary: "Choose a new password with a reset link's secret",
+			about: "Single use, within a day of the link's making (sharefair admin reset-link). Every session of the member " +
+				"ends; their personal access tokens stay. A secret that cannot be used answers 422 on token, the same for every reason.",
+			status: 204, errs: []int{s422}, ep: withBody(h.postPasswordReset)},
 		{method: "GET", pattern: p + "/join/{token}", public: true, id: "getJoin", tag: "invitations",
 			summary: "What an invitation link offers", status: 200, answer: joinJSON{}, ep: withParams(h.getJoin)},
 		{method: "POST", pattern: p + "/join/{token}/accept", public: true, id: "postJoinAccept", tag: "invitations",

@@ -108,3 +108,22 @@ func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request, in accountDel
 	}
 	return noContent(w)
 }
+
+// passwordResetJSON is the body of POST /password-reset.
+type passwordResetJSON struct {
+	Token    string `json:"token" required:"true" description:"The secret at the end of the reset link."`
+	Password string `json:"password" required:"true" description:"At least 10 characters."`
+}
+
+func (h *Handler) postPasswordReset(w http.ResponseWriter, r *http.Request, in passwordResetJSON) error {
+	err := h.svcs.Auth.ResetPassword(r.Context(), sharefair.PasswordReset{Token: in.Token, Password: in.Password})
+	if err != nil {
+		if sharefair.ErrorCode(err) == sharefair.EINVALID && sharefair.ErrorFields(err)["password"] == "" {
+			// The link's refusal, named on the field that carried it.
+			return &sharefair.Error{Code: sharefair.EINVALID, Message: sharefair.ErrorMessage(err),
+				Fields: map[string]string{"token": sharefair.ErrorMessage(err)}}
+		}
+		return err
+	}
+	return noContent(w)
+}

@@ -561,6 +561,7 @@ var mxNotRead = map[string]string{
 	"GET /api/v1/setup":                     "before the network exists",
 	"GET /signin":                           "the sign-in form",
 	"GET /join/{token}":                     "an invitation, by its secret link",
+	"GET /reset/{token}":                    "a password reset, by its secret link",
 	"GET /api/v1/join/{token}":              "an invitation, by its secret link",
 	// Being a member is not authorship: the directory lists every
 	// member, the authors too, with their organisations.

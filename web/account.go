@@ -184,3 +184,30 @@ func (h *Handler) joinAsMember(w http.ResponseWriter, r *http.Request, inv invit
 	redirect(w, r, "/hubs/"+inv.HubSlug)
 	return nil
 }
+
+// resetForm asks for a new password, from a reset link. A link that cannot
+// be used says so, the same for every reason.
+func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err := h.svcs.Auth.CheckPasswordReset(r.Context(), r.PathValue("token")); err != nil {
+		return h.render(w, r, http.StatusNotFound, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), err.Error()))
+	}
+	return h.render(w, r, http.StatusOK, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), ""))
+}
+
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	err := h.svcs.Auth.ResetPassword(r.Context(), sharefair.PasswordReset{Token: r.PathValue("token"), Password: r.PostForm.Get("password")})
+	if err != nil {
+		if sharefair.ErrorFields(err)["password"] == "" && sharefair.ErrorCode(err) == sharefair.EINVALID {
+			return h.render(w, r, http.StatusNotFound, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), sharefair.ErrorMessage(err)))
+		}
+		return refused(err, "Choose a new password", func(p page, f form) (templ.Component, error) {
+			return resetPage(p, f, ""), nil
+		})
+	}
+	h.setFlash(w, "Your password is changed, and every session of yours has ended: sign in with the new one.")
+	redirect(w, r, "/signin")
+	return nil
+}

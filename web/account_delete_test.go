@@ -156,3 +156,42 @@ func TestDeleteAccountLastAdmin(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordResetPages: a reset link asks for a new password, refuses a
+// short one beside the field, then signs every session out and sends to
+// sign in; used or unknown, it says it cannot be used, the same for both.
+func TestPasswordResetPages(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.NewServer(t, e)
+			m := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			signedIn := s.Browser(t, m)
+			secret, err := s.DB.CreatePasswordReset(testutil.Operator(), m.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			guest := s.Browser(t, nil)
+			at := "/reset/" + secret
+			r := get(t, guest, s, at)
+			wantStatus(t, r, http.StatusOK)
+			if r.Doc.Find(`input[name=password][type=password]`).Length() != 1 || r.Header.Get("Cache-Control") != "no-store" {
+				t.Fatal("the reset page asks for no new password, or may be kept")
+			}
+			r = post(t, guest, s, at, url.Values{"password": {"short"}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			if fieldError(r, "password") == "" {
+				t.Fatal("a short password is not refused beside the field")
+			}
+			wantRedirect(t, post(t, guest, s, at, url.Values{"password": {"a new long password"}}), "/signin")
+			if r := get(t, guest, s, "/signin"); !strings.Contains(r.Doc.Find(".flash").Text(), "Your password is changed") {
+				t.Fatalf("after the reset, the sign-in page says %q", r.Doc.Find(".flash").Text())
+			}
+			wantRedirect(t, get(t, signedIn, s, "/settings"), "/signin")
+			used, never := get(t, guest, s, at), get(t, guest, s, "/reset/"+strings.Repeat("x", len(secret)))
+			wantStatus(t, used, http.StatusNotFound)
+			if used.Doc.Find("main").Text() != never.Doc.Find("main").Text() || used.Doc.Find("form").Length() != 0 {
+				t.Fatal("a used link and an unknown one read differently, or still offer the form")
+			}
+		})
+	}
+}

@@ -97,6 +97,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /signin", h.serve(h.signInForm))
 	m.HandleFunc("POST /signin", h.form(h.serve(h.signInPost)))
 	m.HandleFunc("POST /signout", h.serve(h.signOut))
+	m.HandleFunc("GET /reset/{token}", h.serve(h.resetForm))
+	m.HandleFunc("POST /reset/{token}", h.form(h.serve(h.reset)))
 	m.HandleFunc("GET /join/{token}", h.serve(h.joinForm))
 	m.HandleFunc("POST /join/{token}", h.form(h.serve(h.join)))
 

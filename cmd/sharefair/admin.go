@@ -16,7 +16,7 @@ import (
 
 func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "Usage: sharefair admin create|token [flags]\n")
+		fmt.Fprint(stderr, "Usage: sharefair admin create|token|reset-link [flags]\n")
 		return flag.ErrHelp
 	}
 	switch args[0] {
@@ -24,8 +24,10 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return adminCreate(ctx, args[1:], stdin, stdout, stderr)
 	case "token":
 		return adminToken(ctx, args[1:], stdout, stderr)
+	case "reset-link":
+		return adminResetLink(ctx, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("unknown admin command %q: want create or token", args[0])
+	return fmt.Errorf("unknown admin command %q: want create, token or reset-link", args[0])
 }
 
 // adminCreate creates a member. The password never appears on the command
@@ -96,6 +98,31 @@ func adminToken(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return describe(err)
 	}
 	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+// adminResetLink prints a password reset link for a member, to hand them
+// when Sharefair sends no email: it works once, within a day, and an
+// earlier one stops working.
+func adminResetLink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin reset-link", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "the member's email address (required)")
+	var s settings
+	s.register(fs)
+	if err := s.parse(fs, args, stderr); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, s.cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	secret, err := a.DB.CreatePasswordReset(sharefair.NewOperatorContext(ctx), *email)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, a.BaseURL()+"/reset/"+secret)
 	return nil
 }
 

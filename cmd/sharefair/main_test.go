@@ -176,6 +176,18 @@ func TestAdminCreateAndToken(t *testing.T) {
 	if !regexp.MustCompile(`^sf_[A-Za-z0-9_-]{40,}\n$`).MatchString(out.String()) {
 		t.Fatalf("token output %q", out.String())
 	}
+	// A reset link, to hand over when Sharefair sends no email; one for
+	// nobody is refused, naming the flag.
+	out.Reset()
+	if err := run(ctx, append([]string{"admin", "reset-link", "--data", data, "--email", "ada@example.org"}, cheap...), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^http://localhost:8080/reset/[A-Za-z0-9_-]{40,}\n$`).MatchString(out.String()) {
+		t.Fatalf("reset link output %q", out.String())
+	}
+	if err := run(ctx, append([]string{"admin", "reset-link", "--data", data, "--email", "nobody@example.org"}, cheap...), nil, io.Discard, io.Discard); err == nil {
+		t.Fatal("made a reset link for nobody")
+	}
 }
 
 // logBuffer collects a process's log as it runs.

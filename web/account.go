@@ -191,7 +191,7 @@ func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	if err := h.svcs.Auth.CheckPasswordReset(r.Context(), r.PathValue("token")); err != nil {
-		return h.render(w, r, http.StatusNotFound, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), err.Error()))
+		return h.render(w, r, http.StatusNotFound, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), sharefair.ErrorMessage(err)))
 	}
 	return h.render(w, r, http.StatusOK, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), ""))
 }

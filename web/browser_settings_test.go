@@ -93,3 +93,37 @@ func TestBrowserSettingsOnPhone(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserPasswordReset follows a reset link in a real browser: the
+// new password is chosen on the page, the browser is sent to sign in, and
+// the new password signs in. The page passes axe in both themes.
+func TestBrowserPasswordReset(t *testing.T) {
+	browser.RequireAxe(t)
+	s := testutil.NewServer(t, testutil.Engines[0])
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	secret, err := s.DB.CreatePasswordReset(testutil.Operator(), ann.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := browser.Start(t, s.URL)
+	if st := b.Open("/reset/" + secret); st != http.StatusOK {
+		t.Fatalf("open the reset link = %d", st)
+	}
+	b.CheckAccessibility("password reset")
+	b.Type("#f-password", "a brand new password")
+	if st := b.Click(`main form button[type="submit"]`); st != http.StatusOK || b.Path() != "/signin" {
+		t.Fatalf("reset = %d at %s", st, b.Path())
+	}
+	if !strings.Contains(b.Text(".flash"), "Your password is changed") {
+		t.Fatalf("after the reset: %q", b.Text("main"))
+	}
+	b.Type("#f-email", ann.Email)
+	b.Type("#f-password", "a brand new password")
+	if st := b.Click(`form[action="/signin"] button[type="submit"]`); st != http.StatusOK || b.Path() != "/" {
+		t.Fatalf("sign in with the new password = %d at %s", st, b.Path())
+	}
+	if st := b.Open("/reset/" + secret); st != http.StatusNotFound {
+		t.Fatalf("the used link = %d, want 404", st)
+	}
+	b.CheckAccessibility("password reset link used")
+}

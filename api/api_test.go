@@ -19,6 +19,7 @@ var publicRoutes = map[string]bool{
 	"POST /api/v1/tokens/password":     true,
 	"GET /api/v1/join/{token}":         true,
 	"POST /api/v1/join/{token}/accept": true,
+	"POST /api/v1/password-reset":      true,
 }
 
 // samplePath fills a route pattern's wildcards with plausible values.

@@ -189,7 +189,6 @@ func (h *Handler) joinAsMember(w http.ResponseWriter, r *http.Request, inv invit
 // be used says so, the same for every reason.
 func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
 	if err := h.svcs.Auth.CheckPasswordReset(r.Context(), r.PathValue("token")); err != nil {
 		return h.render(w, r, http.StatusNotFound, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), sharefair.ErrorMessage(err)))
 	}

@@ -76,6 +76,7 @@ type NetworkRights struct {
 	SeeChecklist        bool // read the setup checklist (OnboardingService.Checklist)
 	Moderate            bool // moderate some content: a network admin, a hub coordinator or a circle host
 	ReadAudit           bool // read the audit log
+	SeeSecretCircles    bool // see that secret circles exist, on the audited list
 	ChangeStanding      bool // suspend, deactivate and change the role of members
 }
 

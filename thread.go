@@ -195,6 +195,9 @@ type Thread struct {
 	// the title; ViewerMayNarrow when they may change its audience (its
 	// author).
 	ViewerMayRename, ViewerMayNarrow bool
+	// ViewerMayReveal is set for a network admin who moderates the thread:
+	// they may reveal who wrote one of its posts that hides its author.
+	ViewerMayReveal bool
 	// ReadersKey is what, besides Version, a rendering of the thread's posts
 	// depends on for this viewer, as the access rules compute it: pages
 	// rendered for one key are never shown under another, and "" says the

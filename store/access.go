@@ -597,6 +597,7 @@ func networkRights(ctx context.Context, v *sharefair.Member, roles func() (coord
 		r.Moderate = coordinates || hosts
 	}
 	r.ReadAudit = mayReadAudit(v)
+	r.SeeSecretCircles = mayListSecretCircles(v)
 	r.ChangeStanding = mayChangeStanding(v)
 	return r, nil
 }

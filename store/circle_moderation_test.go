@@ -57,6 +57,9 @@ func TestCircleModeration(t *testing.T) {
 		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
 		_, err = db.RevealAuthor(testutil.As(admin), openPost, "Threats against a member.")
 		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
+		if th, err := db.FindThreadByID(testutil.As(admin), openThread.ID); err != nil || th.ViewerMayReveal || th.ViewerMayModerate {
+			t.Fatalf("the admin is offered to moderate or reveal in the open circle: %+v, %v", th, err)
+		}
 		_, err = db.RenameThread(testutil.As(admin), openThread.ID, "Renamed by an admin")
 		testutil.AssertCode(t, err, sharefair.EFORBIDDEN)
 		// Nor an admin in the secret circle who does not host it.

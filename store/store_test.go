@@ -790,7 +790,7 @@ func TestRights(t *testing.T) {
 		}{
 			{admin, true, true, true, true, sharefair.NetworkRights{CreateHubs: true, AppointCoordinators: true,
 				RenameNetwork: true, Invite: true, InviteToNetwork: true, ManageMembers: true, SeeChecklist: true,
-				Moderate: true, ReadAudit: true, ChangeStanding: true}},
+				Moderate: true, ReadAudit: true, ChangeStanding: true, SeeSecretCircles: true}},
 			{coord, true, true, true, false, sharefair.NetworkRights{Invite: true, Moderate: true}},
 			{member, true, false, false, false, sharefair.NetworkRights{}},
 			{outsider, false, false, false, false, sharefair.NetworkRights{}},

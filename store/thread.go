@@ -124,6 +124,7 @@ func threadsByID(ctx context.Context, qr queryer, ids []int64) ([]*sharefair.Thr
 		t.ViewerFlagged = flagged
 		t.ViewerMayRename = mayRename(v, t)
 		t.ViewerMayNarrow = mayNarrow(wrote)
+		t.ViewerMayReveal = mayReveal(v, moderates)
 		t.ReadersKey = readersKey(ctx, t)
 		ts = append(ts, t)
 	}

@@ -162,7 +162,7 @@ func circlesPage(p page, v circlesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Viewer.IsAdmin() {
+			if p.Rights.SeeSecretCircles {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p><a href=\"/admin/circles\">Secret circles (seen by admins, and recorded in the audit log)</a></p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -50,44 +50,52 @@ func (h *Handler) flag(w http.ResponseWriter, r *http.Request) error {
 	return h.goToPost(w, r, post.ID)
 }
 
-// moderatedPost reads the post in the path for its moderation page: not
-// found unless the viewer may read it, forbidden unless they moderate it.
-func (h *Handler) moderatedPost(r *http.Request) (*sharefair.Post, error) {
+// moderatedPost reads the post in the path for its moderation page, with
+// its thread: not found unless the viewer may read it, forbidden unless
+// they moderate it.
+func (h *Handler) moderatedPost(r *http.Request) (*sharefair.Post, *sharefair.Thread, error) {
 	post, err := h.viewedPost(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t, err := h.svcs.Threads.FindThreadByID(r.Context(), post.ThreadID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !t.ViewerMayModerate {
-		return nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's moderators may moderate it: network admins, the coordinators of its hub or the hosts of its circle.")
+		return nil, nil, sharefair.Errorf(sharefair.EFORBIDDEN, "Only the post's moderators may moderate it: network admins, the coordinators of its hub or the hosts of its circle.")
 	}
 	if post.AsReadersSee != nil && !post.Hidden {
 		// The moderator's own post, as its readers see it.
 		post = post.AsReadersSee
 	}
-	return post, nil
+	return post, t, nil
+}
+
+// mayRevealHere reports whether the moderation page offers to reveal who
+// wrote post: the viewer may reveal in its thread (the access rules say),
+// and the post hides its author.
+func mayRevealHere(t *sharefair.Thread, post *sharefair.Post) bool {
+	return t.ViewerMayReveal && post.Attribution != sharefair.AttributionNamed
 }
 
 func (h *Handler) moderateForm(w http.ResponseWriter, r *http.Request) error {
-	post, err := h.moderatedPost(r)
+	post, t, err := h.moderatedPost(r)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, moderatePage(h.base(w, r, "Moderate a post"), newForm(nil, nil), post))
+	return h.render(w, r, http.StatusOK, moderatePage(h.base(w, r, "Moderate a post"), newForm(nil, nil), post, mayRevealHere(t, post)))
 }
 
 func (h *Handler) hidePost(w http.ResponseWriter, r *http.Request) error {
-	post, err := h.moderatedPost(r)
+	post, t, err := h.moderatedPost(r)
 	if err != nil {
 		return err
 	}
 	changed, err := h.svcs.Moderation.HidePost(r.Context(), post.ID, sharefair.FlagReason(r.PostForm.Get("reason")))
 	if err != nil {
 		return refused(err, "Moderate a post", func(p page, f form) (templ.Component, error) {
-			return moderatePage(p, f, post), nil
+			return moderatePage(p, f, post, mayRevealHere(t, post)), nil
 		})
 	}
 	h.setFlash(w, flashFor(changed, "The post is hidden from its readers.", "The post was hidden already."))
@@ -148,11 +156,11 @@ func flashFor(changed bool, done, already string) string {
 }
 
 func (h *Handler) revealForm(w http.ResponseWriter, r *http.Request) error {
-	post, err := h.moderatedPost(r)
+	post, t, err := h.moderatedPost(r)
 	if err != nil {
 		return err
 	}
-	if !h.base(w, r, "").Viewer.IsAdmin() {
+	if !t.ViewerMayReveal {
 		return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may reveal who wrote a post.")
 	}
 	if post.Attribution == sharefair.AttributionNamed {
@@ -162,7 +170,7 @@ func (h *Handler) revealForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) reveal(w http.ResponseWriter, r *http.Request) error {
-	post, err := h.moderatedPost(r)
+	post, _, err := h.moderatedPost(r)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func flagPage(p page, f form, post *sharefair.Post) templ.Component {
 }
 
 // moderatePage offers a moderator what they may do with one post.
-func moderatePage(p page, f form, post *sharefair.Post) templ.Component {
+func moderatePage(p page, f form, post *sharefair.Post, mayReveal bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -231,7 +231,7 @@ func moderatePage(p page, f form, post *sharefair.Post) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Viewer.IsAdmin() && post.Attribution != sharefair.AttributionNamed {
+			if mayReveal {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p><a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -54,6 +54,10 @@ func TestBrowserSecretCircle(t *testing.T) {
 				t.Errorf("flash after inviting = %q", f)
 			}
 			check("circle manage page")
+			if st := b.Open(at + "/edit"); st != http.StatusOK {
+				t.Fatalf("open the edit form = %d", st)
+			}
+			check("circle edit form")
 			signOut(t, b)
 
 			signInOn(t, b, kofi)

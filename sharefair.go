@@ -104,16 +104,17 @@ func IsOperator(ctx context.Context) bool {
 
 // Services are everything the HTTP faces (web pages and JSON API) call.
 type Services struct {
-	Network     NetworkService
-	Members     MemberService
-	Hubs        HubService
-	Invitations InvitationService
-	Threads     ThreadService
-	Circles     CircleService
-	Auth        AuthService
-	Onboarding  OnboardingService
-	Export      ExportService
-	Moderation  ModerationService
-	Audit       AuditService
-	Jobs        JobService
+	Network       NetworkService
+	Members       MemberService
+	Hubs          HubService
+	Invitations   InvitationService
+	Threads       ThreadService
+	Circles       CircleService
+	Auth          AuthService
+	Onboarding    OnboardingService
+	Export        ExportService
+	Moderation    ModerationService
+	Audit         AuditService
+	Jobs          JobService
+	Notifications NotificationService
 }

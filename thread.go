@@ -215,7 +215,19 @@ type Thread struct {
 	// ViewerFlagged is set by FindThreadByID when the viewer holds an open
 	// flag on one of its posts.
 	ViewerFlagged bool
+	// ViewerFollow is how the viewer follows the thread.
+	ViewerFollow FollowLevel
+	// ViewerReadTo is the last post the viewer read (0: never opened);
+	// FirstUnreadID the first post after it, not withdrawn (0: none), and
+	// Unread how many such posts there are. New is set for a thread the
+	// viewer never opened, started since they joined, within NewFor.
+	ViewerReadTo, FirstUnreadID int64
+	Unread                      int
+	New                         bool
 }
+
+// NewFor is how long a thread a member never opened is marked new.
+const NewFor = 14 * 24 * time.Hour
 
 // WithdrawnThreadTitle is how a thread whose opening post was withdrawn
 // is named where a title would show.

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,7 +133,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger, unlock: unlock}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Circles: db, Auth: db,
-		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db}
+		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db, Notifications: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {
 		db.Close()
@@ -141,8 +142,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.SignIn = auth.NewSignIn(db, cfg.SignInLimits, deviceKey, cfg.Clock)
 	a.Jobs = &jobs.Runner{Store: db, Worker: workerName(), Logger: cfg.Logger, Now: func() time.Time { return db.Now.Now() },
-		Handlers:  map[string]jobs.Handler{JobSweep: func(ctx context.Context, _ jobs.Job) error { return db.Sweep(ctx) }},
+		Handlers: map[string]jobs.Handler{
+			JobSweep:        func(ctx context.Context, _ jobs.Job) error { return db.Sweep(ctx) },
+			store.JobNotify: func(ctx context.Context, j jobs.Job) error { return notify(ctx, db, j) },
+		},
 		Recurring: []jobs.Recurring{{Kind: JobSweep, Every: time.Hour}}}
+	db.Wake = a.Jobs.Wake
 	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
 		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,
@@ -154,6 +159,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// notify makes the notifications of the event job j names.
+func notify(ctx context.Context, db *store.DB, j jobs.Job) error {
+	id, err := strconv.ParseInt(j.Payload, 10, 64)
+	if err != nil {
+		return fmt.Errorf("notify: event %q: %w", j.Payload, jobs.ErrPermanent)
+	}
+	return db.Notify(ctx, id)
 }
 
 // baseURL returns the configured base URL, or one built from the listen

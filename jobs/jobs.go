@@ -218,6 +218,33 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
+// RunDue runs the jobs due now, one after another in the caller's
+// goroutine, until none is due, and reports how many ran; it schedules
+// no recurring job. It is for commands that do their work and stop, and
+// for tests that want the effects of what they did.
+func (r *Runner) RunDue(ctx context.Context) (int, error) {
+	r.init()
+	kinds := make([]string, 0, len(r.Handlers))
+	for k := range r.Handlers {
+		kinds = append(kinds, k)
+	}
+	ran := 0
+	for {
+		deadline := time.Now().Add(r.Lease * 9 / 10)
+		claimed, err := r.Store.ClaimJobs(ctx, r.Worker, kinds, r.Workers, r.Lease)
+		if err != nil {
+			return ran, err
+		}
+		if len(claimed) == 0 {
+			return ran, nil
+		}
+		for _, j := range claimed {
+			r.run(ctx, j, deadline)
+			ran++
+		}
+	}
+}
+
 // scheduleEvery is how often the recurring jobs' slots are enqueued: often
 // enough for the shortest period.
 func (r *Runner) scheduleEvery() time.Duration {

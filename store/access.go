@@ -174,6 +174,50 @@ func hidePostTimes(p *sharefair.Post) {
 	}
 }
 
+// notificationShown returns a condition, over the notifications row
+// aliased n joined with its thread t, post p and circle c (LEFT JOINs),
+// that is true when it is the viewer's and they may be shown it at now. What it points to is asked of the access rules each time, never
+// judged when it was made:
+//
+//   - about a thread: only while the viewer may read the thread;
+//   - new replies: while one of those it gathers is still there, by
+//     someone else, neither withdrawn nor hidden;
+//   - a mention: while its post is neither withdrawn nor hidden;
+//   - the moderation of the viewer's post: while the post is theirs and
+//     not withdrawn;
+//   - a circle invitation: while the viewer may know of the circle and is
+//     still invited to it or has joined it;
+//   - a hub invitation: while it is addressed to the viewer's email and
+//     neither revoked nor expired unused.
+func notificationShown(ctx context.Context, q *query, now time.Time, n, t, p, c string) string {
+	me := q.arg(sharefair.ViewerIDFromContext(ctx))
+	at := q.arg(now)
+	return fmt.Sprintf(`%[1]s.member_id = %[5]s AND (%[1]s.thread_id IS NULL OR (%[2]s.id IS NOT NULL AND %[7]s)) AND (
+		(%[1]s.kind = 'reply' AND EXISTS (SELECT 1 FROM posts ns_rp WHERE ns_rp.thread_id = %[1]s.thread_id
+			AND ns_rp.id >= %[1]s.post_id AND ns_rp.id <= %[1]s.last_post_id AND ns_rp.author_id <> %[5]s
+			AND ns_rp.withdrawn_at IS NULL AND ns_rp.hidden_at IS NULL))
+		OR (%[1]s.kind = 'mention' AND %[3]s.withdrawn_at IS NULL AND %[3]s.hidden_at IS NULL)
+		OR (%[1]s.kind IN ('post_hidden', 'post_restored') AND %[3]s.author_id = %[5]s AND %[3]s.withdrawn_at IS NULL)
+		OR (%[1]s.kind = 'circle_invitation' AND %[4]s.id IS NOT NULL AND %[8]s AND (
+			%[4]s.id IN (SELECT ns_ci.circle_id FROM circle_invitations ns_ci WHERE ns_ci.member_id = %[5]s)
+			OR %[4]s.id IN (SELECT ns_cm.circle_id FROM circle_members ns_cm WHERE ns_cm.member_id = %[5]s)))
+		OR (%[1]s.kind = 'invitation' AND EXISTS (SELECT 1 FROM invitations ns_i JOIN members ns_m ON ns_m.id = %[5]s
+			WHERE ns_i.id = %[1]s.invitation_id AND ns_i.email = ns_m.email AND ns_i.revoked_at IS NULL
+			AND (ns_i.accepted_at IS NOT NULL OR ns_i.expires_at > %[6]s))))`,
+		n, t, p, c, me, at, threadVisible(ctx, q, t), circleVisible(ctx, q, c))
+}
+
+// notificationActor returns an expression, over the same rows as
+// notificationShown and the notification's post p, that yields who the
+// viewer is told did it, or NULL: a post's author only as shownAuthor
+// shows them and never on a hidden post (so an anonymous author is never
+// named), an inviter by name, a moderator never (a hide is the
+// moderators' decision, not one person's to answer for).
+func notificationActor(ctx context.Context, q *query, n, p string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s.kind IN ('reply', 'mention') AND %[2]s.hidden_at IS NULL THEN %[3]s
+		WHEN %[1]s.kind IN ('invitation', 'circle_invitation') THEN %[1]s.actor_id END`, n, p, shownAuthor(ctx, q, p))
+}
+
 // namedParticipant returns a condition, over the threads row aliased t, that
 // is true when member memberID posted in the thread under their own name.
 // Posts whose author is hidden never count, so a profile cannot reveal

@@ -275,6 +275,10 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			`DELETE FROM member_languages WHERE member_id = $1`,
 			`DELETE FROM member_expertise WHERE member_id = $1`,
 			`UPDATE invitations SET email = '', invitee_name = '' WHERE accepted_by = $1`,
+			// What they were told of, what they read and followed.
+			`DELETE FROM notifications WHERE member_id = $1`,
+			`DELETE FROM thread_follows WHERE member_id = $1`,
+			`DELETE FROM thread_reads WHERE member_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt, v.ID); err != nil {
 				return fmt.Errorf("delete account: %w", err)

@@ -73,6 +73,10 @@ type DB struct {
 	// writes in a period, InvitationLimit the invitations they make or
 	// renew; zero is no limit (see limit.go).
 	PostLimit, InvitationLimit Limit
+	// Wake, if set, is called after a write that added a job due now
+	// commits: the job runner's Wake, so that notifications go out at
+	// once rather than at the next poll.
+	Wake func()
 
 	dummyOnce sync.Once
 	dummyHash string
@@ -150,6 +154,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.read = &reader{pool: pool, prepare: true}
 	}
 	db.read.pool.SetConnMaxIdleTime(5 * time.Minute)
+	db.read.now = func() time.Time { return db.Now.Now() }
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -220,6 +225,8 @@ type writer struct {
 type reader struct {
 	pool    *sql.DB
 	prepare bool
+	// now is the store's clock, for reads that depend on the time.
+	now func() time.Time
 
 	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
@@ -311,6 +318,9 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	now time.Time
+	// enqueued is set when the transaction added a job that is due now,
+	// so that the runner is woken once it commits.
+	enqueued bool
 }
 
 // inTx runs fn in a write transaction, committing when it returns nil. It
@@ -329,6 +339,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return db.normalize(fmt.Errorf("commit: %w", err))
+	}
+	if tx.enqueued && db.Wake != nil {
+		db.Wake()
 	}
 	return nil
 }
@@ -423,6 +436,18 @@ func (db *DB) normalize(err error) error {
 			Fields: map[string]string{f.field: f.message}}
 	}
 	return fmt.Errorf("%w (%v)", e, err)
+}
+
+// readTime returns the time a read through qr is made at: its
+// transaction's, or the store's clock.
+func readTime(qr queryer) time.Time {
+	switch r := qr.(type) {
+	case *Tx:
+		return r.now
+	case *reader:
+		return r.now()
+	}
+	return sharefair.Clock(nil).Now()
 }
 
 // query builds a WHERE clause and its arguments with numbered placeholders,

@@ -286,6 +286,16 @@ func (db *DB) JoinHub(ctx context.Context, slug string) (sharefair.JoinOutcome, 
 		if err != nil {
 			return err
 		}
+		if role == "" {
+			// An invitation to the hub, addressed to the member's email,
+			// lets them in whatever the hub's policy: the link emailed to
+			// them, or the notification that told them of it.
+			invited, err := tx.acceptHubInvitation(ctx, v, id)
+			if err != nil || invited {
+				out = sharefair.Joined
+				return err
+			}
+		}
 		switch {
 		case role != "":
 			out = sharefair.AlreadyMember

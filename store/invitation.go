@@ -357,6 +357,49 @@ func inviterMayStillInvite(ctx context.Context, tx *Tx, inv *sharefair.Invitatio
 	return nil
 }
 
+// acceptHubInvitation accepts, inside tx, the latest invitation to hub
+// hubID addressed to member v's email that is still open and whose
+// inviter may still invite, and joins v to the hub. It reports false when
+// there is none.
+func (tx *Tx) acceptHubInvitation(ctx context.Context, v *sharefair.Member, hubID int64) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id FROM invitations i JOIN members m ON m.email = i.email
+		WHERE m.id = $1 AND i.hub_id = $2 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3
+		ORDER BY i.id DESC LIMIT 5`, v.ID, hubID, tx.now)
+	if err != nil {
+		return false, fmt.Errorf("find invitation: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return false, fmt.Errorf("find invitation: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("find invitation: %w", err)
+	}
+	for _, id := range ids {
+		inv, err := invitationByID(ctx, tx, id)
+		if err != nil {
+			return false, err
+		}
+		if err := inviterMayStillInvite(ctx, tx, inv); sharefair.ErrorCode(err) == sharefair.EFORBIDDEN {
+			continue
+		} else if err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE id = $3`,
+			tx.now, v.ID, id); err != nil {
+			return false, fmt.Errorf("accept invitation: %w", err)
+		}
+		return true, joinHub(ctx, tx, hubID, v.ID, sharefair.HubRoleMember)
+	}
+	return false, nil
+}
+
 // acceptingMember returns the id of the signed-in member v accepting inv,
 // as read inside tx: only the member it is addressed to may.
 func acceptingMember(ctx context.Context, tx *Tx, v *sharefair.Member, inv *sharefair.Invitation) (int64, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -250,11 +251,22 @@ func (db *DB) Sweep(ctx context.Context) error {
 // whatever shows an event asks the access rules at that moment.
 func (tx *Tx) event(ctx context.Context, e sharefair.Event) error {
 	n := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-	if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, at, actor_id, subject_member_id, hub_id, circle_id, thread_id, post_id,
-		invitation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, string(e.Kind), tx.now, n(e.ActorID), n(e.SubjectID), n(e.HubID),
-		n(e.CircleID), n(e.ThreadID), n(e.PostID), n(e.InvitationID)); err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO events (kind, at, actor_id, subject_member_id, hub_id, circle_id, thread_id, post_id,
+		invitation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, string(e.Kind), tx.now, n(e.ActorID), n(e.SubjectID), n(e.HubID),
+		n(e.CircleID), n(e.ThreadID), n(e.PostID), n(e.InvitationID)).Scan(&id); err != nil {
 		return fmt.Errorf("record %s: %w", e.Kind, err)
 	}
+	if !notifies(e.Kind) {
+		return nil
+	}
+	// Its consumers get their job in the event's transaction: due only if
+	// the change commits, and never missed if it does.
+	key := strconv.FormatInt(id, 10)
+	if _, _, err := tx.enqueue(ctx, jobs.New{Kind: JobNotify, Key: "event:" + key, Payload: key}); err != nil {
+		return err
+	}
+	tx.enqueued = true
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/markdown"
@@ -16,7 +17,8 @@ import (
 // threadSelect returns the columns and joins that read threads as the
 // viewer may see them, adding its arguments to q; extra columns, if any,
 // follow the thread's.
-func threadSelect(ctx context.Context, q *query, extra ...string) string {
+func threadSelect(ctx context.Context, q *query, now time.Time, extra ...string) string {
+	me := q.arg(sharefair.ViewerIDFromContext(ctx))
 	cols := ""
 	for _, c := range extra {
 		cols += ", " + c
@@ -25,11 +27,36 @@ func threadSelect(ctx context.Context, q *query, extra ...string) string {
 			a.id, a.handle, a.name, a.organisation,
 			t.created_at, t.last_activity_at, t.post_count,
 			t.version + (SELECT n.profiles_version FROM network n WHERE n.id = 1), t.chatham_house, t.attribution, t.last_post_hidden,
-			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `, t.locked` + cols + `
+			CASE WHEN t.withdrawn_at IS NULL THEN 0 ELSE 1 END, ` + formerAuthor("a") + `, t.locked,
+			` + readMarks(ctx, q, now) + cols + `
 		FROM threads t
 		LEFT JOIN hubs h ON h.id = t.hub_id
 		LEFT JOIN circles ac ON ac.id = t.circle_id
-		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t")
+		LEFT JOIN members a ON a.id = ` + shownAuthor(ctx, q, "t") + `
+		LEFT JOIN thread_reads tr ON tr.thread_id = t.id AND tr.member_id = ` + me + `
+		LEFT JOIN thread_follows tf ON tf.thread_id = t.id AND tf.member_id = ` + me
+}
+
+// readMarks returns the columns, over the threads row t and the viewer's
+// thread_reads row tr, of what the viewer has read of it: how far, how
+// they follow it (tf), the posts since (neither withdrawn nor hidden),
+// the first of them, and whether it is new to them (never opened, started
+// since they joined and within NewFor).
+func readMarks(ctx context.Context, q *query, now time.Time) string {
+	v := sharefair.ViewerFromContext(ctx)
+	since := time.Time{}
+	if v != nil {
+		since = v.CreatedAt
+		if s := now.Add(-sharefair.NewFor); s.After(since) {
+			since = s
+		}
+	}
+	return `COALESCE(tr.last_read_post_id, 0), COALESCE(tf.level, 'normal'),
+			CASE WHEN tr.last_read_post_id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM posts up WHERE up.thread_id = t.id
+				AND up.id > tr.last_read_post_id AND up.withdrawn_at IS NULL AND up.hidden_at IS NULL) END,
+			CASE WHEN tr.last_read_post_id IS NULL THEN 0 ELSE COALESCE((SELECT MIN(up.id) FROM posts up WHERE up.thread_id = t.id
+				AND up.id > tr.last_read_post_id AND up.withdrawn_at IS NULL AND up.hidden_at IS NULL), 0) END,
+			CASE WHEN tr.last_read_post_id IS NULL AND t.created_at >= ` + q.arg(since.UTC()) + ` THEN 1 ELSE 0 END`
 }
 
 // scanThread scans a row of threadSelect, then any extra columns.
@@ -41,7 +68,8 @@ func scanThread(s interface{ Scan(...any) error }, extra ...any) (*sharefair.Thr
 	var former bool
 	dest := []any{&t.ID, &t.Title, &t.Audience.Kind, &hubID, &hubSlug, &hubName, &circleID, &circleKey, &circleName, &circleKind, &circleMembers,
 		&authorID, &authorHandle, &authorName, &authorOrg,
-		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former, &t.Locked}
+		&t.CreatedAt, &t.LastActivityAt, &t.PostCount, &t.Version, &t.ChathamHouse, &opening, &t.ActivityDayOnly, &t.Withdrawn, &former, &t.Locked,
+		&t.ViewerReadTo, &t.ViewerFollow, &t.Unread, &t.FirstUnreadID, &t.New}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -94,7 +122,7 @@ func threadsByID(ctx context.Context, qr queryer, ids []int64) ([]*sharefair.Thr
 	}
 	var q query
 	me := q.arg(sharefair.ViewerIDFromContext(ctx))
-	sel := threadSelect(ctx, &q, `CASE WHEN EXISTS (SELECT 1 FROM posts vp
+	sel := threadSelect(ctx, &q, readTime(qr), `CASE WHEN EXISTS (SELECT 1 FROM posts vp
 		WHERE `+ownLivePost(ctx, &q, "vp")+` AND vp.thread_id = t.id) THEN 1 ELSE 0 END`,
 		`CASE WHEN `+mayModerateThread(ctx, &q, "t")+` THEN 1 ELSE 0 END`,
 		`CASE WHEN EXISTS (SELECT 1 FROM post_flags vf JOIN posts fp ON fp.id = vf.post_id
@@ -166,7 +194,7 @@ func (db *DB) FindThreads(ctx context.Context, f sharefair.ThreadFilter) ([]*sha
 	if f.NoTotal {
 		limit++ // one more tells whether more follow
 	}
-	sel := threadSelect(ctx, &q)
+	sel := threadSelect(ctx, &q, db.Now.Now())
 	rows, err := db.read.QueryContext(ctx, sel+" "+where+" ORDER BY t.last_activity_at DESC, t.id DESC"+
 		limitSQL(limit, page.Offset()), q.args...)
 	if err != nil {
@@ -254,6 +282,9 @@ func (db *DB) CreateThread(ctx context.Context, nt sharefair.NewThread) (*sharef
 		}
 		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventThreadStarted, ActorID: v.ID, HubID: aud.hubID.Int64,
 			CircleID: aud.circleID.Int64, ThreadID: id, PostID: postID}); err != nil {
+			return err
+		}
+		if err := tx.markRead(ctx, v.ID, id, postID); err != nil {
 			return err
 		}
 		return tx.mentionEvents(ctx, v.ID, id, postID, mentioned)
@@ -528,6 +559,10 @@ func (db *DB) WritePost(ctx context.Context, threadID int64, np sharefair.NewPos
 		}
 		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventPostWritten, ActorID: v.ID, HubID: hubID.Int64,
 			CircleID: circleID.Int64, ThreadID: threadID, PostID: id}); err != nil {
+			return err
+		}
+		// Who replies has read what they reply to.
+		if err := tx.markRead(ctx, v.ID, threadID, id); err != nil {
 			return err
 		}
 		return tx.mentionEvents(ctx, v.ID, threadID, id, mentioned)

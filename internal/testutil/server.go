@@ -134,3 +134,12 @@ func (s *Server) Browser(t testing.TB, m *sharefair.Member) *http.Client {
 	}
 	return c
 }
+
+// RunJobs runs the background jobs due now (the notifications of what was
+// just done), as the server's job runner would beside it.
+func (s *Server) RunJobs(t testing.TB) {
+	t.Helper()
+	if _, err := s.App.Jobs.RunDue(context.Background()); err != nil {
+		t.Fatalf("run jobs: %v", err)
+	}
+}

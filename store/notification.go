@@ -354,13 +354,18 @@ func (db *DB) MarkThreadRead(ctx context.Context, threadID int64, page int) erro
 		var q query
 		q.and("t.id = " + q.arg(threadID))
 		q.and(threadVisible(ctx, &q, "t"))
-		limit := ""
-		if page > 0 {
-			limit = limitSQL(min(page, sharefair.MaxPageNumber)*sharefair.PostsPerPage, 0)
-		}
+		// The last post of the page, or of the thread when the page is
+		// its last or past it.
 		var upTo sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT MAX(rp.id) FROM (SELECT p.id FROM posts p JOIN threads t ON t.id = p.thread_id `+
-			q.whereSQL()+` ORDER BY p.id`+limit+`) rp`, q.args...).Scan(&upTo)
+		err := sql.ErrNoRows
+		if page > 0 && page*sharefair.PostsPerPage <= sharefair.MaxPageNumber*sharefair.MaxPageSize {
+			err = tx.QueryRowContext(ctx, `SELECT p.id FROM posts p JOIN threads t ON t.id = p.thread_id `+q.whereSQL()+
+				` ORDER BY p.id`+limitSQL(1, page*sharefair.PostsPerPage-1), q.args...).Scan(&upTo)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRowContext(ctx, `SELECT MAX(p.id) FROM posts p JOIN threads t ON t.id = p.thread_id `+q.whereSQL(),
+				q.args...).Scan(&upTo)
+		}
 		if err != nil {
 			return fmt.Errorf("mark thread read: %w", err)
 		}

@@ -177,7 +177,7 @@ func TestAttributionHidesAuthor(t *testing.T) {
 			wantRedirect(t, r, ch2Path)
 
 			// What others see.
-			pages := []string{"/", "/threads", "/threads/" + itoa(named.ID), chPath, ch2Path,
+			pages := []string{"/", "/threads", "/threads/" + itoa(named.ID) + "?page=1", chPath + "?page=1", ch2Path + "?page=1",
 				"/members/" + other.Handle, "/members/" + coord.Handle, "/posts/" + anonPost}
 			apis := []string{"/threads", "/threads/" + itoa(named.ID), "/threads/" + itoa(named.ID) + "/posts",
 				"/threads/" + itoa(ch), "/threads/" + itoa(ch) + "/posts", "/threads/" + itoa(ch2) + "/posts",
@@ -243,12 +243,12 @@ func TestAttributionHidesAuthor(t *testing.T) {
 			}
 
 			// The sentinel sees their own posts as theirs.
-			r = get(t, me, s, chPath)
+			r = get(t, me, s, chPath+"?page=1")
 			wantSignatures(t, r.Doc.Find(".post .by > span").Map(trimText), "You, as Participant 1", "Participant 2", "You, as Participant 1", "You, anonymously")
 			if r.Doc.Find(`.post a[href$="/edit"]`).Length() != 3 {
 				t.Errorf("the sentinel has %d edit links, want 3", r.Doc.Find(`.post a[href$="/edit"]`).Length())
 			}
-			r = get(t, me, s, "/threads/"+itoa(named.ID))
+			r = get(t, me, s, "/threads/"+itoa(named.ID)+"?page=1")
 			wantSignatures(t, r.Doc.Find(".post .by > :first-child").Map(trimText), "Olive Other", "You, anonymously", "Olive Other")
 			// And, afterwards, others still see nothing of them (the
 			// author's rendering is not shared).

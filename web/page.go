@@ -25,6 +25,9 @@ type page struct {
 	// Rights is what the viewer may do across the network, so that the
 	// page offers only what will be allowed.
 	Rights sharefair.NetworkRights
+	// Unread counts the viewer's unread notifications, to
+	// sharefair.MaxUnreadShown+1.
+	Unread int
 	// moderates is set on a thread's page for a viewer who may moderate
 	// it, whose posts are then rendered for them alone, never shared.
 	moderates bool
@@ -45,6 +48,8 @@ func (p page) section() string {
 		return "invitations"
 	case strings.HasPrefix(p.Path, "/moderation"), strings.HasPrefix(p.Path, "/admin/audit"):
 		return "moderation"
+	case strings.HasPrefix(p.Path, "/notifications"):
+		return "notifications"
 	case strings.HasPrefix(p.Path, "/settings"):
 		return "settings"
 	case p.Path == "/":

@@ -159,11 +159,17 @@ func (h *Handler) createThread(w http.ResponseWriter, r *http.Request) error {
 // loadThread gathers one page of a thread for its page. The page's posts
 // come from the posts cache when the viewer may share its rendering.
 func (h *Handler) loadThread(r *http.Request, p page, id int64, n int) (threadView, error) {
-	ctx := r.Context()
-	t, err := h.svcs.Threads.FindThreadByID(ctx, id)
+	t, err := h.svcs.Threads.FindThreadByID(r.Context(), id)
 	if err != nil {
 		return threadView{}, err
 	}
+	return h.loadThreadPage(r, p, t, n)
+}
+
+// loadThreadPage gathers page n of thread t, as loadThread does.
+func (h *Handler) loadThreadPage(r *http.Request, p page, t *sharefair.Thread, n int) (threadView, error) {
+	ctx := r.Context()
+	id := t.ID
 	pages := sharefair.PageCount(t.PostCount, sharefair.PostsPerPage)
 	if n > pages {
 		return threadView{}, sharefair.Errorf(sharefair.ENOTFOUND, "This discussion has only %d pages.", pages)
@@ -246,10 +252,32 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := h.base(w, r, "")
-	v, err := h.loadThread(r, p, id, pageNumber(r))
+	ctx := r.Context()
+	t, err := h.svcs.Threads.FindThreadByID(ctx, id)
 	if err != nil {
 		return err
+	}
+	if t.FirstUnreadID != 0 && !r.URL.Query().Has("page") {
+		// A thread opens at the first post the viewer has not read.
+		return h.goToPost(w, r, t.FirstUnreadID)
+	}
+	p := h.base(w, r, "")
+	n := pageNumber(r)
+	v, err := h.loadThreadPage(r, p, t, n)
+	if err != nil {
+		return err
+	}
+	if t := v.Thread; t.FirstUnreadID != 0 || t.ViewerReadTo == 0 {
+		// Shown this page, the viewer has read it: what they were told
+		// of it is read too, and the count above says so.
+		if err := h.svcs.Notifications.MarkThreadRead(ctx, id, n); err != nil {
+			return err
+		}
+		if p.Unread > 0 {
+			if p.Unread, err = h.svcs.Notifications.UnreadNotifications(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	p.Title = v.Thread.DisplayTitle()
 	if v.Shared != nil && acceptsGzip(r) {

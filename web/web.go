@@ -131,6 +131,10 @@ func (h *Handler) routes() {
 	page("GET /moderation", h.moderation)
 	page("GET /admin/audit", h.audit)
 	page("GET /admin/jobs", h.jobs)
+	page("GET /notifications", h.notifications)
+	page("GET /notifications/{id}", h.openNotification)
+	submit("POST /notifications/read", h.markNotificationsRead)
+	submit("POST /threads/{id}/follow", h.followThread)
 	page("GET /members/{handle}/standing", h.standingForm)
 	submit("POST /members/{handle}/standing", h.setStanding)
 
@@ -228,6 +232,11 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, title string) pag
 	var err error
 	if p.Rights, err = h.svcs.Network.Rights(r.Context()); err != nil {
 		server.LoggerFrom(r.Context()).Warn("network rights", "err", err)
+	}
+	if p.Viewer != nil {
+		if p.Unread, err = h.svcs.Notifications.UnreadNotifications(r.Context()); err != nil {
+			server.LoggerFrom(r.Context()).Warn("unread notifications", "err", err)
+		}
 	}
 	if p.Network == "" {
 		p.Network = "Sharefair"

@@ -91,10 +91,22 @@ type meJSON struct {
 	// ProfileMissing names the parts of the profile the directory searches
 	// by that are still empty.
 	ProfileMissing []string `json:"profile_missing" description:"The parts of the profile still empty that the directory finds people by, of organisation, city, languages and expertise; empty when the profile is complete."`
+	// Unread counts the unread notifications.
+	Unread int `json:"unread_notifications" description:"How many of the viewer's notifications are unread, counted to 100 (shown as 99+)."`
 }
 
 func me(m *sharefair.Member) meJSON {
 	return meJSON{memberJSON: member(m), Email: m.Email, Hubs: memberships(m.Hubs), ProfileMissing: profileMissing(m)}
+}
+
+// renderMe answers with the viewer's own profile and unread count.
+func (h *Handler) renderMe(w http.ResponseWriter, r *http.Request, m *sharefair.Member) error {
+	out := me(m)
+	var err error
+	if out.Unread, err = h.svcs.Notifications.UnreadNotifications(r.Context()); err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, out)
 }
 
 // recentThreads is how many threads a profile lists.
@@ -105,7 +117,7 @@ func (h *Handler) getMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, http.StatusOK, me(m))
+	return h.renderMe(w, r, m)
 }
 
 // memberPatch is the body of PATCH /me. Absent fields stay as they are.
@@ -130,7 +142,7 @@ func (h *Handler) patchMe(w http.ResponseWriter, r *http.Request, in memberPatch
 	if err != nil {
 		return err
 	}
-	return render(w, http.StatusOK, me(m))
+	return h.renderMe(w, r, m)
 }
 
 func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request, q memberQuery) error {

@@ -412,6 +412,27 @@ func (h *Handler) routeTable() []route {
 		{method: "PATCH", pattern: p + "/threads/{id}", id: "patchThread", tag: "threads",
 			summary: "Rename a thread (its author, network admins)", status: 200, answer: threadJSON{},
 			errs: []int{s403, s422}, ep: withBoth(h.patchThread)},
+		{method: "PUT", pattern: p + "/threads/{id}/follow", id: "putFollow", tag: "notifications",
+			summary: "Follow or mute a thread",
+			about: "How the viewer is told of the thread's replies. Those who took part are told of replies unless they mute " +
+				"it; others only when they follow it. @mentions arrive whatever the level. 204 when changed; 200 with changed " +
+				"false when it was so already.",
+			status: 204, also: []answerAt{{http.StatusOK, unchangedJSON{}}}, errs: []int{s422}, ep: withBoth(h.putFollow)},
+		{method: "POST", pattern: p + "/threads/{id}/read", id: "markThreadRead", tag: "notifications",
+			summary: "Record that the viewer read a thread",
+			about: "Up to the end of a page of posts, or all of it; never back. What the viewer was told of those posts is " +
+				"marked read with them. The thread's unread_posts and first_unread_post_id say what is left.",
+			status: 204, errs: []int{s422}, ep: withBoth(h.markThreadRead)},
+		{method: "GET", pattern: p + "/notifications", id: "listNotifications", tag: "notifications",
+			summary: "What the viewer is told of, newest first",
+			about: "Replies in the threads the viewer took part in or follows (gathered per thread until read), @mentions, " +
+				"invitations, and moderators' decisions about the viewer's posts. Each is read through the access rules when " +
+				"asked for: a post withdrawn or hidden since leaves the list, a thread the viewer may no longer read is not " +
+				"told of, and an author who hid their name is never named. /me gives the unread count.",
+			status: 200, answer: listJSON[notificationJSON]{}, ep: withParams(h.listNotifications)},
+		{method: "POST", pattern: p + "/notifications/read", id: "markNotificationsRead", tag: "notifications",
+			summary: "Mark notifications read", status: 200, answer: markedJSON{}, errs: []int{s422},
+			ep: withBody(h.markNotificationsRead)},
 		{method: "GET", pattern: p + "/threads/{id}/posts", id: "listPosts", tag: "threads",
 			summary: "A thread's posts, oldest first", status: 200, answer: listJSON[postJSON]{},
 			ep: withParams(h.listPosts)},

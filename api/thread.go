@@ -42,6 +42,11 @@ type threadJSON struct {
 	ReplyCount     int          `json:"reply_count"`
 	Withdrawn      bool         `json:"withdrawn" description:"Whether the author withdrew the opening post, and its title with it: title is then empty and author null. The thread stays while others' replies are in it."`
 	Locked         bool         `json:"locked" description:"Whether a moderator locked the thread: it takes no new replies."`
+	Follow         string       `json:"follow" enum:"following,normal,muted" description:"How the viewer follows it (PUT /threads/{id}/follow)."`
+	ReadTo         int64        `json:"read_to_post_id" description:"The last post the viewer read; 0 when they never opened it."`
+	UnreadPosts    int          `json:"unread_posts" description:"Posts after read_to_post_id, neither withdrawn nor hidden; 0 when never opened."`
+	FirstUnread    *int64       `json:"first_unread_post_id" description:"The first of them; null when none."`
+	New            bool         `json:"new" description:"Whether the viewer never opened it, and it was started since they joined, within the last 14 days."`
 	// URL is the thread's web page.
 	URL string `json:"url" format:"uri" description:"The thread's web page."`
 }
@@ -51,7 +56,16 @@ func (h *Handler) thread(t *sharefair.Thread) threadJSON {
 		Audience: audience(t.Audience),
 		Author:   author(t.Author), ChathamHouse: t.ChathamHouse, CreatedAt: utc(t.CreatedAt), LastActivityAt: utc(t.LastActivityAt),
 		PostCount: t.PostCount, ReplyCount: t.ReplyCount(), Withdrawn: t.Withdrawn, Locked: t.Locked,
+		Follow: string(t.ViewerFollow), ReadTo: t.ViewerReadTo, UnreadPosts: t.Unread, FirstUnread: optionalID(t.FirstUnreadID), New: t.New,
 		URL: h.cfg.Absolute("/threads/" + strconv.FormatInt(t.ID, 10))}
+}
+
+// optionalID is id, or nil for 0.
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // postJSON is one post. Body is the Markdown source exactly as stored; HTML

@@ -213,6 +213,22 @@ var (
 		mxCircleHost:  "AAvvvvv ------- ------- AAvvvvv AAvvvvv -------",
 		mxSuspended:   "------- ------- ------- ------- ------- -------",
 	}
+	// The notifications: every cell's post mentions every role, and each
+	// is told of it where they may read it (the author is never told of
+	// their own post), named where the post is.
+	mxNotified = map[mxRole]string{
+		mxVisitor:     "------- ------- ------- ------- ------- -------",
+		mxOtherHub:    "AAvvvvv ------- ------- ------- ------- -------",
+		mxHubMember:   "AAvvvvv AAvvvvv ------- ------- ------- AAvvvvv",
+		mxCoordinator: "AAvvvvv AAvvvvv ------- ------- ------- -------",
+		mxAdmin:       "AAvvvvv AAvvvvv AAvvvvv AAvvvvv ------- -------",
+		mxAuthor:      "------- ------- ------- ------- ------- -------",
+		mxOpenHost:    "AAvvvvv ------- AAvvvvv ------- ------- -------",
+		mxClosed:      "AAvvvvv ------- ------- AAvvvvv ------- -------",
+		mxSecret:      "AAvvvvv ------- ------- ------- AAvvvvv -------",
+		mxCircleHost:  "AAvvvvv ------- ------- AAvvvvv AAvvvvv -------",
+		mxSuspended:   "------- ------- ------- ------- ------- -------",
+	}
 	mxLists = map[mxRole]string{
 		mxVisitor:     "------- ------- ------- ------- ------- -------",
 		mxOtherHub:    "Avvvvvv ------- ------- ------- ------- -------",
@@ -470,6 +486,7 @@ func mxSurfaces(hub string, circles map[string]string) []mxSurface {
 		{name: "circles page", route: "GET /circles", path: fixed("/circles"), shows: mxTitle, want: mxNone},
 		{name: "moderation queue", route: "GET /moderation", path: fixed("/moderation"), shows: mxBody, want: mxModerated},
 		{name: "audit log", route: "GET /admin/audit", path: fixed("/admin/audit?action=lock"), shows: mxThreadRef, want: mxAudited},
+		{name: "notifications", route: "GET /notifications", path: fixed("/notifications"), shows: mxTitle, want: mxNotified},
 
 		{name: "thread", byID: true, route: "GET /api/v1/threads/{id}", api: true, path: thread, shows: mxTitle, want: mxLists},
 		{name: "thread's posts", byID: true, route: "GET /api/v1/threads/{id}/posts", api: true, path: func(c *mxContent) string { return thread(c) + "/posts" }, shows: mxBody, want: mxPosts},
@@ -483,6 +500,7 @@ func mxSurfaces(hub string, circles map[string]string) []mxSurface {
 		{name: "circles", route: "GET /api/v1/circles", api: true, path: fixed("/circles"), shows: mxTitle, want: mxNone},
 		{name: "moderation queue", route: "GET /api/v1/moderation", api: true, path: fixed("/moderation"), shows: mxBody, want: mxModerated},
 		{name: "audit log", route: "GET /api/v1/audit", api: true, path: fixed("/audit?action=lock&per_page=100"), shows: mxThreadRef, want: mxAudited},
+		{name: "notifications", route: "GET /api/v1/notifications", api: true, path: fixed("/notifications?per_page=100"), shows: mxTitle, want: mxNotified},
 	}
 	lists := map[string]map[mxRole]string{"open": mxOpenLists, "closed": mxClosedLists, "secret": mxSecretLists}
 	for _, kind := range []string{"open", "closed", "secret"} {
@@ -557,6 +575,7 @@ var mxNotRead = map[string]string{
 	"GET /robots.txt":                       "fixed files",
 	"GET /api/v1/openapi.json":              "fixed files",
 	"GET /api/v1/health":                    "holds no data",
+	"GET /notifications/{id}":               "marks one's own notification read and redirects to the thread or post the cells read; another's answers 404 (store.TestNotifications)",
 	"GET /setup":                            "before the network exists",
 	"GET /api/v1/setup":                     "before the network exists",
 	"GET /signin":                           "the sign-in form",
@@ -639,6 +658,18 @@ type mxSeed struct {
 	// secretIn are the members of the secret circle: the only ones who
 	// may see its name.
 	secretIn map[int64]bool
+}
+
+// mentions mentions every role in a cell's post, so that each is told of
+// it on the notifications surface.
+func (sd *mxSeed) mentions() string {
+	out := " For"
+	for _, r := range mxRoles {
+		if m := sd.viewers[r]; m != nil {
+			out += " @" + m.Handle
+		}
+	}
+	return out + "."
 }
 
 // mxSeedNetwork makes the viewers, the hubs and the circles.
@@ -754,6 +785,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 
 			s.Clock.T = mxReadTime
+			// What every cell's post tells, as the job runner would, and
+			// read at once: the unread count each page shows stays the
+			// same while the cells are read (reading a thread reads what
+			// it told), so that answers compare; the notifications are
+			// listed read or not.
+			s.RunJobs(t)
+			for _, m := range viewers {
+				if _, err := s.DB.MarkNotificationsRead(testutil.As(m), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
 			// One session and one token per reader, made once.
 			cookies, tokens := map[int64]string{}, map[int64]string{}
 			reader := func(m *sharefair.Member) {
@@ -997,7 +1039,7 @@ func mxWrite(t *testing.T, sd *mxSeed, c *mxContent) {
 		by = sd.opener
 	}
 	nt := sharefair.NewThread{Title: "Matrix " + c.titleMark(), Audience: sharefair.AudienceChoice{Kind: c.audience.kind},
-		Body: "Opening " + c.bodyMark()}
+		Body: "Opening " + c.bodyMark() + sd.mentions()}
 	switch c.audience.kind {
 	case sharefair.AudienceHub:
 		nt.Audience.Hub = sd.hub.Slug
@@ -1034,7 +1076,7 @@ func mxWrite(t *testing.T, sd *mxSeed, c *mxContent) {
 		c.post = posts[0].ID
 		return
 	}
-	np := sharefair.NewPost{Body: "Reply " + c.bodyMark()}
+	np := sharefair.NewPost{Body: "Reply " + c.bodyMark() + sd.mentions()}
 	if c.attr.hidesAuthor() {
 		s.Clock.T = mxHiddenTime
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // notificationsPerPage is how many notifications a page lists.
-const notificationsPerPage = 30
+const notificationsPerPage = 50
 
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 	n := pageNumber(r)

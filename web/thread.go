@@ -322,15 +322,15 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request) error {
 }
 
 // goToPost redirects to the thread page holding a post, at the post.
+// The page is named even when it is the first: a thread's address without
+// one opens at the first unread post, which would send the viewer here
+// again.
 func (h *Handler) goToPost(w http.ResponseWriter, r *http.Request, id int64) error {
 	threadID, pos, err := h.svcs.Threads.PostPosition(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	to := threadURL(threadID)
-	if n := sharefair.PageCount(pos, sharefair.PostsPerPage); n > 1 {
-		to += "?page=" + itoa(n)
-	}
+	to := threadURL(threadID) + "?page=" + itoa(sharefair.PageCount(pos, sharefair.PostsPerPage))
 	redirect(w, r, to+"#"+postAnchor(id))
 	return nil
 }

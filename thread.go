@@ -224,6 +224,9 @@ type Thread struct {
 	ViewerReadTo, FirstUnreadID int64
 	Unread                      int
 	New                         bool
+	// ViewerReadPosts is how many posts, withdrawn ones too, come up to
+	// ViewerReadTo: the pages the viewer read. Set by FindThreadByID.
+	ViewerReadPosts int
 }
 
 // NewFor is how long a thread a member never opened is marked new.

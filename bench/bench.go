@@ -89,8 +89,11 @@ type Config struct {
 // them: the author's thread page while only the author asks (before any
 // reader has visited it), the same page as a reader and then as its author,
 // the home page, the thread's hub page, the member directory, the circle's
-// page (as its host) and the hub's moderation queue (as its coordinator).
-var PageNames = []string{"thread-author-alone", "thread", "thread-author", "home", "hub", "members", "circle", "moderation"}
+// page (as its host), the hub's moderation queue (as its coordinator), and
+// the viewer's notifications and discussions, as a member who follows
+// 200 threads with a reply unread in each.
+var PageNames = []string{"thread-author-alone", "thread", "thread-author", "home", "hub", "members", "circle", "moderation",
+	"notifications", "unread-threads"}
 
 // DefaultConfig is the benchmark the issue describes.
 func DefaultConfig() Config {
@@ -289,7 +292,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 
 	appURL, baseURL := "http://"+ln.Addr().String(), "http://"+bln.Addr().String()
-	thread := "/threads/" + strconv.FormatInt(seeded.Thread.ID, 10)
+	// The thread's first page by name: without one, a thread opens at
+	// the viewer's first unread post.
+	thread := "/threads/" + strconv.FormatInt(seeded.Thread.ID, 10) + "?page=1"
 	pages := []struct{ name, path, session string }{
 		// The thread's author while only the author asks: nobody else has
 		// read the page yet, so nothing shared is warm but what the
@@ -311,6 +316,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		// The hub's moderation queue, one page of flagged posts, as a
 		// coordinator of the hub.
 		{"moderation", "/moderation", coordinatorSession},
+		// The viewer's notifications, of the threads they follow.
+		{"notifications", "/notifications", viewerSession},
+		// The discussions as the viewer, who follows 200 threads with a
+		// reply unread in each: the list marks what is new.
+		{"unread-threads", "/threads", viewerSession},
 	}
 	for _, pg := range pages {
 		if len(cfg.Pages) > 0 && !slices.Contains(cfg.Pages, pg.name) {
@@ -388,7 +398,15 @@ func seedDatabase(ctx context.Context, acfg app.Config, db database, sc Scale, r
 		return nil, fmt.Errorf("bench: start sharefair on %s: %w", db.engine, err)
 	}
 	defer a.Close()
-	return seed(ctx, a.DB, clock, sc, rand.New(rand.NewPCG(rngSeed, rngSeed^0x5eed)))
+	s, err := seed(ctx, a.DB, clock, sc, rand.New(rand.NewPCG(rngSeed, rngSeed^0x5eed)))
+	if err != nil {
+		return nil, err
+	}
+	// What the seeded posts tell, made before anything is measured.
+	if s.Notified, err = a.Jobs.RunDue(ctx); err != nil {
+		return nil, fmt.Errorf("bench: notify: %w", err)
+	}
+	return s, nil
 }
 
 // page is a response captured once, to check and to replay.
@@ -475,6 +493,14 @@ func check(name string, p *page, s *Seeded, pr *PageResult) error {
 		if !strings.Contains(doc, html.EscapeString(s.Circle.Name)) || strings.Count(doc, `href="/threads/`) < min(circleThreads(Scale{}), 2) {
 			return errors.New("bench: the circle page does not show the circle and its discussions")
 		}
+	case "notifications":
+		if n := strings.Count(doc, `<li class="unread">`); n < min(s.Followed, 50) || n == 0 {
+			return fmt.Errorf("bench: the notifications page shows %d unread, want %d", n, min(s.Followed, 50))
+		}
+	case "unread-threads":
+		if n := strings.Count(doc, `class="badge new"`); n == 0 {
+			return errors.New("bench: the discussions mark nothing new for a member who follows threads with unread replies")
+		}
 	case "moderation":
 		if n := strings.Count(doc, `aria-label="Flagged post in `); n != s.Flagged || n == 0 {
 			return fmt.Errorf("bench: the moderation queue shows %d flagged posts, want %d", n, s.Flagged)
@@ -499,7 +525,7 @@ func newBaseline() *baseline { return &baseline{pages: map[string]*page{}} }
 func (b *baseline) set(path string, p *page) { b.pages[path] = p }
 
 func (b *baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p := b.pages[r.URL.Path]
+	p := b.pages[r.URL.RequestURI()]
 	if p == nil {
 		http.NotFound(w, r)
 		return

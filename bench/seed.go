@@ -70,6 +70,10 @@ type Seeded struct {
 	// the hub wait in their moderation queue.
 	Coordinator *sharefair.Member
 	Flagged     int
+	// Followed counts the threads the viewer follows, each with a reply
+	// they have not read; Notified the notifications made for what was
+	// seeded, by the job runner.
+	Followed, Notified int
 	// Members, Threads and Posts count what was created.
 	Members, Threads, Posts int
 	// Took is how long seeding took.
@@ -352,6 +356,41 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 		}
 		out.Flagged++
 	}
+	// The viewer follows threads they may read, has read them, and a
+	// reply has come in each since: their notifications page and their
+	// discussions, with what is new marked.
+	viewerHubs := map[int]bool{}
+	for h, ms := range inHub {
+		if slices.Contains(ms, 1) {
+			viewerHubs[h] = true
+		}
+	}
+	clock.set(end.Add(-30 * time.Minute))
+	for ti := 1; ti < len(threads) && out.Followed < followedThreads; ti++ {
+		t := &threads[ti]
+		if t.hub >= 0 && !viewerHubs[t.hub] {
+			continue
+		}
+		if _, err := db.FollowThread(as(1), t.id, sharefair.FollowFollowing); err != nil {
+			return nil, fmt.Errorf("seed: follow thread %d: %w", t.id, err)
+		}
+		if err := db.MarkThreadRead(as(1), t.id, 0); err != nil {
+			return nil, fmt.Errorf("seed: read thread %d: %w", t.id, err)
+		}
+		by := pick(t)
+		for by == 1 {
+			by = pick(t)
+		}
+		if _, err := db.CreatePost(as(by), t.id, writer.post(200+rnd.IntN(400))); err != nil {
+			return nil, fmt.Errorf("seed: reply in followed thread %d: %w", t.id, err)
+		}
+		out.Posts++
+		out.Followed++
+	}
+	// The long thread's author has read it all.
+	if err := db.MarkThreadRead(as(1), threads[0].id, 0); err != nil {
+		return nil, fmt.Errorf("seed: read the long thread: %w", err)
+	}
 	clock.real()
 
 	// What the first page of the long thread must show.
@@ -373,6 +412,10 @@ func seed(ctx context.Context, db *store.DB, clock *seedClock, s Scale, rnd *ran
 // flaggedPosts is how many posts wait in the moderation queue measured:
 // one page of it.
 const flaggedPosts = 20
+
+// followedThreads is how many threads the viewer follows, each with a
+// reply since they read it.
+const followedThreads = 200
 
 // circlePosts is how many posts the circle's discussions hold, beside the
 // scale's: a discussion of about four posts for every fifty of the

@@ -218,6 +218,10 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
+// runDueBatch is how many jobs RunDue claims at once: few enough that the
+// last of them starts well within its lease.
+const runDueBatch = 20
+
 // RunDue runs the jobs due now, one after another in the caller's
 // goroutine, until none is due, and reports how many ran; it schedules
 // no recurring job. It is for commands that do their work and stop, and
@@ -231,7 +235,7 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 	ran := 0
 	for {
 		deadline := time.Now().Add(r.Lease * 9 / 10)
-		claimed, err := r.Store.ClaimJobs(ctx, r.Worker, kinds, r.Workers, r.Lease)
+		claimed, err := r.Store.ClaimJobs(ctx, r.Worker, kinds, runDueBatch, r.Lease)
 		if err != nil {
 			return ran, err
 		}

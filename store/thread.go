@@ -127,7 +127,9 @@ func threadsByID(ctx context.Context, qr queryer, ids []int64) ([]*sharefair.Thr
 		`CASE WHEN `+mayModerateThread(ctx, &q, "t")+` THEN 1 ELSE 0 END`,
 		`CASE WHEN EXISTS (SELECT 1 FROM post_flags vf JOIN posts fp ON fp.id = vf.post_id
 		WHERE vf.member_id = `+me+` AND vf.dismissed_at IS NULL AND fp.thread_id = t.id) THEN 1 ELSE 0 END`,
-		`CASE WHEN t.author_id = `+me+` THEN 1 ELSE 0 END`)
+		`CASE WHEN t.author_id = `+me+` THEN 1 ELSE 0 END`,
+		`CASE WHEN tr.last_read_post_id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM posts rc
+			WHERE rc.thread_id = t.id AND rc.id <= tr.last_read_post_id) END`)
 	ph := make([]string, len(ids))
 	for i, id := range ids {
 		ph[i] = q.arg(id)
@@ -143,11 +145,13 @@ func threadsByID(ctx context.Context, qr queryer, ids []int64) ([]*sharefair.Thr
 	var ts []*sharefair.Thread
 	for rows.Next() {
 		var posted, moderates, flagged, wrote bool
-		t, err := scanThread(rows, &posted, &moderates, &flagged, &wrote)
+		var readPosts int
+		t, err := scanThread(rows, &posted, &moderates, &flagged, &wrote, &readPosts)
 		if err != nil {
 			return nil, fmt.Errorf("find thread: %w", err)
 		}
 		t.ViewerPosted = posted
+		t.ViewerReadPosts = readPosts
 		t.ViewerMayModerate = moderates
 		t.ViewerFlagged = flagged
 		t.ViewerMayRename = mayRename(v, t)

@@ -267,7 +267,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if t := v.Thread; t.FirstUnreadID != 0 || t.ViewerReadTo == 0 {
+	if t := v.Thread; t.ViewerReadTo == 0 || (t.FirstUnreadID != 0 && n*sharefair.PostsPerPage > t.ViewerReadPosts) {
 		// Shown this page, the viewer has read it: what they were told
 		// of it is read too, and the count above says so.
 		if err := h.svcs.Notifications.MarkThreadRead(ctx, id, n); err != nil {

@@ -49,7 +49,8 @@ func (h *Handler) jobs(w http.ResponseWriter, r *http.Request) error {
 
 // jobKindLabels name the kinds of background job for admins.
 var jobKindLabels = map[string]string{
-	"sweep": "Hourly sweep (expired sessions, old jobs and events)",
+	"sweep":  "Hourly sweep (expired sessions, old jobs and events)",
+	"notify": "Notifications (of a reply, a mention, an invitation, a moderator's decision)",
 }
 
 // jobKindLabel names a kind of background job, or gives its code.

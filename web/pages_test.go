@@ -83,7 +83,7 @@ func TestEveryPageRenders(t *testing.T) {
 					})
 				}
 			}
-			wantRedirect(t, get(t, clients["coordinator"], s, postPath), thread+"#p")
+			wantRedirect(t, get(t, clients["coordinator"], s, postPath), thread+"?page=1#p")
 
 			// Each form is offered (its page served, the link or button to
 			// it shown) to those who may save it, and to nobody else: they

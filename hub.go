@@ -65,6 +65,9 @@ type Hub struct {
 	// ViewerMayRequest: they may ask to join. ViewerRequested: they asked
 	// and no coordinator has decided yet.
 	ViewerMayJoin, ViewerMayRequest, ViewerRequested bool
+	// ViewerInvited: an invitation to the hub addressed to the viewer's
+	// email is open; joining accepts it.
+	ViewerInvited bool
 	// ViewerMayAdmit: the viewer may approve and decline requests to join,
 	// and set the join policy. PendingRequests counts the requests waiting;
 	// it is filled for those who may admit only (0 for others).

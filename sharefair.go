@@ -117,4 +117,5 @@ type Services struct {
 	Audit         AuditService
 	Jobs          JobService
 	Notifications NotificationService
+	Mail          MailService
 }

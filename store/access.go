@@ -174,6 +174,24 @@ func hidePostTimes(p *sharefair.Post) {
 	}
 }
 
+// memberMayRead returns a condition, over the members row aliased m and
+// the threads row aliased t, that is true when member m may read thread
+// t: contentVisible's rule, for any member rather than the viewer, for
+// deciding whom to tell of something (a notification is read through
+// contentVisible again when shown). TestMemberMayReadAgrees holds the two
+// to one answer.
+func memberMayRead(q *query, m, t string) string {
+	return fmt.Sprintf(`(%[2]s.audience = 'network'
+		OR (%[2]s.audience = 'hub' AND (%[1]s.role = 'admin' OR %[2]s.hub_id IN (
+			SELECT mr_hm.hub_id FROM hub_members mr_hm WHERE mr_hm.member_id = %[1]s.id)))
+		OR (%[2]s.audience = 'circle' AND ((%[1]s.role = 'admin' AND %[2]s.circle_id IN (
+			SELECT mr_oc.id FROM circles mr_oc WHERE mr_oc.kind <> 'secret'))
+			OR %[2]s.circle_id IN (SELECT mr_cm.circle_id FROM circle_members mr_cm WHERE mr_cm.member_id = %[1]s.id)))
+		OR (%[2]s.audience = 'members' AND (%[2]s.author_id = %[1]s.id OR %[2]s.id IN (
+			SELECT mr_am.content_id FROM audience_members mr_am
+			WHERE mr_am.member_id = %[1]s.id AND mr_am.content_kind = %[3]s))))`, m, t, q.arg(contentThread))
+}
+
 // notificationShown returns a condition, over the notifications row
 // aliased n joined with its thread t, post p and circle c (LEFT JOINs),
 // that is true when it is the viewer's and they may be shown it at now. What it points to is asked of the access rules each time, never
@@ -338,6 +356,10 @@ func auditNamesContent(ctx context.Context, q *query, al string) string {
 // content and no member.
 func mayWatchJobs(v *sharefair.Member) bool { return v.IsAdmin() }
 
+// mayReadOutbox reports whether v may see the outbox (whom mail is for,
+// never what it says) and send a test message: network admins.
+func mayReadOutbox(v *sharefair.Member) bool { return v.IsAdmin() }
+
 // mayReadAudit reports whether v may read the audit log.
 func mayReadAudit(v *sharefair.Member) bool { return v.IsAdmin() }
 
@@ -497,6 +519,11 @@ func mayJoinHub(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
 	return policy == sharefair.JoinOpen || v.IsAdmin()
 }
 
+// mayJoinByInvitation reports whether an invitation to a hub addressed to
+// the viewer's email (open, its inviter still able to invite) lets them
+// join it at once, whatever its policy: it does.
+func mayJoinByInvitation(invited bool) bool { return invited }
+
 // mayRequestToJoin reports whether v, not a member, may ask to join a hub
 // whose join policy is policy.
 func mayRequestToJoin(v *sharefair.Member, policy sharefair.JoinPolicy) bool {
@@ -653,8 +680,8 @@ func hubRights(v *sharefair.Member, h *sharefair.Hub) {
 	h.ViewerMayInvite = h.ViewerMayEdit
 	h.ViewerMayAppoint = mayAppointCoordinators(v)
 	h.ViewerMayAdmit = mayAdmit(v, h.ViewerRole)
-	h.ViewerMayJoin = h.ViewerRole == "" && mayJoinHub(v, h.JoinPolicy)
-	h.ViewerMayRequest = h.ViewerRole == "" && !h.ViewerRequested && mayRequestToJoin(v, h.JoinPolicy)
+	h.ViewerMayJoin = h.ViewerRole == "" && (mayJoinHub(v, h.JoinPolicy) || mayJoinByInvitation(h.ViewerInvited))
+	h.ViewerMayRequest = h.ViewerRole == "" && !h.ViewerRequested && !h.ViewerMayJoin && mayRequestToJoin(v, h.JoinPolicy)
 }
 
 // requireViewer returns the signed-in viewer, or EUNAUTHORIZED.

@@ -16,14 +16,16 @@ import (
 const hubColumns = `h.id, h.slug, h.name, h.description, h.description_html, h.city, h.time_zone, h.join_policy,
 	h.created_at, h.member_count,
 	COALESCE((SELECT r.role FROM hub_members r WHERE r.hub_id = h.id AND r.member_id = $1), ''),
-	EXISTS (SELECT 1 FROM hub_join_requests jr WHERE jr.hub_id = h.id AND jr.member_id = $1)`
+	EXISTS (SELECT 1 FROM hub_join_requests jr WHERE jr.hub_id = h.id AND jr.member_id = $1),
+	EXISTS (SELECT 1 FROM invitations hi JOIN members hm ON hm.email = hi.email
+		WHERE hi.hub_id = h.id AND hm.id = $1 AND hi.accepted_at IS NULL AND hi.revoked_at IS NULL)`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanHub(row scanner, v *sharefair.Member) (*sharefair.Hub, error) {
 	var h sharefair.Hub
 	if err := row.Scan(&h.ID, &h.Slug, &h.Name, &h.Description, &h.DescriptionHTML, &h.City, &h.TimeZone, &h.JoinPolicy,
-		&h.CreatedAt, &h.MemberCount, &h.ViewerRole, &h.ViewerRequested); err != nil {
+		&h.CreatedAt, &h.MemberCount, &h.ViewerRole, &h.ViewerRequested, &h.ViewerInvited); err != nil {
 		return nil, err
 	}
 	h.CreatedAt = h.CreatedAt.UTC()

@@ -391,9 +391,13 @@ func (tx *Tx) acceptHubInvitation(ctx context.Context, v *sharefair.Member, hubI
 		} else if err != nil {
 			return false, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE id = $3`,
-			tx.now, v.ID, id); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1, accepted_by = $2
+			WHERE id = $3 AND accepted_at IS NULL AND revoked_at IS NULL`, tx.now, v.ID, id)
+		if err != nil {
 			return false, fmt.Errorf("accept invitation: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			continue
 		}
 		return true, joinHub(ctx, tx, hubID, v.ID, sharefair.HubRoleMember)
 	}

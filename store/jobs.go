@@ -241,6 +241,16 @@ func (db *DB) Sweep(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE at < $1`, tx.now.Add(-90*24*time.Hour)); err != nil {
 			return fmt.Errorf("sweep events: %w", err)
 		}
+		// Notifications read three months ago, or left unread a year;
+		// the outbox's messages done with a month ago.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM notifications WHERE read_at < $1 OR updated_at < $2`,
+			tx.now.Add(-90*24*time.Hour), tx.now.Add(-365*24*time.Hour)); err != nil {
+			return fmt.Errorf("sweep notifications: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE state <> 'queued' AND created_at < $1`,
+			tx.now.Add(-30*24*time.Hour)); err != nil {
+			return fmt.Errorf("sweep outbox: %w", err)
+		}
 		return nil
 	})
 }

@@ -49,58 +49,67 @@ func (db *DB) Notify(ctx context.Context, id int64) error {
 		e.At = e.At.UTC()
 		switch e.Kind {
 		case sharefair.EventPostWritten:
-			return tx.notifyReply(ctx, e)
+			err = tx.notifyReply(ctx, e)
 		case sharefair.EventMentioned:
-			return tx.notifyOne(ctx, e, sharefair.NotifyMention, e.SubjectID)
+			err = tx.notifyOne(ctx, e, sharefair.NotifyMention, e.SubjectID)
 		case sharefair.EventCircleInvited:
-			return tx.notifyOne(ctx, e, sharefair.NotifyCircleInvitation, e.SubjectID)
+			err = tx.notifyOne(ctx, e, sharefair.NotifyCircleInvitation, e.SubjectID)
 		case sharefair.EventPostHidden:
-			return tx.notifyOne(ctx, e, sharefair.NotifyPostHidden, e.SubjectID)
+			err = tx.notifyOne(ctx, e, sharefair.NotifyPostHidden, e.SubjectID)
 		case sharefair.EventPostRestored:
-			return tx.notifyOne(ctx, e, sharefair.NotifyPostRestored, e.SubjectID)
+			err = tx.notifyOne(ctx, e, sharefair.NotifyPostRestored, e.SubjectID)
 		case sharefair.EventInvited:
-			return tx.notifyInvited(ctx, e)
+			err = tx.notifyInvited(ctx, e)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		return tx.queueMail(ctx, e)
 	})
 }
 
-// replyRecipients returns a condition, over the members row aliased m,
-// that is true for those told of reply e: active members, but its writer,
-// who follow its thread, or who took part in it (a post not withdrawn)
-// and did not mute it; those its post mentions are told of the mention
-// instead.
-func replyRecipients(q *query, e sharefair.Event) string {
+// replyRecipients returns the FROM clause and condition of the members
+// told of reply e: active members, but its writer, who follow its thread,
+// or who took part in it (a post not withdrawn) and did not mute it; who
+// may read it (memberMayRead), have not read past it already (a job that
+// ran late) and did not turn replies off; those its post mentions are
+// told of the mention instead. The followers and participants are found
+// by the thread, then their rows by key.
+func replyRecipients(q *query, e sharefair.Event) (from, where string) {
 	t := q.arg(e.ThreadID)
-	return `m.state = 'active' AND m.id <> ` + q.arg(e.ActorID) + `
-		AND (m.id IN (SELECT rf.member_id FROM thread_follows rf WHERE rf.thread_id = ` + t + ` AND rf.level = 'following')
-			OR (m.id IN (SELECT rp.author_id FROM posts rp WHERE rp.thread_id = ` + t + ` AND rp.withdrawn_at IS NULL)
-				AND m.id NOT IN (SELECT rm.member_id FROM thread_follows rm WHERE rm.thread_id = ` + t + ` AND rm.level = 'muted')))
+	from = `(SELECT rf.member_id AS id FROM thread_follows rf WHERE rf.thread_id = ` + t + ` AND rf.level = 'following'
+		UNION SELECT rp.author_id FROM posts rp WHERE rp.thread_id = ` + t + ` AND rp.withdrawn_at IS NULL
+			AND rp.author_id NOT IN (SELECT rm.member_id FROM thread_follows rm WHERE rm.thread_id = ` + t + ` AND rm.level = 'muted')) r
+		JOIN members m ON m.id = r.id
+		JOIN threads t ON t.id = ` + t
+	where = `m.state = 'active' AND m.id <> ` + q.arg(e.ActorID) + ` AND ` + deliveryOf("m.id", "'reply'") + ` <> 'off'
+		AND ` + memberMayRead(q, "m", "t") + `
+		AND NOT EXISTS (SELECT 1 FROM thread_reads rr WHERE rr.member_id = m.id AND rr.thread_id = ` + t + `
+			AND rr.last_read_post_id >= ` + q.arg(e.PostID) + `)
 		AND m.id NOT IN (SELECT re.subject_member_id FROM events re WHERE re.post_id = ` + q.arg(e.PostID) + ` AND re.kind = 'mentioned')`
+	return from, where
 }
 
 // notifyReply tells the thread's participants and followers of reply e:
 // gathered into their unread notification of the thread's replies, if
-// they have one, else in a new one.
+// they have one, else in a new one. One statement does either, whatever
+// the order the replies' jobs run in and however many run at once: the
+// gathering keeps the first and the last post it holds, and running a
+// job again changes nothing.
 func (tx *Tx) notifyReply(ctx context.Context, e sharefair.Event) error {
-	var uq query
-	who := replyRecipients(&uq, e)
-	if _, err := tx.ExecContext(ctx, `UPDATE notifications SET updated_at = `+uq.arg(e.At)+`, event_id = `+uq.arg(e.ID)+`,
-			last_post_id = `+uq.arg(e.PostID)+`
-		WHERE kind = 'reply' AND read_at IS NULL AND thread_id = `+uq.arg(e.ThreadID)+` AND last_post_id < `+uq.arg(e.PostID)+`
-			AND member_id IN (SELECT m.id FROM members m WHERE `+who+`)`, uq.args...); err != nil {
-		return fmt.Errorf("notify reply: %w", err)
-	}
-	var iq query
-	who = replyRecipients(&iq, e)
-	t, p, at := iq.arg(e.ThreadID), iq.arg(e.PostID), iq.arg(e.At)
+	var q query
+	from, where := replyRecipients(&q, e)
+	t, p, at := q.arg(e.ThreadID), q.arg(e.PostID), q.arg(e.At)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications
 			(member_id, kind, event_id, actor_id, thread_id, post_id, last_post_id, created_at, updated_at)
-		SELECT m.id, 'reply', `+iq.arg(e.ID)+`, `+iq.arg(e.ActorID)+`, `+t+`, `+p+`, `+p+`, `+at+`, `+at+`
-		FROM members m WHERE `+who+`
-			AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.member_id = m.id AND x.kind = 'reply'
-				AND x.thread_id = `+t+` AND x.read_at IS NULL)
-		ON CONFLICT DO NOTHING`, iq.args...); err != nil {
+		SELECT m.id, 'reply', `+q.arg(e.ID)+`, `+q.arg(e.ActorID)+`, `+t+`, `+p+`, `+p+`, `+at+`, `+at+`
+		FROM `+from+` WHERE `+where+`
+		ON CONFLICT (member_id, thread_id) WHERE kind = 'reply' AND read_at IS NULL DO UPDATE SET
+			post_id = CASE WHEN excluded.post_id < notifications.post_id THEN excluded.post_id ELSE notifications.post_id END,
+			last_post_id = CASE WHEN excluded.last_post_id > notifications.last_post_id THEN excluded.last_post_id
+				ELSE notifications.last_post_id END,
+			updated_at = CASE WHEN excluded.updated_at > notifications.updated_at THEN excluded.updated_at
+				ELSE notifications.updated_at END`, q.args...); err != nil {
 		return fmt.Errorf("notify reply: %w", err)
 	}
 	return nil
@@ -109,11 +118,25 @@ func (tx *Tx) notifyReply(ctx context.Context, e sharefair.Event) error {
 // notifyOne tells member memberID, if active, of e.
 func (tx *Tx) notifyOne(ctx context.Context, e sharefair.Event, kind sharefair.NotificationKind, memberID int64) error {
 	n := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+	var q query
+	k, thread, post := q.arg(string(kind)), q.arg(n(e.ThreadID)), q.arg(n(e.PostID))
+	cols := k + ", " + q.arg(e.ID) + ", " + q.arg(n(e.ActorID)) + ", " + thread + ", " + post + ", " + post + ", " +
+		q.arg(n(e.HubID)) + ", " + q.arg(n(e.CircleID)) + ", " + q.arg(n(e.InvitationID))
+	at := q.arg(e.At)
+	where := `m.id = ` + q.arg(memberID) + ` AND m.state = 'active' AND ` + deliveryOf("m.id", k) + ` <> 'off'`
+	if e.ThreadID != 0 {
+		// About a thread: only to one who may read it.
+		where += ` AND EXISTS (SELECT 1 FROM threads t WHERE t.id = ` + thread + ` AND ` + memberMayRead(&q, "m", "t") + `)`
+	}
+	if kind == sharefair.NotifyMention {
+		// Not to one who has read past it already (a job that ran late).
+		where += ` AND NOT EXISTS (SELECT 1 FROM thread_reads rr WHERE rr.member_id = m.id AND rr.thread_id = ` + thread + `
+			AND rr.last_read_post_id >= ` + post + `)`
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications
 			(member_id, kind, event_id, actor_id, thread_id, post_id, last_post_id, hub_id, circle_id, invitation_id, created_at, updated_at)
-		SELECT m.id, $1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $9 FROM members m WHERE m.id = $10 AND m.state = 'active'
-		ON CONFLICT DO NOTHING`, string(kind), e.ID, n(e.ActorID), n(e.ThreadID), n(e.PostID), n(e.HubID), n(e.CircleID),
-		n(e.InvitationID), e.At, memberID); err != nil {
+		SELECT m.id, `+cols+`, `+at+`, `+at+` FROM members m WHERE `+where+`
+		ON CONFLICT DO NOTHING`, q.args...); err != nil {
 		return fmt.Errorf("notify %s: %w", kind, err)
 	}
 	return nil
@@ -388,7 +411,7 @@ func (tx *Tx) markRead(ctx context.Context, memberID, threadID, upTo int64) erro
 		return fmt.Errorf("mark thread read: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = $1
-		WHERE member_id = $2 AND thread_id = $3 AND read_at IS NULL AND last_post_id <= $4`,
+		WHERE member_id = $2 AND thread_id = $3 AND read_at IS NULL AND kind IN ('reply', 'mention') AND last_post_id <= $4`,
 		tx.now, memberID, threadID, upTo); err != nil {
 		return fmt.Errorf("mark thread read: %w", err)
 	}

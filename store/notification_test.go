@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,12 +154,18 @@ func TestNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range evs {
+			if e.PostID < anon.ID {
+				continue // from before cyd followed
+			}
 			if err := db.Notify(context.Background(), e.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if ns, n := notificationsOf(t, db, cyd); n != 1 || len(ns) != 1 || ns[0].Replies != 1 {
 			t.Fatalf("after every event ran again, cyd has %d unread: %+v", n, ns)
+		}
+		if ns, n := notificationsOf(t, db, ann); n != 1 || len(ns) != 1 || ns[0].Replies != 2 {
+			t.Fatalf("after every event ran again, ann has %d unread: %+v", n, ns)
 		}
 
 		// A reply that mentions cyd tells her of the mention, not as a
@@ -174,9 +181,19 @@ func TestNotifications(t *testing.T) {
 		if _, n := notificationsOf(t, db, dee); n != 0 {
 			t.Fatalf("dee was told of a thread she cannot read")
 		}
+		// Told nothing of what she could not read when it was said, even
+		// once she may; a mention since reaches her.
 		testutil.MustJoin(t, db, dee, rome)
-		if ns, n := notificationsOf(t, db, dee); n != 1 || ns[0].Kind != sharefair.NotifyMention {
-			t.Fatalf("dee, now in the hub: %d unread, %+v", n, ns)
+		if _, n := notificationsOf(t, db, dee); n != 0 {
+			t.Fatalf("dee, now in the hub, was told of an earlier mention")
+		}
+		mention2 := reply(bob, "Welcome @dee.", sharefair.AttributionNamed)
+		runNotify(t, db)
+		if ns, n := notificationsOf(t, db, dee); n != 1 || ns[0].Kind != sharefair.NotifyMention || ns[0].PostID != mention2.ID {
+			t.Fatalf("dee, mentioned in the hub: %d unread, %+v", n, ns)
+		}
+		if _, err := db.WithdrawPost(testutil.As(bob), mention2.ID); err != nil {
+			t.Fatal(err)
 		}
 		// Withdrawn, the mention leaves both.
 		if _, err := db.WithdrawPost(testutil.As(bob), mention.ID); err != nil {
@@ -314,6 +331,9 @@ func TestNotificationsOfInvitations(t *testing.T) {
 			ns[1].Circle.Key != c.Key || ns[1].Actor == nil || ns[1].Actor.ID != host.ID {
 			t.Fatalf("dee invited twice: %d unread, %+v %+v", n, ns[0], ns[1])
 		}
+		if h, err := db.FindHubBySlug(testutil.As(dee), oslo.Slug); err != nil || !h.ViewerMayJoin || h.ViewerMayRequest || !h.ViewerInvited {
+			t.Fatalf("the hub dee is invited to offers: join %v, ask %v (%v)", h.ViewerMayJoin, h.ViewerMayRequest, err)
+		}
 		if out, err := db.JoinHub(testutil.As(dee), oslo.Slug); err != nil || out != sharefair.Joined {
 			t.Fatalf("dee joins by her invitation = %v, %v", out, err)
 		}
@@ -326,5 +346,144 @@ func TestNotificationsOfInvitations(t *testing.T) {
 		if ns, _ := notificationsOf(t, db, dee); len(ns) != 1 || ns[0].Kind != sharefair.NotifyInvitation {
 			t.Fatalf("a declined circle invitation leaves the list: %+v", ns)
 		}
+	})
+}
+
+// TestMemberMayReadAgrees: the rule that decides whom to tell of a thread
+// gives the answer the rule that decides who may read it gives, for every
+// kind of member and every audience.
+func TestMemberMayReadAgrees(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		host := testutil.MustCreateMember(t, db, "host", sharefair.RoleMember)
+		inHub := testutil.MustCreateMember(t, db, "inhub", sharefair.RoleMember)
+		named := testutil.MustCreateMember(t, db, "named", sharefair.RoleMember)
+		stranger := testutil.MustCreateMember(t, db, "stranger", sharefair.RoleMember)
+		rome := testutil.MustCreateHub(t, db, admin, "Rome")
+		testutil.MustJoin(t, db, inHub, rome)
+		testutil.MustJoin(t, db, host, rome)
+		var threads []*sharefair.Thread
+		for _, kind := range []sharefair.CircleKind{sharefair.CircleOpen, sharefair.CircleClosed, sharefair.CircleSecret} {
+			c, err := db.CreateCircle(testutil.As(host), sharefair.NewCircle{Name: "Circle " + string(kind), Kind: kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			th, err := db.CreateThread(testutil.As(host), sharefair.NewThread{Title: "In " + string(kind), Body: "Words.",
+				Audience: sharefair.AudienceChoice{Kind: sharefair.AudienceCircle, Circle: c.Key}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			threads = append(threads, th)
+		}
+		for _, a := range []sharefair.AudienceChoice{{Kind: sharefair.AudienceNetwork}, {Kind: sharefair.AudienceHub, Hub: rome.Slug},
+			{Kind: sharefair.AudienceMembers, Members: []string{"named"}}} {
+			th, err := db.CreateThread(testutil.As(host), sharefair.NewThread{Title: "For " + string(a.Kind), Body: "Words.", Audience: a})
+			if err != nil {
+				t.Fatal(err)
+			}
+			threads = append(threads, th)
+		}
+		checked := 0
+		for _, m := range []*sharefair.Member{admin, host, inHub, named, stranger} {
+			for _, th := range threads {
+				_, err := db.FindThreadByID(testutil.As(m), th.ID)
+				reads := err == nil
+				told, err := db.MemberMayRead(context.Background(), m.ID, th.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if told != reads {
+					t.Errorf("%s and %q: may read %v, would be told %v", m.Handle, th.Title, reads, told)
+				}
+				checked++
+			}
+		}
+		if checked != 30 {
+			t.Fatalf("%d pairs checked", checked)
+		}
+	})
+}
+
+// TestRepliesGatheredInAnyOrder: the jobs of a thread's replies, run in
+// reverse order, or all at once (several instances on PostgreSQL), gather
+// every reply into one notification, the first to the last.
+func TestRepliesGatheredInAnyOrder(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		var voices []*sharefair.Member
+		for i := range 12 {
+			voices = append(voices, testutil.MustCreateMember(t, db, "m"+strconv.Itoa(i), sharefair.RoleMember))
+		}
+		seen := int64(0)
+		replies := func(title string) (first int64, events []int64) {
+			th := testutil.MustCreateThread(t, db, ann, nil, title, "Say something.")
+			for i, m := range voices {
+				p, err := db.WritePost(testutil.As(m), th.ID, sharefair.NewPost{Body: "Voice " + strconv.Itoa(i)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == 0 {
+					first = p.ID
+				}
+			}
+			evs, err := db.Events(testutil.Operator(), seen, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				seen = e.ID
+				if e.Kind == sharefair.EventPostWritten {
+					events = append([]int64{e.ID}, events...) // the last first
+				}
+			}
+			return first, events
+		}
+		check := func(how string, first int64, thread int64) {
+			t.Helper()
+			ns, _ := notificationsOf(t, db, ann)
+			for _, n := range ns {
+				if n.Thread.ID == thread {
+					if n.Replies != 12 || n.PostID != first {
+						t.Fatalf("%s: %d replies from post %d, want 12 from %d", how, n.Replies, n.PostID, first)
+					}
+					return
+				}
+			}
+			t.Fatalf("%s: no notification of the thread", how)
+		}
+
+		first, events := replies("In reverse")
+		for _, id := range events {
+			if err := db.Notify(context.Background(), id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		th, err := db.FindPostByID(testutil.As(ann), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("in reverse", first, th.ThreadID)
+
+		first, events = replies("At once")
+		var wg sync.WaitGroup
+		errs := make(chan error, len(events))
+		for _, id := range events {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- db.Notify(context.Background(), id)
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if th, err = db.FindPostByID(testutil.As(ann), first); err != nil {
+			t.Fatal(err)
+		}
+		check("at once", first, th.ThreadID)
 	})
 }

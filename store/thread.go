@@ -51,6 +51,10 @@ func readMarks(ctx context.Context, q *query, now time.Time) string {
 			since = s
 		}
 	}
+	// To the day: the moment a thread stops being new would otherwise
+	// tell the time of day it was started at, which a hidden author's
+	// thread keeps to the day.
+	since = hiddenTime(since)
 	return `COALESCE(tr.last_read_post_id, 0), COALESCE(tf.level, 'normal'),
 			CASE WHEN tr.last_read_post_id IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM posts up WHERE up.thread_id = t.id
 				AND up.id > tr.last_read_post_id AND up.withdrawn_at IS NULL AND up.hidden_at IS NULL) END,

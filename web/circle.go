@@ -390,7 +390,7 @@ func (h *Handler) threadAudience(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h.setFlash(w, "The thread has that audience already; nothing changed.")
 	}
-	redirect(w, r, threadURL(id))
+	redirect(w, r, threadURL(id)+"?page=1")
 	return nil
 }
 

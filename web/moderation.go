@@ -144,7 +144,7 @@ func (h *Handler) lockThread(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h.setFlash(w, flashFor(changed, "The discussion is unlocked.", "The discussion was not locked."))
 	}
-	redirect(w, r, threadURL(id))
+	redirect(w, r, threadURL(id)+"?page=1")
 	return nil
 }
 

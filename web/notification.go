@@ -30,6 +30,11 @@ func (h *Handler) openNotification(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		// Another site's link (an image, say) marks nothing read.
+		redirect(w, r, "/notifications")
+		return nil
+	}
 	n, err := h.svcs.Notifications.OpenNotification(r.Context(), id)
 	if err != nil {
 		return err

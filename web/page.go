@@ -155,6 +155,9 @@ type pager struct {
 	Pages  int
 	Query  url.Values // other query parameters to keep
 	Path   string
+	// named links the first page by its number too: a thread's address
+	// without one opens at the viewer's first unread post.
+	named bool
 }
 
 func newPager(path string, q url.Values, number, total, size int) pager {
@@ -173,7 +176,7 @@ func (p pager) link(n int) string {
 	for k, v := range p.Query {
 		q[k] = v
 	}
-	if n > 1 {
+	if n > 1 || p.named {
 		q.Set("page", strconv.Itoa(n))
 	}
 	if len(q) == 0 {

@@ -176,7 +176,7 @@ func (h *Handler) loadThreadPage(r *http.Request, p page, t *sharefair.Thread, n
 	}
 	tv := threadView{
 		Thread: t,
-		Pager:  newPager(threadURL(id), nil, n, t.PostCount, sharefair.PostsPerPage),
+		Pager:  pager{Number: n, Pages: sharefair.PageCount(t.PostCount, sharefair.PostsPerPage), Path: threadURL(id), named: true},
 		Form:   newForm(nil, nil),
 	}
 	key := postsKey{thread: id, page: n, zone: p.zone().String(), readers: t.ReadersKey}
@@ -444,7 +444,7 @@ func (h *Handler) editThread(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	h.setFlash(w, "The title is saved.")
-	redirect(w, r, threadURL(t.ID))
+	redirect(w, r, threadURL(t.ID)+"?page=1")
 	return nil
 }
 

@@ -24,7 +24,7 @@ CREATE TABLE notifications (
     read_at        TIMESTAMP
 );
 -- A retried job makes no second notification of one event.
-CREATE UNIQUE INDEX notifications_event ON notifications (member_id, event_id);
+CREATE UNIQUE INDEX notifications_event ON notifications (member_id, event_id) WHERE kind <> 'reply';
 CREATE UNIQUE INDEX notifications_unread_replies ON notifications (member_id, thread_id) WHERE kind = 'reply' AND read_at IS NULL;
 CREATE INDEX notifications_member ON notifications (member_id, updated_at, id);
 CREATE INDEX notifications_unread ON notifications (member_id) WHERE read_at IS NULL;

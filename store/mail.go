@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/jobs"
+)
+
+// JobMail is the job that sends one message of the outbox; its payload is
+// the outbox row's number.
+const JobMail = "mail"
+
+// MailDelay is how long a notification's mail waits before it is sent,
+// so that a thread's replies in that time go out in one message, and one
+// read meanwhile in Sharefair is not sent at all.
+const MailDelay = 2 * time.Minute
+
+var _ sharefair.MailService = (*DB)(nil)
+
+// deliveryOf returns an expression, over a member id m and a kind k (SQL
+// expressions both), of how that kind reaches that member.
+func deliveryOf(m, k string) string {
+	return `COALESCE((SELECT mp.delivery FROM mail_prefs mp WHERE mp.member_id = ` + m + ` AND mp.kind = ` + k + `), '` +
+		string(sharefair.DefaultDelivery) + `')`
+}
+
+// queueMail puts in the outbox, inside tx, the mail of the notifications
+// event e made or gathered a reply into, for the members who take that
+// kind by email and whose address has not stopped receiving it, unless
+// one is queued for that notification already; and makes each its job,
+// due after MailDelay.
+func (tx *Tx) queueMail(ctx context.Context, e sharefair.Event) error {
+	// The notifications e made, or the gatherings of replies that hold
+	// its post.
+	var q query
+	ev := q.arg(e.ID)
+	touched := "n.event_id = " + ev + " AND n.kind <> 'reply'"
+	if e.Kind == sharefair.EventPostWritten {
+		p := q.arg(e.PostID)
+		touched = "n.thread_id = " + q.arg(e.ThreadID) + " AND n.kind = 'reply' AND n.post_id <= " + p + " AND n.last_post_id >= " + p
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, member_id, notification_id, event_id, created_at)
+		SELECT 'notification', n.member_id, n.id, `+ev+`, `+q.arg(tx.now)+` FROM notifications n JOIN members m ON m.id = n.member_id
+		WHERE `+touched+` AND n.read_at IS NULL AND m.state = 'active' AND m.mail_stopped_at IS NULL
+			AND `+deliveryOf("n.member_id", "n.kind")+` = 'email'
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.notification_id = n.id AND o.state = 'queued')`, q.args...); err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, key, payload, run_at, max_attempts, created_at)
+		SELECT $1, 'outbox:' || CAST(o.id AS TEXT), CAST(o.id AS TEXT), $2, $3, $4 FROM outbox o
+		WHERE o.event_id = $5 AND o.state = 'queued'
+		ON CONFLICT DO NOTHING`, JobMail, e.At.Add(MailDelay), 30, tx.now, e.ID)
+	if err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		tx.enqueued = true
+	}
+	return nil
+}
+
+// QueueTestMail puts a test message to address in the outbox and makes
+// its job, due now. Network admins, or the operator.
+func (db *DB) QueueTestMail(ctx context.Context, address string) (int64, error) {
+	var id int64
+	err := db.asViewerOrOperator(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		if v != nil && !mayReadOutbox(v) {
+			return sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may send a test message.")
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, address, created_at) VALUES ('test', $1, $2) RETURNING id`,
+			address, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("queue test mail: %w", err)
+		}
+		key := strconv.FormatInt(id, 10)
+		_, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key))
+		tx.enqueued = true
+		return err
+	})
+	return id, err
+}
+
+// jobsNew is a job due now.
+func jobsNew(kind, key, payload string) jobs.New { return jobs.New{Kind: kind, Key: key, Payload: payload} }
+
+// Outgoing is one message of the outbox as the mail job reads it: whom
+// it is for, and what it tells of.
+type Outgoing struct {
+	ID    int64
+	Kind  string
+	State string
+	// Member is the recipient, when a member; Address the recipient's
+	// address otherwise.
+	Member         *sharefair.Member
+	Address        string
+	NotificationID int64
+	// Stopped is set when mail to the member's address has stopped
+	// (bounces), or they may no longer take part.
+	Stopped bool
+}
+
+// Outgoing reads outbox message id, for the mail job (the operator).
+func (db *DB) Outgoing(ctx context.Context, id int64) (*Outgoing, error) {
+	o := &Outgoing{ID: id}
+	var member, notification sql.NullInt64
+	var stopped sql.NullTime
+	var state sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT o.kind, o.state, o.member_id, o.address, o.notification_id, m.mail_stopped_at, m.state
+		FROM outbox o LEFT JOIN members m ON m.id = o.member_id WHERE o.id = $1`, id).Scan(&o.Kind, &o.State, &member, &o.Address,
+		&notification, &stopped, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sharefair.ErrNotFound("Message")
+	} else if err != nil {
+		return nil, fmt.Errorf("read outbox %d: %w", id, err)
+	}
+	o.NotificationID = notification.Int64
+	if member.Valid {
+		if o.Member, err = db.memberByID(ctx, member.Int64); err != nil {
+			return nil, err
+		}
+		o.Address = o.Member.Email
+		o.Stopped = stopped.Valid || state.String != string(sharefair.MemberActive)
+	}
+	return o, nil
+}
+
+// NotificationMail reads, as the viewer (the recipient) may see them now,
+// a notification of theirs and the posts its mail tells of: for new
+// replies, those since the last mail of it (at most max, neither
+// withdrawn nor hidden, not the viewer's), with the last of them all;
+// for a mention, its post. A notification no longer shown is not found.
+func (db *DB) NotificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, nil, 0, err
+	}
+	var q query
+	sel, where := notificationSelect(ctx, &q, db.Now.Now())
+	n, err := scanNotification(db.read.QueryRowContext(ctx, sel+" WHERE n.id = "+q.arg(id)+" AND "+where, q.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, 0, sharefair.ErrNotFound("Notification")
+	} else if err != nil {
+		return nil, nil, 0, fmt.Errorf("read notification: %w", err)
+	}
+	if n.Thread == nil || (n.Kind != sharefair.NotifyReply && n.Kind != sharefair.NotifyMention) {
+		return n, nil, 0, nil
+	}
+	var from, upTo, emailed sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT post_id, last_post_id, emailed_post_id FROM notifications WHERE id = $1`, id).
+		Scan(&from, &upTo, &emailed); err != nil {
+		return nil, nil, 0, fmt.Errorf("read notification: %w", err)
+	}
+	lo := from.Int64
+	if emailed.Valid && emailed.Int64 >= lo {
+		lo = emailed.Int64 + 1
+	}
+	var pq query
+	psel := postSelect(ctx, &pq, postsInThreads)
+	pq.and("p.thread_id = " + pq.arg(n.Thread.ID))
+	pq.and("p.id >= " + pq.arg(lo) + " AND p.id <= " + pq.arg(upTo.Int64))
+	pq.and("p.withdrawn_at IS NULL AND p.hidden_at IS NULL AND p.author_id <> " + pq.arg(sharefair.ViewerIDFromContext(ctx)))
+	pq.and(threadVisible(ctx, &pq, "t"))
+	rows, err := db.read.QueryContext(ctx, psel+" "+pq.whereSQL()+" ORDER BY p.id"+limitSQL(max, 0), pq.args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("read notification's posts: %w", err)
+	}
+	defer rows.Close()
+	var posts []*sharefair.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("read notification's posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	return n, posts, upTo.Int64, rows.Err()
+}
+
+// MailSent records outbox message id as sent, and that its notification's
+// mail has told its replies up to post upTo. A sent message clears its
+// address's bounces.
+func (db *DB) MailSent(ctx context.Context, id, notificationID, upTo int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = $1 WHERE id = $2`, tx.now, id); err != nil {
+			return fmt.Errorf("mail sent: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET bounces = 0 WHERE bounces > 0 AND id = (SELECT member_id FROM outbox WHERE id = $1)`,
+			id); err != nil {
+			return fmt.Errorf("mail sent: %w", err)
+		}
+		if notificationID != 0 && upTo != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_post_id = $1 WHERE id = $2`, upTo, notificationID); err != nil {
+				return fmt.Errorf("mail sent: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// MailDropped records that outbox message id was not sent, and why (in
+// words an admin may read: never what it would have said).
+func (db *DB) MailDropped(ctx context.Context, id int64, reason string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dropped', reason = $1 WHERE id = $2 AND state = 'queued'`,
+			reason, id); err != nil {
+			return fmt.Errorf("mail dropped: %w", err)
+		}
+		return nil
+	})
+}
+
+// MailBounced records that outbox message id bounced (the relay refused
+// its address for good, or a bounce came back for it): the message has
+// failed, and its member's address counts one bounce more; at
+// sharefair.MaxBounces mail to it stops.
+func (db *DB) MailBounced(ctx context.Context, id int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', reason = 'The address bounced.' WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("mail bounced: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET bounces = bounces + 1,
+			mail_stopped_at = CASE WHEN bounces + 1 >= $1 AND mail_stopped_at IS NULL THEN $2 ELSE mail_stopped_at END
+			WHERE id = (SELECT member_id FROM outbox WHERE id = $3)`, sharefair.MaxBounces, tx.now, id); err != nil {
+			return fmt.Errorf("mail bounced: %w", err)
+		}
+		return nil
+	})
+}
+
+// MailSettings returns how notifications reach the viewer.
+func (db *DB) MailSettings(ctx context.Context) (sharefair.MailSettings, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return sharefair.MailSettings{}, err
+	}
+	return mailSettings(ctx, db.read, v.ID)
+}
+
+func mailSettings(ctx context.Context, qr queryer, memberID int64) (sharefair.MailSettings, error) {
+	s := sharefair.MailSettings{Delivery: map[sharefair.NotificationKind]sharefair.Delivery{}}
+	for _, k := range sharefair.NotificationKinds {
+		s.Delivery[k] = sharefair.DefaultDelivery
+	}
+	var stopped sql.NullTime
+	if err := qr.QueryRowContext(ctx, `SELECT bounces, mail_stopped_at FROM members WHERE id = $1`, memberID).
+		Scan(&s.Bounces, &stopped); err != nil {
+		return s, fmt.Errorf("mail settings: %w", err)
+	}
+	s.Stopped = nullTime(stopped)
+	rows, err := qr.QueryContext(ctx, `SELECT kind, delivery FROM mail_prefs WHERE member_id = $1`, memberID)
+	if err != nil {
+		return s, fmt.Errorf("mail settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k sharefair.NotificationKind
+		var d sharefair.Delivery
+		if err := rows.Scan(&k, &d); err != nil {
+			return s, fmt.Errorf("mail settings: %w", err)
+		}
+		s.Delivery[k] = d
+	}
+	return s, rows.Err()
+}
+
+// UpdateMailSettings changes how notifications reach the viewer.
+func (db *DB) UpdateMailSettings(ctx context.Context, u sharefair.MailSettingsUpdate) (sharefair.MailSettings, error) {
+	p := sharefair.Problems{}
+	for k, d := range u.Delivery {
+		if !k.Valid() {
+			p.Add("delivery", "“"+string(k)+"” is not a kind of notification.")
+		} else if !d.Valid() {
+			p.Add(string(k), "Choose by email, in Sharefair only, or off.")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return sharefair.MailSettings{}, err
+	}
+	var out sharefair.MailSettings
+	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		for k, d := range u.Delivery {
+			if err := tx.setDelivery(ctx, v.ID, k, d); err != nil {
+				return err
+			}
+		}
+		if u.Resume {
+			if _, err := tx.ExecContext(ctx, `UPDATE members SET bounces = 0, mail_stopped_at = NULL WHERE id = $1`, v.ID); err != nil {
+				return fmt.Errorf("resume mail: %w", err)
+			}
+		}
+		var err error
+		out, err = mailSettings(ctx, tx, v.ID)
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) setDelivery(ctx context.Context, memberID int64, k sharefair.NotificationKind, d sharefair.Delivery) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO mail_prefs (member_id, kind, delivery) VALUES ($1, $2, $3)
+		ON CONFLICT (member_id, kind) DO UPDATE SET delivery = excluded.delivery`, memberID, string(k), string(d)); err != nil {
+		return fmt.Errorf("set delivery: %w", err)
+	}
+	return nil
+}
+
+// UnsubscribeToken returns the token of the link that stops kind k's mail
+// for member memberID: their number and the kind, signed with the
+// network's key, so that it needs no row and works without signing in.
+func (db *DB) UnsubscribeToken(ctx context.Context, memberID int64, k sharefair.NotificationKind) (string, error) {
+	key, err := db.DeviceKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	msg := strconv.FormatInt(memberID, 10) + "." + string(k)
+	return base64.RawURLEncoding.EncodeToString([]byte(msg)) + "." + unsubscribeSig(key, msg), nil
+}
+
+func unsubscribeSig(key []byte, msg string) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("unsubscribe:" + msg))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Unsubscribe stops the mail of the kind an unsubscribe link names, for
+// its member: the kind reaches them in Sharefair only from then on.
+func (db *DB) Unsubscribe(ctx context.Context, token string) (sharefair.NotificationKind, error) {
+	gone := sharefair.Errorf(sharefair.ENOTFOUND, "This unsubscribe link is not one of ours. Choose what reaches you by email in your settings.")
+	enc, sig, ok := strings.Cut(token, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if !ok || err != nil || len(token) > 200 {
+		return "", gone
+	}
+	key, err := db.DeviceKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !hmac.Equal([]byte(sig), []byte(unsubscribeSig(key, string(raw)))) {
+		return "", gone
+	}
+	idText, kind, _ := strings.Cut(string(raw), ".")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	k := sharefair.NotificationKind(kind)
+	if err != nil || !k.Valid() {
+		return "", gone
+	}
+	err = db.inTx(ctx, func(tx *Tx) error { return tx.setDelivery(ctx, id, k, sharefair.DeliverApp) })
+	return k, err
+}
+
+// Outbox lists one page of the outbox, newest first: whom each message is
+// for, its kind and how it went. Network admins only.
+func (db *DB) Outbox(ctx context.Context, page sharefair.Page) ([]sharefair.OutboxItem, int, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !mayReadOutbox(v) {
+		return nil, 0, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may see the outbox.")
+	}
+	page = page.Normalize()
+	rows, err := db.read.QueryContext(ctx, `SELECT o.id, o.kind, COALESCE(m.email, o.address), o.state, o.reason, o.created_at, o.sent_at
+		FROM outbox o LEFT JOIN members m ON m.id = o.member_id ORDER BY o.created_at DESC, o.id DESC`+limitSQL(page.Size, page.Offset()))
+	if err != nil {
+		return nil, 0, fmt.Errorf("outbox: %w", err)
+	}
+	defer rows.Close()
+	out := []sharefair.OutboxItem{}
+	for rows.Next() {
+		var it sharefair.OutboxItem
+		var sent sql.NullTime
+		if err := rows.Scan(&it.ID, &it.Kind, &it.To, &it.State, &it.Reason, &it.CreatedAt, &sent); err != nil {
+			return nil, 0, fmt.Errorf("outbox: %w", err)
+		}
+		it.CreatedAt, it.SentAt = it.CreatedAt.UTC(), nullTime(sent)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("outbox: %w", err)
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("outbox: %w", err)
+	}
+	return out, total, nil
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/sharefair/sharefair/api"
 	"github.com/sharefair/sharefair/auth"
 	"github.com/sharefair/sharefair/jobs"
+	"github.com/sharefair/sharefair/mail"
 	"github.com/sharefair/sharefair/server"
 	"github.com/sharefair/sharefair/store"
 	"github.com/sharefair/sharefair/web"
@@ -52,6 +53,12 @@ type Config struct {
 
 	Logger *slog.Logger
 	Clock  sharefair.Clock
+	// Mail is the SMTP relay mail goes out through; without a host, mail
+	// waits in the outbox.
+	Mail mail.Config
+	// MailSender, when set, sends in place of the relay Mail names (which
+	// must still be set): for tests that make a send fail.
+	MailSender mail.Sender
 	// Serving claims the database for this process, which is to serve
 	// it: on SQLite a second such process is refused before it migrates
 	// anything (store.LockForServing). Console commands leave it unset.
@@ -133,7 +140,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, Logger: cfg.Logger, unlock: unlock}
 	a.Services = sharefair.Services{Network: db, Members: db, Hubs: db, Invitations: db, Threads: db, Circles: db, Auth: db,
-		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db, Notifications: db}
+		Onboarding: db, Export: db, Moderation: db, Audit: db, Jobs: db, Notifications: db, Mail: db}
 	deviceKey, err := db.DeviceKey(ctx)
 	if err != nil {
 		db.Close()
@@ -148,6 +155,19 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		},
 		Recurring: []jobs.Recurring{{Kind: JobSweep, Every: time.Hour}}}
 	db.Wake = a.Jobs.Wake
+	if cfg.Mail.Enabled() {
+		if err := cfg.Mail.Validate(); err != nil {
+			db.Close()
+			unlock()
+			return nil, err
+		}
+		var sender mail.Sender = mail.SMTP{Config: cfg.Mail}
+		if cfg.MailSender != nil {
+			sender = cfg.MailSender
+		}
+		m := &mailer{db: db, sender: sender, cfg: cfg.Mail, base: base}
+		a.Jobs.Handlers[store.JobMail] = m.send
+	}
 	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
 		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
 	a.Handler, err = server.New(scfg, db, db.Ping,

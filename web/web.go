@@ -99,6 +99,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /signout", h.serve(h.signOut))
 	m.HandleFunc("GET /reset/{token}", h.serve(h.resetForm))
 	m.HandleFunc("POST /reset/{token}", h.form(h.serve(h.reset)))
+	m.HandleFunc("GET /unsubscribe/{token}", h.serve(h.unsubscribeForm))
+	m.HandleFunc("POST /unsubscribe/{token}", h.form(h.serve(h.unsubscribe)))
 	m.HandleFunc("GET /join/{token}", h.serve(h.joinForm))
 	m.HandleFunc("POST /join/{token}", h.form(h.serve(h.join)))
 
@@ -178,6 +180,9 @@ func (h *Handler) routes() {
 	submit("POST /settings/sessions/{ref}/end", h.endSession)
 	page("GET /settings/tokens", h.tokensForm)
 	page("GET /settings/data", h.dataPage)
+	page("GET /settings/notifications", h.mailSettings)
+	submit("POST /settings/notifications", h.saveMailSettings)
+	page("GET /admin/outbox", h.outbox)
 	page("GET /settings/data/export", h.dataExport)
 	submit("POST /settings/data/delete", h.deleteAccount)
 	submit("POST /settings/tokens", h.createToken)

@@ -1,0 +1,313 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/url"
+	ttemplate "text/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/jobs"
+	"github.com/sharefair/sharefair/mail"
+	"github.com/sharefair/sharefair/store"
+)
+
+// mailer writes the outbox's messages when they are sent, from what they
+// point to as their recipient may see it then, and sends them.
+type mailer struct {
+	db     *store.DB
+	sender mail.Sender
+	cfg    mail.Config
+	base   *url.URL
+}
+
+// maxMailPosts is the most posts one message quotes; the rest are a link.
+const maxMailPosts = 10
+
+// send sends the outbox message job j names. A message already sent or
+// dropped is done; one whose relay refuses its address for good counts a
+// bounce; any other failure is retried, and the message is written anew
+// then, with the same Message-ID, so that a crash mid-send sends it at
+// most once more, as the same message.
+func (m *mailer) send(ctx context.Context, j jobs.Job) error {
+	id, err := strconv.ParseInt(j.Payload, 10, 64)
+	if err != nil {
+		return fmt.Errorf("mail: outbox %q: %w", j.Payload, jobs.ErrPermanent)
+	}
+	o, err := m.db.Outgoing(ctx, id)
+	if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if o.State != "queued" {
+		return nil
+	}
+	if o.Stopped {
+		return m.db.MailDropped(ctx, id, "Mail to this address has stopped: it bounced, or its member may no longer take part.")
+	}
+	msg, upTo, reason, err := m.write(ctx, o)
+	if err != nil {
+		return err
+	}
+	if msg == nil {
+		return m.db.MailDropped(ctx, id, reason)
+	}
+	if err := m.sender.Send(ctx, msg); errors.Is(err, mail.ErrRejected) {
+		return m.db.MailBounced(ctx, id)
+	} else if err != nil {
+		return err
+	}
+	return m.db.MailSent(ctx, id, o.NotificationID, upTo)
+}
+
+// host is the network's host name, without a port: message ids and list
+// ids are made from it.
+func (m *mailer) host() string { return m.base.Hostname() }
+
+// messageID is the id of outbox message id: the same every time it is
+// written.
+func (m *mailer) messageID(id int64) string { return "sharefair.o" + strconv.FormatInt(id, 10) + "@" + m.host() }
+
+// threadRoot is the id every message about thread id refers to, so that
+// mail clients keep a thread's messages together.
+func (m *mailer) threadRoot(id int64) string { return "sharefair.t" + strconv.FormatInt(id, 10) + "@" + m.host() }
+
+// returnPath is the envelope sender of outbox message id: the From
+// address with the message's number in its local part, so that a bounce
+// says which message bounced.
+func (m *mailer) returnPath(id int64) string {
+	from := m.cfg.FromAddress().Address
+	local, domain, ok := strings.Cut(from, "@")
+	if !ok {
+		return from
+	}
+	return local + "+b" + strconv.FormatInt(id, 10) + "@" + domain
+}
+
+// write writes outbox message o as its recipient may be told it now. It
+// returns no message, and why, when there is nothing left to tell (the
+// notification was read, or what it told of withdrawn or hidden).
+func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, int64, string, error) {
+	network, err := m.db.Network(ctx)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	msg := &mail.Message{FromName: network.Name, To: o.Address, ReturnPath: m.returnPath(o.ID), MessageID: m.messageID(o.ID),
+		ListName: network.Name, ListID: m.host(), Date: m.db.Now.Now()}
+	switch o.Kind {
+	case "test":
+		msg.Subject = "[" + network.Name + "] A test message"
+		msg.Text = "This is a test message from " + network.Name + " at " + m.base.String() + ". Mail reaches this address.\n"
+		return msg, 0, "", nil
+	case "notification":
+	default:
+		return nil, 0, "Sharefair does not know this kind of message.", nil
+	}
+	if o.Member == nil {
+		return nil, 0, "Its recipient is gone.", nil
+	}
+	zone := o.Member.TimeZone
+	if zone == "" {
+		zone = network.TimeZone
+	}
+	if loc, err := time.LoadLocation(zone); err == nil {
+		msg.Date = msg.Date.In(loc)
+	}
+	msg.ToName = o.Member.Name
+	as := sharefair.NewContextWithViewer(ctx, o.Member)
+	n, posts, upTo, err := m.db.NotificationMail(as, o.NotificationID, maxMailPosts)
+	if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
+		return nil, 0, "What it told of is no longer there for its recipient.", nil
+	} else if err != nil {
+		return nil, 0, "", err
+	}
+	if n.Read {
+		return nil, 0, "Its recipient read it in Sharefair first.", nil
+	}
+	if (n.Kind == sharefair.NotifyReply || n.Kind == sharefair.NotifyMention) && len(posts) == 0 {
+		return nil, 0, "What it told of is no longer there for its recipient.", nil
+	}
+	unsubscribe, err := m.db.UnsubscribeToken(ctx, o.Member.ID, n.Kind)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	msg.Unsubscribe = m.abs("/unsubscribe/" + unsubscribe)
+	if n.Thread != nil {
+		msg.Subject = "[" + network.Name + "] " + n.Thread.Title
+		msg.InReplyTo = m.threadRoot(n.Thread.ID)
+		msg.References = []string{msg.InReplyTo}
+		if t, err := m.db.FindThreadByID(as, n.Thread.ID); err == nil {
+			switch {
+			case t.Audience.Hub != nil:
+				msg.ListName, msg.ListID = t.Audience.Hub.Name+" hub", t.Audience.Hub.Slug+".hubs."+m.host()
+			case t.Audience.Circle != nil:
+				msg.ListName, msg.ListID = t.Audience.Circle.Name+" circle", t.Audience.Circle.Key+".circles."+m.host()
+			}
+		}
+	}
+	v := mailView{Network: network.Name, Lead: mailLead(n), Posts: mailPosts(posts, msg.Date.Location()),
+		Link: m.abs(mailLink(n)), Settings: m.abs("/settings/notifications"), Unsubscribe: msg.Unsubscribe,
+		Why: mailWhy(n), More: n.Replies - len(posts)}
+	if n.Kind != sharefair.NotifyReply {
+		v.More = 0
+	}
+	if msg.Subject == "" {
+		msg.Subject = "[" + network.Name + "] " + v.Lead
+	}
+	var text, html bytes.Buffer
+	if err := mailText.Execute(&text, v); err != nil {
+		return nil, 0, "", err
+	}
+	if err := mailHTML.Execute(&html, v); err != nil {
+		return nil, 0, "", err
+	}
+	msg.Text, msg.HTML = text.String(), html.String()
+	return msg, upTo, "", nil
+}
+
+func (m *mailer) abs(path string) string { return strings.TrimSuffix(m.base.String(), "/") + path }
+
+// mailView is what a notification's message says.
+type mailView struct {
+	Network     string
+	Lead        string // what happened, in a line
+	Posts       []mailPost
+	More        int // replies it does not quote
+	Link        string
+	Why         string // why the recipient is told
+	Settings    string
+	Unsubscribe string
+}
+
+// mailPost is one post as a message quotes it.
+type mailPost struct {
+	By   string // the author as the recipient may know them
+	When string
+	Text string        // the Markdown the author wrote
+	HTML template.HTML // its sanitised rendering, made on write
+}
+
+func mailPosts(posts []*sharefair.Post, loc *time.Location) []mailPost {
+	out := make([]mailPost, 0, len(posts))
+	for _, p := range posts {
+		mp := mailPost{Text: p.Source, HTML: template.HTML(p.HTML)} //nolint:gosec // sanitised on write
+		switch {
+		case p.Author != nil:
+			mp.By = p.Author.Name
+		case p.Pseudonym > 0:
+			mp.By = "Participant " + strconv.Itoa(p.Pseudonym)
+		default:
+			mp.By = "Someone, anonymously"
+		}
+		if p.Author != nil {
+			mp.When = p.CreatedAt.In(loc).Format("2 Jan 2006, 15:04 MST")
+		} else {
+			mp.When = p.CreatedAt.Format("2 Jan 2006") // the day alone
+		}
+		out = append(out, mp)
+	}
+	return out
+}
+
+// mailLead says in a line what a notification tells of, naming only whom
+// the recipient may know.
+func mailLead(n *sharefair.Notification) string {
+	who := "Someone"
+	if n.Actor != nil {
+		who = n.Actor.Name
+	}
+	where := ""
+	switch {
+	case n.Thread != nil:
+		where = "“" + n.Thread.Title + "”"
+	case n.Hub != nil:
+		where = "the " + n.Hub.Name + " hub"
+	case n.Circle != nil:
+		where = "the " + n.Circle.Name + " circle"
+	}
+	switch n.Kind {
+	case sharefair.NotifyReply:
+		if n.Replies > 1 {
+			return strconv.Itoa(n.Replies) + " new replies in " + where
+		}
+		if n.Actor == nil {
+			return "A new reply in " + where
+		}
+		return who + " replied in " + where
+	case sharefair.NotifyMention:
+		return who + " mentioned you in " + where
+	case sharefair.NotifyInvitation, sharefair.NotifyCircleInvitation:
+		return who + " invited you to " + where
+	case sharefair.NotifyPostHidden:
+		return "A moderator hid your post in " + where
+	case sharefair.NotifyPostRestored:
+		return "A moderator showed your post again in " + where
+	}
+	return "News from " + where
+}
+
+// mailLink is the page a notification's message leads to.
+func mailLink(n *sharefair.Notification) string {
+	switch {
+	case n.Kind == sharefair.NotifyReply && n.Thread != nil:
+		return "/threads/" + strconv.FormatInt(n.Thread.ID, 10)
+	case n.PostID != 0:
+		return "/posts/" + strconv.FormatInt(n.PostID, 10)
+	case n.Hub != nil:
+		return "/hubs/" + n.Hub.Slug
+	case n.Circle != nil:
+		return "/circles/" + n.Circle.Key
+	}
+	return "/notifications"
+}
+
+// mailWhy says why the recipient is told.
+func mailWhy(n *sharefair.Notification) string {
+	switch n.Kind {
+	case sharefair.NotifyReply:
+		return "You get this because you take part in this discussion or follow it."
+	case sharefair.NotifyMention:
+		return "You get this because someone mentioned you."
+	case sharefair.NotifyPostHidden, sharefair.NotifyPostRestored:
+		return "You get this because it is about your post."
+	}
+	return "You get this because you were invited."
+}
+
+var mailText = ttemplate.Must(ttemplate.New("text").Parse(`{{.Lead}}
+{{range .Posts}}
+{{.By}} · {{.When}}
+
+{{.Text}}
+
+---
+{{end}}{{if gt .More 0}}
+And {{.More}} more: read them in the discussion.
+{{end}}
+{{.Link}}
+
+{{.Why}}
+Choose what reaches you by email: {{.Settings}}
+Stop these emails: {{.Unsubscribe}}
+`))
+
+var mailHTML = template.Must(template.New("html").Parse(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1d21;max-width:40rem">
+<p><strong>{{.Lead}}</strong></p>
+{{range .Posts}}<div style="border-left:3px solid #d9dee5;padding-left:12px;margin:16px 0">
+<p style="color:#525a63;margin:0 0 4px">{{.By}} · {{.When}}</p>
+{{.HTML}}
+</div>
+{{end}}{{if gt .More 0}}<p>And {{.More}} more: read them in the discussion.</p>
+{{end}}<p><a href="{{.Link}}">Open in {{.Network}}</a></p>
+<p style="color:#525a63;font-size:14px">{{.Why}} <a href="{{.Settings}}">Choose what reaches you by email</a> · <a href="{{.Unsubscribe}}">Stop these emails</a></p>
+</body></html>
+`))

@@ -1,0 +1,280 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jhillyerd/enmime/v2"
+
+	"github.com/sharefair/sharefair"
+	"github.com/sharefair/sharefair/app"
+	"github.com/sharefair/sharefair/internal/smtptest"
+	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/mail"
+	"github.com/sharefair/sharefair/store"
+)
+
+// mailServer starts Sharefair with its mail going to an SMTP server in
+// the test, on loopback.
+func mailServer(t *testing.T, e testutil.Engine, sender func(mail.SMTP) mail.Sender) (*testutil.Server, *smtptest.Server) {
+	t.Helper()
+	relay := smtptest.Start(t)
+	s := testutil.NewServer(t, e, testutil.WithConfig(func(c *app.Config) {
+		c.Mail = mail.Config{Host: relay.Host, Port: relay.Port, TLS: mail.TLSNone, From: "Knowledge Hubs <hubs@example.org>"}
+		if sender != nil {
+			c.MailSender = sender(mail.SMTP{Config: c.Mail})
+		}
+	}))
+	return s, relay
+}
+
+// sendMail runs the jobs due now, then those due once the mail delay has
+// passed: what the relay then holds is what was sent.
+func sendMail(t *testing.T, s *testutil.Server) {
+	t.Helper()
+	s.RunJobs(t)
+	s.Clock.Advance(store.MailDelay + time.Second)
+	s.RunJobs(t)
+}
+
+func parseMail(t *testing.T, m smtptest.Message) *enmime.Envelope {
+	t.Helper()
+	env, err := enmime.ReadEnvelope(bytes.NewReader(m.Data))
+	if err != nil || len(env.Errors) > 0 {
+		t.Fatalf("parse: %v %v\n%s", err, env.Errors, m.Data)
+	}
+	return env
+}
+
+// TestMailOfReplies: a thread's replies reach its author by email, a
+// few minutes after, together; threaded by References across the chain;
+// an anonymous author is named nowhere in the message; a reply withdrawn
+// before its mail went is not sent; one-click unsubscribe stops them.
+func TestMailOfReplies(t *testing.T) {
+	for _, e := range testutil.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			s, relay := mailServer(t, e, nil)
+			ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+			bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+			cyd := testutil.MustCreateMember(t, s.DB, "cyd", sharefair.RoleMember)
+			rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
+			for _, m := range []*sharefair.Member{ann, bob, cyd} {
+				testutil.MustJoin(t, s.DB, m, rome)
+			}
+			th := testutil.MustCreateThread(t, s.DB, ann, rome, "Harvest from Dakar", "What did we learn?")
+			reply := func(m *sharefair.Member, body string, attr sharefair.Attribution) *sharefair.Post {
+				t.Helper()
+				p, err := s.DB.WritePost(testutil.As(m), th.ID, sharefair.NewPost{Body: body, Attribution: attr})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			reply(bob, "We learned to **pair** newcomers.", sharefair.AttributionNamed)
+			s.RunJobs(t)
+			if n := len(relay.Messages()); n != 0 {
+				t.Fatalf("%d messages before the delay", n)
+			}
+			sendMail(t, s)
+			msgs := relay.Wait(t, 1)
+			first := parseMail(t, msgs[0])
+			if msgs[0].To[0] != ann.Email || !strings.HasPrefix(msgs[0].From, "hubs+b") {
+				t.Fatalf("envelope: to %v, from %q", msgs[0].To, msgs[0].From)
+			}
+			root := first.GetHeader("References")
+			for h, want := range map[string]string{"Subject": "[Sharefair] Harvest from Dakar", "In-Reply-To": root,
+				"List-Id": "Rome hub <rome.hubs.127.0.0.1>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"} {
+				if got := first.GetHeader(h); got != want {
+					t.Errorf("%s = %q, want %q", h, got, want)
+				}
+			}
+			if root == "" || !strings.Contains(first.Text, "pair** newcomers") || !strings.Contains(first.Text, "Member bob") ||
+				!strings.Contains(first.HTML, "<strong>pair</strong>") {
+				t.Fatalf("the first message: refs %q, text %q, html %q", root, first.Text, first.HTML)
+			}
+
+			// Two more replies, one anonymous: one message, after the
+			// first in the chain, naming only bob.
+			reply(cyd, "Unsigned: our hub tried it too.", sharefair.AttributionAnonymous)
+			reply(bob, "And we meet in pairs after.", sharefair.AttributionNamed)
+			sendMail(t, s)
+			// To ann, and to cyd (of bob's reply); bob, who replied after
+			// cyd, had read hers, and is not mailed it.
+			msgs = relay.Wait(t, 3)
+			var second *enmime.Envelope
+			for _, m := range msgs[1:] {
+				switch m.To[0] {
+				case ann.Email:
+					second = parseMail(t, m)
+				case bob.Email:
+					if strings.Contains(string(m.Data), "meet in pairs") {
+						t.Errorf("bob was mailed his own reply")
+					}
+				}
+				if m.To[0] == cyd.Email {
+					continue
+				}
+				env := parseMail(t, m)
+				for _, leak := range []string{cyd.Name, cyd.Handle + "@", cyd.Email, "/members/" + cyd.Handle} {
+					if bytes.Contains(m.Data, []byte(leak)) || strings.Contains(env.Text+env.HTML, leak) {
+						t.Errorf("the message to %v names the anonymous author (%q)", m.To, leak)
+					}
+				}
+			}
+			if second == nil {
+				t.Fatalf("no second message to ann")
+			}
+			if second.GetHeader("References") != root || second.GetHeader("In-Reply-To") != root ||
+				second.GetHeader("Message-Id") == first.GetHeader("Message-Id") || second.GetHeader("Subject") != first.GetHeader("Subject") {
+				t.Errorf("threading: refs %q / %q, ids %q / %q", second.GetHeader("References"), root,
+					second.GetHeader("Message-Id"), first.GetHeader("Message-Id"))
+			}
+			if !strings.Contains(second.Text, "Someone, anonymously") || !strings.Contains(second.Text, "meet in pairs") ||
+				strings.Contains(second.Text, "We learned") {
+				t.Errorf("the second message: %q", second.Text)
+			}
+
+			// Withdrawn before its mail went: not sent.
+			before := len(relay.Messages())
+			late := reply(bob, "Words I take back.", sharefair.AttributionNamed)
+			s.RunJobs(t)
+			if _, err := s.DB.WithdrawPost(testutil.As(bob), late.ID); err != nil {
+				t.Fatal(err)
+			}
+			sendMail(t, s)
+			for _, m := range relay.Messages()[before:] {
+				if strings.Contains(string(m.Data), "take back") {
+					t.Fatalf("a withdrawn reply was mailed to %v", m.To)
+				}
+			}
+			items, _, err := s.DB.Outbox(testutil.As(s.Admin), sharefair.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dropped := 0
+			for _, it := range items {
+				if it.State == "dropped" {
+					dropped++
+				}
+				if strings.Contains(it.Reason, "take back") {
+					t.Errorf("the outbox tells what a message said: %q", it.Reason)
+				}
+			}
+			if dropped == 0 {
+				t.Errorf("no message dropped after the withdrawal: %+v", items)
+			}
+
+			// One-click unsubscribe, as a mail provider posts it: no
+			// session, no form token.
+			unsub := first.GetHeader("List-Unsubscribe")
+			u, err := url.Parse(strings.Trim(unsub, "<>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := http.Post(s.URL+u.Path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("one-click unsubscribe = %d", res.StatusCode)
+			}
+			settings, err := s.DB.MailSettings(testutil.As(ann))
+			if err != nil || settings.Delivery[sharefair.NotifyReply] != sharefair.DeliverApp {
+				t.Fatalf("after unsubscribing: %+v, %v", settings, err)
+			}
+			before = len(relay.Messages())
+			reply(bob, "After she unsubscribed.", sharefair.AttributionNamed)
+			sendMail(t, s)
+			for _, m := range relay.Messages()[before:] {
+				if m.To[0] == ann.Email {
+					t.Fatalf("ann was mailed after unsubscribing")
+				}
+			}
+			if _, err := http.Post(s.URL+"/unsubscribe/forged."+"abc", "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click")); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// crashingSender sends, then answers an error once: a crash after the
+// relay took the message and before Sharefair recorded it.
+type crashingSender struct {
+	mail.SMTP
+	crashed atomic.Bool
+}
+
+func (c *crashingSender) Send(ctx context.Context, m *mail.Message) error {
+	if err := c.SMTP.Send(ctx, m); err != nil {
+		return err
+	}
+	if c.crashed.CompareAndSwap(false, true) {
+		return errors.New("the process stopped")
+	}
+	return nil
+}
+
+// TestMailSentAgainAtMostOnce: a send that fails after the relay took the
+// message is tried again, and the message goes once more with the same
+// Message-ID; a bounce counts against the address, which stops receiving
+// mail at the third and says so in the member's settings.
+func TestMailSentAgainAtMostOnce(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], func(smtp mail.SMTP) mail.Sender { return &crashingSender{SMTP: smtp} })
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+	th := testutil.MustCreateThread(t, s.DB, ann, nil, "Stories", "Tell one.")
+	if _, err := s.DB.WritePost(testutil.As(bob), th.ID, sharefair.NewPost{Body: "Mine."}); err != nil {
+		t.Fatal(err)
+	}
+	sendMail(t, s)
+	s.Clock.Advance(time.Hour)
+	s.RunJobs(t)
+	msgs := relay.Wait(t, 2)
+	if len(msgs) != 2 || parseMail(t, msgs[0]).GetHeader("Message-Id") != parseMail(t, msgs[1]).GetHeader("Message-Id") {
+		t.Fatalf("%d messages; ids %q", len(msgs), []string{parseMail(t, msgs[0]).GetHeader("Message-Id")})
+	}
+	s.Clock.Advance(time.Hour)
+	s.RunJobs(t)
+	if n := len(relay.Messages()); n != 2 {
+		t.Fatalf("sent %d times in all, want 2", n)
+	}
+
+	// An address the relay refuses: three bounces stop it.
+	relay.Reject = func(to string) bool { return to == ann.Email }
+	for i := range sharefair.MaxBounces {
+		if _, err := s.DB.WritePost(testutil.As(bob), th.ID, sharefair.NewPost{Body: "Again " + string(rune('a'+i))}); err != nil {
+			t.Fatal(err)
+		}
+		sendMail(t, s)
+		if err := s.DB.MarkThreadRead(testutil.As(ann), th.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settings, err := s.DB.MailSettings(testutil.As(ann))
+	if err != nil || settings.Stopped == nil || settings.Bounces != sharefair.MaxBounces {
+		t.Fatalf("after %d bounces: %+v, %v", sharefair.MaxBounces, settings, err)
+	}
+	relay.Reject = nil
+	before := len(relay.Messages())
+	if _, err := s.DB.WritePost(testutil.As(bob), th.ID, sharefair.NewPost{Body: "Once stopped."}); err != nil {
+		t.Fatal(err)
+	}
+	sendMail(t, s)
+	if n := len(relay.Messages()) - before; n != 0 {
+		t.Fatalf("%d messages to a stopped address", n)
+	}
+	if _, err := s.DB.UpdateMailSettings(testutil.As(ann), sharefair.MailSettingsUpdate{Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	if settings, _ := s.DB.MailSettings(testutil.As(ann)); settings.Stopped != nil || settings.Bounces != 0 {
+		t.Fatalf("resumed: %+v", settings)
+	}
+}

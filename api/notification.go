@@ -11,8 +11,8 @@ import (
 // notificationJSON is one thing the viewer is told of, as they may see it
 // now.
 type notificationJSON struct {
-	ID   int64  `json:"id"`
-	Kind string `json:"kind" enum:"reply,mention,invitation,circle_invitation,post_hidden,post_restored" description:"reply: new replies in a thread the viewer took part in or follows, gathered until read (replies says how many). mention: the viewer was @mentioned. invitation: invited by email to a hub (joining the hub accepts it). circle_invitation: invited to a circle. post_hidden, post_restored: a moderator hid one of the viewer's posts, or showed it again."`
+	ID   int64     `json:"id"`
+	Kind string    `json:"kind" enum:"reply,mention,invitation,circle_invitation,post_hidden,post_restored" description:"reply: new replies in a thread the viewer took part in or follows, gathered until read (replies says how many). mention: the viewer was @mentioned. invitation: invited by email to a hub (joining the hub accepts it). circle_invitation: invited to a circle. post_hidden, post_restored: a moderator hid one of the viewer's posts, or showed it again."`
 	At   time.Time `json:"at" description:"RFC 3339, UTC: when it last changed. When what it tells of hides its author (chatham, anonymous), midnight UTC of its date: the day alone."`
 	Read bool      `json:"read"`
 	// Actor is who did it, when the viewer may know.

@@ -11,7 +11,7 @@ type notificationOut struct {
 	ID     int64  `json:"id"`
 	Kind   string `json:"kind"`
 	At     time.Time
-	Read   bool             `json:"read"`
+	Read   bool                     `json:"read"`
 	Actor  *struct{ Handle string } `json:"actor"`
 	Thread *struct{ ID int64 }      `json:"thread"`
 	PostID *int64                   `json:"post_id"`

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	ttemplate "text/template"
 	"strconv"
 	"strings"
+	ttemplate "text/template"
 	"time"
 
 	"github.com/sharefair/sharefair"
@@ -73,11 +73,15 @@ func (m *mailer) host() string { return m.base.Hostname() }
 
 // messageID is the id of outbox message id: the same every time it is
 // written.
-func (m *mailer) messageID(id int64) string { return "sharefair.o" + strconv.FormatInt(id, 10) + "@" + m.host() }
+func (m *mailer) messageID(id int64) string {
+	return "sharefair.o" + strconv.FormatInt(id, 10) + "@" + m.host()
+}
 
 // threadRoot is the id every message about thread id refers to, so that
 // mail clients keep a thread's messages together.
-func (m *mailer) threadRoot(id int64) string { return "sharefair.t" + strconv.FormatInt(id, 10) + "@" + m.host() }
+func (m *mailer) threadRoot(id int64) string {
+	return "sharefair.t" + strconv.FormatInt(id, 10) + "@" + m.host()
+}
 
 // returnPath is the envelope sender of outbox message id: the From
 // address with the message's number in its local part, so that a bounce

@@ -90,7 +90,9 @@ func (db *DB) QueueTestMail(ctx context.Context, address string) (int64, error) 
 }
 
 // jobsNew is a job due now.
-func jobsNew(kind, key, payload string) jobs.New { return jobs.New{Kind: kind, Key: key, Payload: payload} }
+func jobsNew(kind, key, payload string) jobs.New {
+	return jobs.New{Kind: kind, Key: key, Payload: payload}
+}
 
 // Outgoing is one message of the outbox as the mail job reads it: whom
 // it is for, and what it tells of.

@@ -111,3 +111,67 @@ func (h *Handler) markThreadRead(w http.ResponseWriter, r *http.Request, at Thre
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// mailSettingsJSON is how notifications reach the viewer.
+type mailSettingsJSON struct {
+	Delivery map[string]string `json:"delivery" description:"For each kind of notification (reply, mention, invitation, circle_invitation, post_hidden, post_restored): email (by email too, a few minutes after, a thread's replies in one message), app (in Sharefair only) or off."`
+	Bounces  int               `json:"bounces" description:"Messages to the viewer's address that bounced in a row; at 3, mail stops."`
+	Stopped  *time.Time        `json:"stopped_at" description:"When mail to the viewer's address stopped because it bounced; null when it goes out."`
+}
+
+func mailSettings(s sharefair.MailSettings) mailSettingsJSON {
+	out := mailSettingsJSON{Delivery: map[string]string{}, Bounces: s.Bounces, Stopped: utcPtr(s.Stopped)}
+	for k, d := range s.Delivery {
+		out.Delivery[string(k)] = string(d)
+	}
+	return out
+}
+
+func (h *Handler) getMailSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := h.svcs.Mail.MailSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mailSettings(s))
+}
+
+// mailSettingsPatch is the body of PATCH /me/mail.
+type mailSettingsPatch struct {
+	Delivery map[string]string `json:"delivery" description:"The kinds to change, each to email, app or off; the others stay."`
+	Resume   bool              `json:"resume" description:"Start mail to an address it stopped for."`
+}
+
+func (h *Handler) patchMailSettings(w http.ResponseWriter, r *http.Request, b mailSettingsPatch) error {
+	u := sharefair.MailSettingsUpdate{Delivery: map[sharefair.NotificationKind]sharefair.Delivery{}, Resume: b.Resume}
+	for k, d := range b.Delivery {
+		u.Delivery[sharefair.NotificationKind(k)] = sharefair.Delivery(d)
+	}
+	s, err := h.svcs.Mail.UpdateMailSettings(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mailSettings(s))
+}
+
+// outboxJSON is one message of the outbox, as network admins see it.
+type outboxJSON struct {
+	ID        int64      `json:"id"`
+	Kind      string     `json:"kind" enum:"notification,test"`
+	To        string     `json:"to" description:"The recipient's address."`
+	State     string     `json:"state" enum:"queued,sent,dropped,failed" description:"queued: waiting for its time or for a mail relay. dropped: not sent, because what it told of was read, withdrawn or hidden first. failed: the address bounced."`
+	Reason    string     `json:"reason" description:"Why it was dropped or failed; never what it said."`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at"`
+}
+
+func (h *Handler) listOutbox(w http.ResponseWriter, r *http.Request, q PageQuery) error {
+	page := q.page()
+	items, total, err := h.svcs.Mail.Outbox(r.Context(), page)
+	if err != nil {
+		return err
+	}
+	return render(w, http.StatusOK, mapList(items, func(it sharefair.OutboxItem) outboxJSON {
+		return outboxJSON{ID: it.ID, Kind: it.Kind, To: it.To, State: it.State, Reason: it.Reason, CreatedAt: utc(it.CreatedAt),
+			SentAt: utcPtr(it.SentAt)}
+	}, page.Normalize(), total))
+}

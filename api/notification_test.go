@@ -136,3 +136,31 @@ func TestNotificationsAPI(t *testing.T) {
 		v.anon.as(t).get("/api/v1/notifications").fails(401, "unauthorized", "")
 	})
 }
+
+// TestMailSettingsAPI: a script chooses how each kind arrives; a bad kind
+// or delivery is named; the outbox is the admins'.
+func TestMailSettingsAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e testutil.Engine) {
+		v := newEnv(t, e)
+		alice := v.alice.as(t)
+		var s struct {
+			Delivery map[string]string `json:"delivery"`
+			Stopped  *time.Time        `json:"stopped_at"`
+		}
+		alice.get("/api/v1/me/mail").ok(200, &s)
+		if len(s.Delivery) != 6 || s.Delivery["reply"] != "email" || s.Stopped != nil {
+			t.Fatalf("defaults: %+v", s)
+		}
+		alice.patch("/api/v1/me/mail", map[string]any{"delivery": map[string]string{"reply": "app", "mention": "off"}}).ok(200, &s)
+		if s.Delivery["reply"] != "app" || s.Delivery["mention"] != "off" || s.Delivery["invitation"] != "email" {
+			t.Fatalf("after the change: %+v", s)
+		}
+		alice.patch("/api/v1/me/mail", map[string]any{"delivery": map[string]string{"reply": "loud"}}).fails(422, "invalid", "reply")
+		alice.patch("/api/v1/me/mail", map[string]any{"delivery": map[string]string{"gossip": "app"}}).fails(422, "invalid", "delivery")
+		alice.get("/api/v1/admin/outbox").fails(403, "forbidden", "")
+		var box struct {
+			Total int `json:"total"`
+		}
+		v.admin.as(t).get("/api/v1/admin/outbox").ok(200, &box)
+	})
+}

@@ -423,6 +423,17 @@ func (h *Handler) routeTable() []route {
 			about: "Up to the end of a page of posts, or all of it; never back. What the viewer was told of those posts is " +
 				"marked read with them. The thread's unread_posts and first_unread_post_id say what is left.",
 			status: 204, errs: []int{s422}, ep: withBoth(h.markThreadRead)},
+		{method: "GET", pattern: p + "/me/mail", id: "getMailSettings", tag: "notifications",
+			summary: "How notifications reach the viewer", status: 200, answer: mailSettingsJSON{}, ep: plain(h.getMailSettings)},
+		{method: "PATCH", pattern: p + "/me/mail", id: "patchMailSettings", tag: "notifications",
+			summary: "Choose how notifications reach the viewer",
+			about: "Per kind: email (a few minutes after, a thread's replies in one message), app (in Sharefair only) or off " +
+				"(not made at all). An unknown kind or delivery is refused with 422 naming it.",
+			status: 200, answer: mailSettingsJSON{}, errs: []int{s422}, ep: withBody(h.patchMailSettings)},
+		{method: "GET", pattern: p + "/admin/outbox", id: "listOutbox", tag: "network",
+			summary: "The outbox (network admins)",
+			about:   "Every message, newest first: to whom, what kind, and how it went; never what it says, nor any link it holds. Messages are written when they are sent.",
+			status:  200, answer: listJSON[outboxJSON]{}, errs: []int{s403}, ep: withParams(h.listOutbox)},
 		{method: "GET", pattern: p + "/notifications", id: "listNotifications", tag: "notifications",
 			summary: "What the viewer is told of, newest first",
 			about: "Replies in the threads the viewer took part in or follows (gathered per thread until read), @mentions, " +

@@ -198,8 +198,16 @@ func TestMailOfReplies(t *testing.T) {
 					t.Fatalf("ann was mailed after unsubscribing")
 				}
 			}
-			if _, err := http.Post(s.URL+"/unsubscribe/forged."+"abc", "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click")); err != nil {
+			token := u.Path[len("/unsubscribe/"):]
+			flip := map[bool]string{true: "B", false: "A"}[strings.HasSuffix(token, "A")]
+			forged, err := http.Post(s.URL+"/unsubscribe/"+token[:len(token)-1]+flip,
+				"application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			if err != nil {
 				t.Fatal(err)
+			}
+			forged.Body.Close()
+			if forged.StatusCode != http.StatusNotFound {
+				t.Fatalf("a forged unsubscribe link = %d, want 404", forged.StatusCode)
 			}
 		})
 	}

@@ -555,7 +555,8 @@ func mxAlsoRead(hub, member, circle string) []mxSurface {
 		"GET /circles/new", "GET /circles/{key}/edit", "GET /admin/circles", "GET /admin/jobs", "GET /members/{handle}/standing",
 		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
 		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations",
-		"GET /api/v1/admin/secret-circles", "GET /api/v1/admin/jobs"} {
+		"GET /api/v1/admin/secret-circles", "GET /api/v1/admin/jobs", "GET /settings/notifications", "GET /admin/outbox",
+		"GET /api/v1/me/mail", "GET /api/v1/admin/outbox"} {
 		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{key}", circle, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
 		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
 		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }
@@ -575,6 +576,7 @@ var mxNotRead = map[string]string{
 	"GET /robots.txt":                       "fixed files",
 	"GET /api/v1/openapi.json":              "fixed files",
 	"GET /api/v1/health":                    "holds no data",
+	"GET /unsubscribe/{token}":              "a signed link, before signing in: a form that names no content; a forged one answers 404 (TestMailOfReplies)",
 	"GET /notifications/{id}":               "marks one's own notification read and redirects to the thread or post the cells read; another's answers 404 (store.TestNotifications)",
 	"GET /setup":                            "before the network exists",
 	"GET /api/v1/setup":                     "before the network exists",

@@ -101,4 +101,15 @@ func TestBrowserNotifications(t *testing.T) {
 		t.Errorf("muted, the thread is marked %q", got)
 	}
 	b.CheckAccessibility("home with a new reply")
+
+	// How each kind arrives: replies in Sharefair only, from the page.
+	if st := b.Open("/settings/notifications"); st != http.StatusOK {
+		t.Fatalf("open the settings = %d", st)
+	}
+	b.Choose("#f-reply", "app")
+	if st := b.Click(`form[action="/settings/notifications"] button[type="submit"]`); st != http.StatusOK ||
+		!strings.Contains(b.Text(".flash"), "saved") || b.Value("#f-reply") != "app" {
+		t.Fatalf("save the settings = %d: %q, replies %q", st, b.Text("main"), b.Value("#f-reply"))
+	}
+	b.CheckAccessibility("notification settings")
 }

@@ -130,12 +130,12 @@ func mailSettingsPage(p page, f form, s sharefair.MailSettings) templ.Component 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, ": a few minutes after, a discussion's replies together in one message, which you can answer from your mail client later.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, ": a few minutes after, a discussion's replies together in one message. \"Off\" makes no notification of that kind at all.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			for _, k := range sharefair.NotificationKinds {
-				templ_7745c5c3_Err = formField(f, field{Name: string(k), Label: k.Label(), Type: "select", NoEmpty: true, Options: deliveryOptions}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = formField(f, field{Name: string(k), Label: k.Label(), Type: "select", NoEmpty: true, Required: true, Options: deliveryOptions}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -57,9 +57,10 @@ func TestEveryPageRenders(t *testing.T) {
 				"guest": {"/signin", "/join/" + token},
 				"coordinator": {"/", "/welcome", "/threads", "/threads/new", "/threads/new?hub=rome", thread, thread + "/edit",
 					postPath + "/edit", "/hubs", "/hubs/rome", "/hubs/rome/edit", "/members", "/members?hub=rome&q=co",
-					"/members/coord", "/members/admin", "/settings", "/settings/security", "/settings/tokens", "/settings/data", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests", "/hubs/rome/manage"},
+					"/members/coord", "/members/admin", "/settings", "/settings/security", "/settings/tokens", "/settings/data", "/settings/notifications", "/notifications", "/invitations", "/invitations?hub=rome", "/hubs/rome/requests", "/hubs/rome/manage"},
 				"admin": {"/", "/hubs", "/hubs/new", "/hubs/rome", thread, "/invitations", "/members/coord", "/network",
-					"/hubs/rome/coordinators", "/hubs/rome/coordinators?q=co&page=2", "/hubs/rome/requests", "/hubs/rome/manage"},
+					"/hubs/rome/coordinators", "/hubs/rome/coordinators?q=co&page=2", "/hubs/rome/requests", "/hubs/rome/manage",
+					"/admin/outbox", "/admin/jobs"},
 			}
 			clients := map[string]*http.Client{"guest": s.Browser(t, nil), "coordinator": s.Browser(t, coord), "admin": s.Browser(t, s.Admin),
 				"member": s.Browser(t, member), "outsider": s.Browser(t, outsider)}

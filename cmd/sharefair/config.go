@@ -12,6 +12,7 @@ import (
 
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/mail"
 	"github.com/sharefair/sharefair/server"
 )
 
@@ -193,4 +194,20 @@ func prefixes(ps []netip.Prefix) string {
 		s = append(s, p.String())
 	}
 	return strings.Join(s, ",")
+}
+
+// registerMail adds the settings of the SMTP relay mail goes out through.
+func (s *settings) registerMail(fs *flag.FlagSet) {
+	fs.StringVar(&s.cfg.Mail.Host, "smtp-host", envOr("SHAREFAIR_SMTP_HOST", ""),
+		"the SMTP relay mail goes out through; empty: mail waits in the outbox (env SHAREFAIR_SMTP_HOST)")
+	fs.IntVar(&s.cfg.Mail.Port, "smtp-port", int(envInt64("SHAREFAIR_SMTP_PORT", 0)),
+		"the relay's port; 587, or 465 with --smtp-tls tls, when 0 (env SHAREFAIR_SMTP_PORT)")
+	fs.StringVar(&s.cfg.Mail.TLS, "smtp-tls", envOr("SHAREFAIR_SMTP_TLS", mail.TLSStartTLS),
+		"starttls (required), tls (from the first byte) or none (a relay on this host, a mail catcher) (env SHAREFAIR_SMTP_TLS)")
+	fs.StringVar(&s.cfg.Mail.Username, "smtp-user", envOr("SHAREFAIR_SMTP_USER", ""), "the relay's user name; empty: no authentication (env SHAREFAIR_SMTP_USER)")
+	fs.StringVar(&s.cfg.Mail.Password, "smtp-password", envOr("SHAREFAIR_SMTP_PASSWORD", ""),
+		"the relay's password; prefer the environment variable (env SHAREFAIR_SMTP_PASSWORD)")
+	fs.StringVar(&s.cfg.Mail.From, "mail-from", envOr("SHAREFAIR_MAIL_FROM", ""),
+		`the address mail comes from, as "Name <address>" or an address; bounces come back to address+b<number> (env SHAREFAIR_MAIL_FROM)`)
+	s.finish = append(s.finish, func() error { return s.cfg.Mail.Validate() })
 }

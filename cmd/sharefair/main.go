@@ -40,6 +40,7 @@ Usage:
   sharefair admin create [flags]   create a member from the console (password on stdin
                                    or in SHAREFAIR_ADMIN_PASSWORD)
   sharefair admin token [flags]    print a new personal access token for a member
+  sharefair mail test --to ADDR    send a test message through the SMTP relay (see --help)
   sharefair bench [flags]          seed a network and measure page throughput and latency
   sharefair openapi                print the API's OpenAPI document, generated from the code
   sharefair version                print the version
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAdmin(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "mail":
+		return runMail(ctx, args[1:], stdout, stderr)
 	case "openapi":
 		doc, err := api.GenerateOpenAPI()
 		if err != nil {

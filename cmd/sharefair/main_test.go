@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 	"github.com/sharefair/sharefair/api"
 	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/auth"
+	"github.com/sharefair/sharefair/internal/smtptest"
 	"github.com/sharefair/sharefair/internal/testenv"
 )
 
@@ -124,6 +126,7 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 	var s settings
 	s.register(fs)
 	s.registerServe(fs)
+	s.registerMail(fs)
 	env := regexp.MustCompile(`\(env (SHAREFAIR_[A-Z0-9_]+)\)`)
 	fs.VisitAll(func(f *flag.Flag) {
 		m := env.FindStringSubmatch(f.Usage)
@@ -352,5 +355,29 @@ func TestSIGTERMWithRequestsInFlight(t *testing.T) {
 	}
 	if strings.Contains(s.logs.String(), "level=ERROR") {
 		t.Errorf("a clean stop logged an error:\n%s", s.logs.String())
+	}
+}
+
+// TestMailTest: `sharefair mail test` sends a message through the relay
+// its flags name, and says what went wrong when none answers.
+func TestMailTest(t *testing.T) {
+	relay := smtptest.Start(t)
+	var out, errb bytes.Buffer
+	args := []string{"mail", "test", "--to", "amina@example.org", "--smtp-host", relay.Host, "--smtp-port", strconv.Itoa(relay.Port),
+		"--smtp-tls", "none", "--mail-from", "Sharefair <hubs@example.org>"}
+	if err := run(context.Background(), args, nil, &out, &errb); err != nil {
+		t.Fatalf("mail test: %v\n%s", err, errb.String())
+	}
+	got := relay.Wait(t, 1)[0]
+	if got.To[0] != "amina@example.org" || !strings.Contains(got.Header("Subject"), "test message") || !strings.Contains(out.String(), "Sent a test message") {
+		t.Fatalf("sent %+v; said %q", got, out.String())
+	}
+	args[len(args)-5] = "1" // a port nobody listens on
+	if err := run(context.Background(), args, nil, &out, &errb); err == nil {
+		t.Fatal("a relay that does not answer: no error")
+	}
+	if err := run(context.Background(), []string{"mail", "test", "--to", "a@example.org"}, nil, &out, &errb); err == nil ||
+		!strings.Contains(err.Error(), "smtp-host") {
+		t.Fatalf("no relay: %v", err)
 	}
 }

@@ -21,6 +21,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var s settings
 	s.register(fs)
 	s.registerServe(fs)
+	s.registerMail(fs)
 	if err := s.parse(fs, args, stderr); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,11 +15,15 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jhillyerd/enmime/v2"
 
 	"github.com/sharefair/sharefair"
 	"github.com/sharefair/sharefair/api"
+	"github.com/sharefair/sharefair/app"
 	"github.com/sharefair/sharefair/avatar"
+	"github.com/sharefair/sharefair/internal/smtptest"
 	"github.com/sharefair/sharefair/internal/testutil"
+	"github.com/sharefair/sharefair/mail"
 	"github.com/sharefair/sharefair/server"
 	"github.com/sharefair/sharefair/web"
 )
@@ -744,7 +749,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, e := range testutil.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			start := time.Now()
-			s := testutil.NewServer(t, e)
+			// Mail goes to a relay in the test: each role's mailbox is a
+			// surface too.
+			relay := smtptest.Start(t)
+			s := testutil.NewServer(t, e, testutil.WithConfig(func(c *app.Config) {
+				c.Mail = mail.Config{Host: relay.Host, Port: relay.Port, TLS: mail.TLSNone, From: "Matrix <matrix@example.org>"}
+			}))
 			sd := mxSeedNetwork(t, s)
 			viewers := sd.viewers
 
@@ -787,17 +797,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 
 			s.Clock.T = mxReadTime
-			// What every cell's post tells, as the job runner would, and
-			// read at once: the unread count each page shows stays the
-			// same while the cells are read (reading a thread reads what
-			// it told), so that answers compare; the notifications are
-			// listed read or not.
-			s.RunJobs(t)
-			for _, m := range viewers {
-				if _, err := s.DB.MarkNotificationsRead(testutil.As(m), nil); err != nil {
-					t.Fatal(err)
-				}
-			}
 			// One session and one token per reader, made once.
 			cookies, tokens := map[int64]string{}, map[int64]string{}
 			reader := func(m *sharefair.Member) {
@@ -816,6 +815,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// Suspended with a session and a token in hand.
 			if _, err := s.DB.SetMemberState(testutil.As(s.Admin), viewers[mxSuspended].ID, sharefair.MemberSuspended); err != nil {
 				t.Fatal(err)
+			}
+			// What every cell's post tells, as the job runner would, and
+			// read at once: the unread count each page shows stays the
+			// same while the cells are read (reading a thread reads what
+			// it told), so that answers compare; the notifications are
+			// listed read or not.
+			s.RunJobs(t)
+			mailCells := mxCheckMail(t, relay, viewers, contents)
+			for role, m := range viewers {
+				if role == mxSuspended {
+					continue // signs in to nothing
+				}
+				if _, err := s.DB.MarkNotificationsRead(testutil.As(m), nil); err != nil {
+					t.Fatal(err)
+				}
 			}
 
 			// Each distinct request is made once, whatever cells read it.
@@ -979,10 +993,73 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if failures > 60 {
 				t.Errorf("… and %d failures more", failures-60)
 			}
-			t.Logf("authorization matrix: %d cells checked (%d roles × %d audiences × %d attributions × %d surfaces) in %d requests, %v",
-				cells, len(mxRoles), len(mxAudiences), len(mxAttributions), len(surfaces), len(answers), time.Since(start).Round(time.Millisecond))
+			t.Logf("authorization matrix: %d cells checked (%d roles × %d audiences × %d attributions × %d surfaces, and the mailboxes) in %d requests and %d messages, %v",
+				cells+mailCells, len(mxRoles), len(mxAudiences), len(mxAttributions), len(surfaces), len(answers), len(relay.Messages()),
+				time.Since(start).Round(time.Millisecond))
 		})
 	}
+}
+
+// mxCheckMail checks each role's mailbox as a surface, against
+// mxNotified: a role is mailed a cell's post where it is told of it, and
+// the message (its From, To, Subject, threading and list headers, both
+// parts) names the author, or shows the time of day a hidden author wrote
+// at, only where the table says A. It returns the cells checked.
+func mxCheckMail(t *testing.T, relay *smtptest.Server, viewers map[mxRole]*sharefair.Member, contents []*mxContent) int {
+	t.Helper()
+	boxes := map[string][]string{} // address → each message as read
+	for _, m := range relay.Messages() {
+		env, err := enmime.ReadEnvelope(bytes.NewReader(m.Data))
+		if err != nil || len(env.Errors) > 0 {
+			t.Fatalf("parse a message to %v: %v %v", m.To, err, env.Errors)
+		}
+		var read strings.Builder
+		for _, h := range []string{"From", "To", "Subject", "Message-Id", "In-Reply-To", "References", "List-Id", "Date"} {
+			read.WriteString(h + ": " + env.GetHeader(h) + "\n")
+		}
+		read.WriteString(env.Text + "\n" + env.HTML)
+		for _, to := range m.To {
+			boxes[to] = append(boxes[to], read.String())
+		}
+	}
+	cells := 0
+	for _, role := range mxRoles {
+		for i, c := range contents {
+			m := viewers[role]
+			if role == mxAuthor {
+				m = c.author
+			}
+			if m == nil {
+				continue
+			}
+			want := strings.ReplaceAll(mxNotified[role], " ", "")[i]
+			cells++
+			var about []string
+			for _, msg := range boxes[m.Email] {
+				if strings.Contains(msg, c.bodyMark()) {
+					about = append(about, msg)
+				}
+			}
+			cell := fmt.Sprintf("mail | %s | %s for the %s: want %q", role, c.attr, c.audience.name, want)
+			switch {
+			case (len(about) > 0) != (want != '-'):
+				t.Errorf("%s, but %d messages tell of it", cell, len(about))
+			case want == 'A' && mxFind(c.sentinel, strings.Join(about, "\n")) == "":
+				t.Errorf("%s, but the message does not name its author", cell)
+			}
+			if want != 'A' {
+				for _, msg := range about {
+					if leak := mxFind(c.sentinel, msg); leak != "" {
+						t.Errorf("%s, but the message names the author (%q): …%s…", cell, leak, mxAround(msg, leak))
+					}
+					if c.attr.hidesAuthor() && strings.Contains(msg, mxHiddenClock) {
+						t.Errorf("%s, but the message shows the time of day: …%s…", cell, mxAround(msg, mxHiddenClock))
+					}
+				}
+			}
+		}
+	}
+	return cells
 }
 
 // path is where c is read on sf.

@@ -84,6 +84,13 @@ func (c *PasswordChange) Validate() error {
 	return p.Err()
 }
 
+// ValidateResetEmail checks the address a password reset is asked for.
+func ValidateResetEmail(addr string) error {
+	p := Problems{}
+	email(p, "email", addr)
+	return p.Err()
+}
+
 // PasswordResetTTL is how long a password reset link works.
 const PasswordResetTTL = 24 * time.Hour
 
@@ -128,6 +135,11 @@ type AuthService interface {
 	// is used up and every session of the member ends. EINVALID
 	// (password; ErrResetLinkInvalid).
 	ResetPassword(ctx context.Context, r PasswordReset) error
+	// RequestPasswordReset mails a reset link to the active member with
+	// the address, if any, at most once a quarter of an hour; it answers
+	// the same whether or not the address is a member's. EINVALID (email,
+	// when it is no address).
+	RequestPasswordReset(ctx context.Context, email string) error
 	// DeleteSession ends a session.
 	DeleteSession(ctx context.Context, secret string) error
 	// FindSessions lists the viewer's live sessions, newest first;

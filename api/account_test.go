@@ -58,5 +58,14 @@ func TestPasswordResetAPI(t *testing.T) {
 		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "short"}).fails(422, "invalid", "password")
 		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "a new long password"}).ok(204, nil)
 		v.anon.as(t).post("/api/v1/password-reset", map[string]any{"token": secret, "password": "a new long password"}).fails(422, "invalid", "token")
+
+		// Asking for a link by email: the same answer for any address.
+		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": v.aliceM.Email}).ok(202, nil)
+		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": "nobody@example.org"}).ok(202, nil)
+		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": "not an address"}).fails(422, "invalid", "email")
+		items, _, err := v.s.DB.Outbox(testutil.As(v.s.Admin), sharefair.Page{})
+		if err != nil || len(items) != 1 || items[0].Kind != "password_reset" || items[0].To != v.aliceM.Email || items[0].State != "queued" {
+			t.Fatalf("the outbox: %+v, %v", items, err)
+		}
 	})
 }

@@ -377,9 +377,15 @@ func (h *Handler) routeTable() []route {
 			about: "A new link with a new expiry; the viewer becomes the inviter. Mail cannot be sent yet, so the " +
 				"link is in the answer (and in the log, for the admin) to pass on. " + invitationLimitAbout,
 			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationResend)},
+		{method: "POST", pattern: p + "/password-reset/request", public: true, id: "postPasswordResetRequest", tag: "members",
+			summary: "Mail a password reset link",
+			about: "To the active member with the address, if there is one, at most once a quarter of an hour; the answer " +
+				"is 202 whether or not the address is a member's. Without a mail relay the message waits in the outbox: a " +
+				"network admin can make a link from the console (sharefair admin reset-link).",
+			status: 202, errs: []int{s422}, ep: withBody(h.postPasswordResetRequest)},
 		{method: "POST", pattern: p + "/password-reset", public: true, id: "postPasswordReset", tag: "members",
 			summary: "Choose a new password with a reset link's secret",
-			about: "Single use, within a day of the link's making (sharefair admin reset-link). Every session of the member " +
+			about: "Single use, within a day of the link's making (emailed, or sharefair admin reset-link). Every session of the member " +
 				"ends; their personal access tokens stay. A secret that cannot be used answers 422 on token, the same for every reason.",
 			status: 204, errs: []int{s422}, ep: withBody(h.postPasswordReset)},
 		{method: "GET", pattern: p + "/join/{token}", public: true, id: "getJoin", tag: "invitations",

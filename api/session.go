@@ -115,6 +115,19 @@ type passwordResetJSON struct {
 	Password string `json:"password" required:"true" description:"At least 10 characters."`
 }
 
+// resetRequestJSON is the body of POST /password-reset/request.
+type resetRequestJSON struct {
+	Email string `json:"email" required:"true"`
+}
+
+func (h *Handler) postPasswordResetRequest(w http.ResponseWriter, r *http.Request, in resetRequestJSON) error {
+	if err := h.svcs.Auth.RequestPasswordReset(r.Context(), in.Email); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
 func (h *Handler) postPasswordReset(w http.ResponseWriter, r *http.Request, in passwordResetJSON) error {
 	err := h.svcs.Auth.ResetPassword(r.Context(), sharefair.PasswordReset{Token: in.Token, Password: in.Password})
 	if err != nil {

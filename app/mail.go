@@ -110,6 +110,26 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 		msg.Subject = "[" + network.Name + "] A test message"
 		msg.Text = "This is a test message from " + network.Name + " at " + m.base.String() + ". Mail reaches this address.\n"
 		return msg, 0, "", nil
+	case "password_reset":
+		if o.Member == nil {
+			return nil, 0, "Its recipient is gone.", nil
+		}
+		secret, err := m.db.CreatePasswordReset(sharefair.NewOperatorContext(ctx), o.Member.Email)
+		if sharefair.ErrorCode(err) == sharefair.ECONFLICT || sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
+			return nil, 0, "The account may no longer sign in.", nil
+		} else if err != nil {
+			return nil, 0, "", err
+		}
+		msg.ToName, msg.ListID = o.Member.Name, ""
+		msg.Subject = "[" + network.Name + "] Choose a new password"
+		link := m.abs("/reset/" + secret)
+		msg.Text = "Someone, we hope you, asked to choose a new password for " + o.Member.Email + " on " + network.Name + ".\n\n" +
+			"Choose it here; the link works once, for 24 hours, and signs you out everywhere else:\n" + link + "\n\n" +
+			"If you did not ask, ignore this message: your password stays as it is.\n"
+		msg.HTML = "<p>Someone, we hope you, asked to choose a new password for " + template.HTMLEscapeString(o.Member.Email) + " on " +
+			template.HTMLEscapeString(network.Name) + ".</p><p><a href=\"" + template.HTMLEscapeString(link) + "\">Choose a new password</a> " +
+			"(the link works once, for 24 hours, and signs you out everywhere else).</p><p>If you did not ask, ignore this message: your password stays as it is.</p>"
+		return msg, 0, "", nil
 	case "notification":
 	default:
 		return nil, 0, "Sharefair does not know this kind of message.", nil

@@ -286,3 +286,56 @@ func TestMailSentAgainAtMostOnce(t *testing.T) {
 		t.Fatalf("resumed: %+v", settings)
 	}
 }
+
+// TestMailPasswordReset: a member who forgot their password is mailed a
+// link, made when the message is sent, that sets a new one; asking again
+// at once mails nothing more; an address that is no member's is answered
+// the same, and mailed nothing.
+func TestMailPasswordReset(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], nil)
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	anon := s.Browser(t, nil)
+	ask := func(addr string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/forgot", strings.NewReader(url.Values{"email": {addr}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := anon.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("POST /forgot %s = %d", addr, res.StatusCode)
+		}
+		return b.String()
+	}
+	known, unknown := ask(ann.Email), ask("nobody@example.org")
+	if known != unknown || !strings.Contains(known, "on its way") {
+		t.Fatalf("the answers differ, or say nothing:\n%s\n---\n%s", known, unknown)
+	}
+	ask(ann.Email)
+	s.RunJobs(t)
+	msgs := relay.Wait(t, 1)
+	if len(msgs) != 1 || msgs[0].To[0] != ann.Email {
+		t.Fatalf("%d messages: %+v", len(msgs), msgs)
+	}
+	env := parseMail(t, msgs[0])
+	if env.GetHeader("List-Unsubscribe") != "" || !strings.Contains(env.Text, "/reset/") {
+		t.Fatalf("the reset message: %q, unsubscribe %q", env.Text, env.GetHeader("List-Unsubscribe"))
+	}
+	i := strings.Index(env.Text, "/reset/")
+	token := strings.Fields(env.Text[i+len("/reset/"):])[0]
+	if err := s.DB.ResetPassword(context.Background(), sharefair.PasswordReset{Token: token, Password: "a brand new password"}); err != nil {
+		t.Fatalf("reset with the emailed link: %v", err)
+	}
+	if _, err := s.DB.Authenticate(context.Background(), ann.Email, "a brand new password"); err != nil {
+		t.Fatalf("sign in with the new password: %v", err)
+	}
+	// A quarter of an hour on, asking mails again.
+	s.Clock.Advance(16 * time.Minute)
+	ask(ann.Email)
+	s.RunJobs(t)
+	relay.Wait(t, 2)
+}

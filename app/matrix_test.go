@@ -561,7 +561,7 @@ func mxAlsoRead(hub, member, circle string) []mxSurface {
 		"GET /api/v1/network", "GET /api/v1/network/checklist", "GET /api/v1/me", "GET /api/v1/me/sessions",
 		"GET /api/v1/me/suggested-hubs", "GET /api/v1/tokens", "GET /api/v1/hubs/{slug}/requests", "GET /api/v1/invitations",
 		"GET /api/v1/admin/secret-circles", "GET /api/v1/admin/jobs", "GET /settings/notifications", "GET /admin/outbox",
-		"GET /api/v1/me/mail", "GET /api/v1/admin/outbox"} {
+		"GET /api/v1/me/mail", "GET /api/v1/admin/outbox", "GET /forgot"} {
 		path := strings.NewReplacer("{slug}", hub, "{handle}", member, "{key}", circle, "{$}", "").Replace(strings.TrimPrefix(r, "GET "))
 		sf := mxSurface{name: path, route: r, api: strings.HasPrefix(path, "/api/")}
 		sf.path = func(*mxContent) string { return strings.TrimPrefix(path, "/api/v1") }

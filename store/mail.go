@@ -393,3 +393,46 @@ func (db *DB) Outbox(ctx context.Context, page sharefair.Page) ([]sharefair.Outb
 	}
 	return out, total, nil
 }
+
+// resetMailEvery bounds how often a member's password reset is mailed:
+// asking again sooner sends nothing more, so that nobody can fill a
+// member's inbox by asking for them.
+const resetMailEvery = 15 * time.Minute
+
+// RequestPasswordReset mails a reset link to the active member with
+// email, if there is one: the link is made when the message is sent. It
+// answers the same whether or not the address is a member's.
+func (db *DB) RequestPasswordReset(ctx context.Context, email string) error {
+	if err := sharefair.ValidateResetEmail(email); err != nil {
+		return err
+	}
+	email = sharefair.NormalizeEmail(email)
+	return db.inTx(ctx, func(tx *Tx) error {
+		var memberID int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE email = $1 AND state = 'active'`, email).Scan(&memberID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("request password reset: %w", err)
+		}
+		var recent int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE member_id = $1 AND kind = 'password_reset' AND created_at > $2`,
+			memberID, tx.now.Add(-resetMailEvery)).Scan(&recent); err != nil {
+			return fmt.Errorf("request password reset: %w", err)
+		}
+		if recent > 0 {
+			return nil
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, member_id, created_at) VALUES ('password_reset', $1, $2) RETURNING id`,
+			memberID, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("request password reset: %w", err)
+		}
+		key := strconv.FormatInt(id, 10)
+		if _, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key)); err != nil {
+			return err
+		}
+		tx.enqueued = true
+		return nil
+	})
+}

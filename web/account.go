@@ -195,6 +195,19 @@ func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, resetPage(h.base(w, r, "Choose a new password"), newForm(nil, nil), ""))
 }
 
+func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, http.StatusOK, forgotPage(h.base(w, r, "Forgot your password?"), newForm(nil, nil), false))
+}
+
+func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svcs.Auth.RequestPasswordReset(r.Context(), r.PostForm.Get("email")); err != nil {
+		return refused(err, "Forgot your password?", func(p page, f form) (templ.Component, error) {
+			return forgotPage(p, f, false), nil
+		})
+	}
+	return h.render(w, r, http.StatusOK, forgotPage(h.base(w, r, "Forgot your password?"), newForm(nil, nil), true))
+}
+
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	err := h.svcs.Auth.ResetPassword(r.Context(), sharefair.PasswordReset{Token: r.PathValue("token"), Password: r.PostForm.Get("password")})

@@ -97,6 +97,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /signin", h.serve(h.signInForm))
 	m.HandleFunc("POST /signin", h.form(h.serve(h.signInPost)))
 	m.HandleFunc("POST /signout", h.serve(h.signOut))
+	m.HandleFunc("GET /forgot", h.serve(h.forgotForm))
+	m.HandleFunc("POST /forgot", h.form(h.serve(h.forgot)))
 	m.HandleFunc("GET /reset/{token}", h.serve(h.resetForm))
 	m.HandleFunc("POST /reset/{token}", h.form(h.serve(h.reset)))
 	m.HandleFunc("GET /unsubscribe/{token}", h.serve(h.unsubscribeForm))

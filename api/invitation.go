@@ -59,8 +59,8 @@ type createdInvitationJSON struct {
 	AcceptPath string         `json:"accept_path" description:"The API path that accepts the invitation: POST it."`
 }
 
-// answerInvitationLink logs the link for the admin (mail cannot be sent
-// yet) and answers with it.
+// answerInvitationLink logs the link for the admin and answers with it:
+// to pass on, when the network sends no mail, or beside the mailed one.
 func (h *Handler) answerInvitationLink(w http.ResponseWriter, r *http.Request, status int, event string,
 	inv *sharefair.Invitation, token string) error {
 	link := h.cfg.Absolute("/join/" + token)

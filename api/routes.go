@@ -374,8 +374,8 @@ func (h *Handler) routeTable() []route {
 			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationLink)},
 		{method: "POST", pattern: p + "/invitations/{id}/resend", id: "postInvitationResend", tag: "invitations",
 			summary: "Re-send an invitation, pending or expired",
-			about: "A new link with a new expiry; the viewer becomes the inviter. Mail cannot be sent yet, so the " +
-				"link is in the answer (and in the log, for the admin) to pass on. " + invitationLimitAbout,
+			about: "A new link with a new expiry; the viewer becomes the inviter. With a mail relay set, the invitee is " +
+				"mailed a link of their own; the link in the answer (and in the log, for the admin) works too, to pass on. " + invitationLimitAbout,
 			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationResend)},
 		{method: "POST", pattern: p + "/password-reset/request", public: true, id: "postPasswordResetRequest", tag: "members",
 			summary: "Mail a password reset link",

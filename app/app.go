@@ -169,7 +169,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.Jobs.Handlers[store.JobMail] = m.send
 	}
 	scfg := server.Config{BaseURL: base, MaxBodyBytes: cfg.MaxBodyBytes, TrustProxy: cfg.TrustProxy,
-		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock}
+		TrustedProxies: cfg.TrustedProxies, Logger: cfg.Logger, Now: cfg.Clock, Mails: cfg.Mail.Enabled()}
 	a.Handler, err = server.New(scfg, db, db.Ping,
 		web.New(scfg, a.Services, a.SignIn),
 		api.New(scfg, a.Services, a.SignIn))

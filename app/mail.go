@@ -130,6 +130,30 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 			template.HTMLEscapeString(network.Name) + ".</p><p><a href=\"" + template.HTMLEscapeString(link) + "\">Choose a new password</a> " +
 			"(the link works once, for 24 hours, and signs you out everywhere else).</p><p>If you did not ask, ignore this message: your password stays as it is.</p>"
 		return msg, 0, "", nil
+	case "invitation":
+		inv, secret, err := m.db.InvitationMail(ctx, o.ID)
+		if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
+			return nil, 0, "The invitation was accepted, revoked or expired first, or its address is a member's now.", nil
+		} else if err != nil {
+			return nil, 0, "", err
+		}
+		msg.ToName, msg.ListID = inv.Name, ""
+		where := network.Name
+		if inv.Hub != nil {
+			where = "the " + inv.Hub.Name + " hub of " + network.Name
+		}
+		msg.Subject = "[" + network.Name + "] " + inv.InvitedBy.Name + " invites you to " + where
+		v := invitationView{By: inv.InvitedBy.Name, Where: where, Message: inv.Message, Link: m.abs("/join/" + secret),
+			Until: inv.ExpiresAt.Format("2 January 2006")}
+		var text, html bytes.Buffer
+		if err := invitationText.Execute(&text, v); err != nil {
+			return nil, 0, "", err
+		}
+		if err := invitationHTML.Execute(&html, v); err != nil {
+			return nil, 0, "", err
+		}
+		msg.Text, msg.HTML = text.String(), html.String()
+		return msg, 0, "", nil
 	case "notification":
 	default:
 		return nil, 0, "Sharefair does not know this kind of message.", nil
@@ -333,5 +357,30 @@ var mailHTML = template.Must(template.New("html").Parse(`<!DOCTYPE html>
 {{end}}{{if gt .More 0}}<p>And {{.More}} more: read them in the discussion.</p>
 {{end}}<p><a href="{{.Link}}">Open in {{.Network}}</a></p>
 <p style="color:#525a63;font-size:14px">{{.Why}} <a href="{{.Settings}}">Choose what reaches you by email</a> · <a href="{{.Unsubscribe}}">Stop these emails</a></p>
+</body></html>
+`))
+
+// invitationView is what an invitation's message says.
+type invitationView struct {
+	By, Where, Message, Link, Until string
+}
+
+var invitationText = ttemplate.Must(ttemplate.New("invitation").Parse(`{{.By}} invites you to {{.Where}}.
+{{if .Message}}
+"{{.Message}}"
+{{end}}
+Accept here, until {{.Until}}:
+{{.Link}}
+
+If you do not know {{.By}}, ignore this message: nothing happens unless you follow the link.
+`))
+
+var invitationHTML = template.Must(template.New("invitation").Parse(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1d21;max-width:40rem">
+<p><strong>{{.By}} invites you to {{.Where}}.</strong></p>
+{{if .Message}}<blockquote style="border-left:3px solid #d9dee5;padding-left:12px;margin:16px 0">{{.Message}}</blockquote>{{end}}
+<p><a href="{{.Link}}">Accept the invitation</a> (until {{.Until}})</p>
+<p style="color:#525a63;font-size:14px">If you do not know {{.By}}, ignore this message: nothing happens unless you follow the link.</p>
 </body></html>
 `))

@@ -339,3 +339,50 @@ func TestMailPasswordReset(t *testing.T) {
 	s.RunJobs(t)
 	relay.Wait(t, 2)
 }
+
+// TestMailInvitation: an invitation to someone who is no member yet goes
+// by email with a link of its own, which accepts it as the inviter's
+// link does; a personal message cannot add a header; re-sending mails a
+// new link and the mailed one before it no longer works.
+func TestMailInvitation(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], nil)
+	rome := testutil.MustCreateHub(t, s.DB, s.Admin, "Rome")
+	inv, _, err := s.DB.CreateInvitation(testutil.As(s.Admin), sharefair.NewInvitation{Email: "new@example.org", Hub: rome.Slug,
+		Name: "Nadia =?UTF-8?B?RXZl?=", Message: "Come to our after-work meetups.\r\nBcc: eve@evil.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t)
+	msgs := relay.Wait(t, 1)
+	env := parseMail(t, msgs[0])
+	head, _, _ := strings.Cut(string(msgs[0].Data), "\r\n\r\n")
+	if msgs[0].To[0] != "new@example.org" || len(msgs[0].To) != 1 || strings.Contains(head, "\r\nBcc:") ||
+		!strings.Contains(env.GetHeader("Subject"), "the Rome hub") || !strings.Contains(env.Text, "after-work meetups") {
+		t.Fatalf("the invitation: to %v\n%s", msgs[0].To, msgs[0].Data)
+	}
+	if to, err := env.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != mail.Header("Nadia =?UTF-8?B?RXZl?=") {
+		t.Errorf("the invitee's name reads %+v (%v)", to, err)
+	}
+	link := func(text string) string {
+		i := strings.Index(text, "/join/")
+		return strings.Fields(text[i+len("/join/"):])[0]
+	}
+	mailed := link(env.Text)
+	found, err := s.DB.FindInvitationByToken(context.Background(), mailed)
+	if err != nil || found.ID != inv.ID {
+		t.Fatalf("the mailed link finds %+v, %v", found, err)
+	}
+	if _, _, err := s.DB.ResendInvitation(testutil.As(s.Admin), inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t)
+	msgs = relay.Wait(t, 2)
+	if _, err := s.DB.FindInvitationByToken(context.Background(), mailed); err == nil {
+		t.Fatal("the link mailed before the re-send still works")
+	}
+	again := link(parseMail(t, msgs[1]).Text)
+	m, err := s.DB.AcceptInvitation(context.Background(), again, sharefair.Acceptance{Handle: "nadia", Name: "Nadia", Password: "a long enough password"})
+	if err != nil || m.Email != "new@example.org" {
+		t.Fatalf("accept with the mailed link: %+v, %v", m, err)
+	}
+}

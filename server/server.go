@@ -32,6 +32,9 @@ const SessionCookie = "sharefair_session"
 
 // Config holds the settings of the HTTP face.
 type Config struct {
+	// Mails is set when a mail relay is configured: invitations and
+	// notifications go by email.
+	Mails bool
 	// BaseURL is where members reach Sharefair; absolute links are built
 	// from it, never from the request's Host header.
 	BaseURL *url.URL

@@ -98,7 +98,7 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 			(email, hub_id, invited_by, token_hash, invitee_name, message, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (email, COALESCE(hub_id, 0)) WHERE accepted_at IS NULL AND revoked_at IS NULL
-			DO UPDATE SET token_hash = excluded.token_hash, expires_at = excluded.expires_at,
+			DO UPDATE SET token_hash = excluded.token_hash, mail_token_hash = NULL, expires_at = excluded.expires_at,
 				renewed_at = excluded.created_at, invited_by = excluded.invited_by,
 				invitee_name = excluded.invitee_name, message = excluded.message
 			RETURNING id`,
@@ -107,6 +107,9 @@ func (db *DB) CreateInvitation(ctx context.Context, ni sharefair.NewInvitation) 
 		}
 		if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventInvited, ActorID: v.ID, HubID: hubID.Int64,
 			InvitationID: id}); err != nil {
+			return err
+		}
+		if err := tx.queueInvitationMail(ctx, id); err != nil {
 			return err
 		}
 		var err error
@@ -166,10 +169,10 @@ func (db *DB) renewInvitation(ctx context.Context, id int64, resend bool) (*shar
 			return err
 		}
 		if resend {
-			_, err = tx.ExecContext(ctx, `UPDATE invitations SET token_hash = $1, expires_at = $2, renewed_at = $3, invited_by = $4
-				WHERE id = $5`, hashSecret(secret), tx.now.Add(db.InvitationTTL), tx.now, v.ID, id)
+			_, err = tx.ExecContext(ctx, `UPDATE invitations SET token_hash = $1, expires_at = $2, renewed_at = $3, invited_by = $4,
+				mail_token_hash = NULL WHERE id = $5`, hashSecret(secret), tx.now.Add(db.InvitationTTL), tx.now, v.ID, id)
 		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE invitations SET token_hash = $1, renewed_at = $2 WHERE id = $3`,
+			_, err = tx.ExecContext(ctx, `UPDATE invitations SET token_hash = $1, renewed_at = $2, mail_token_hash = NULL WHERE id = $3`,
 				hashSecret(secret), tx.now, id)
 		}
 		if err != nil {
@@ -178,6 +181,9 @@ func (db *DB) renewInvitation(ctx context.Context, id int64, resend bool) (*shar
 		if resend {
 			if err := tx.event(ctx, sharefair.Event{Kind: sharefair.EventInvited, ActorID: v.ID, HubID: hubID.Int64,
 				InvitationID: id}); err != nil {
+				return err
+			}
+			if err := tx.queueInvitationMail(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -252,7 +258,7 @@ func (db *DB) RevokeInvitation(ctx context.Context, id int64) error {
 // FindInvitationByToken returns the pending invitation a link carries.
 func (db *DB) FindInvitationByToken(ctx context.Context, token string) (*sharefair.Invitation, error) {
 	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+` `+invitationFrom+`
-		WHERE i.token_hash = $1`, hashSecret(token)))
+		WHERE i.token_hash = $1 OR i.mail_token_hash = $1`, hashSecret(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errInvitationGone
 	} else if err != nil {
@@ -293,7 +299,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, token string, a sharefair.Ac
 		// Claim the token first: of two acceptances racing, only one
 		// changes the row; a link replaced meanwhile no longer matches.
 		res, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1
-			WHERE id = $2 AND token_hash = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1`,
+			WHERE id = $2 AND (token_hash = $3 OR mail_token_hash = $3) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1`,
 			tx.now, inv.ID, hashSecret(token))
 		if err != nil {
 			return fmt.Errorf("claim invitation: %w", err)

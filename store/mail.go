@@ -436,3 +436,52 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email string) error {
 		return nil
 	})
 }
+
+// queueInvitationMail puts the mail of invitation id in the outbox, inside
+// tx, unless one is queued for it already, and makes its job, due now.
+func (tx *Tx) queueInvitationMail(ctx context.Context, id int64) error {
+	var outboxID int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, address, invitation_id, created_at)
+		SELECT 'invitation', i.email, i.id, $1 FROM invitations i WHERE i.id = $2
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = i.id AND o.state = 'queued')
+		RETURNING id`, tx.now, id).Scan(&outboxID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("queue invitation mail: %w", err)
+	}
+	key := strconv.FormatInt(outboxID, 10)
+	if _, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key)); err != nil {
+		return err
+	}
+	tx.enqueued = true
+	return nil
+}
+
+// InvitationMail makes the link of outbox message id, an invitation's:
+// a secret of its own (the inviter's link stays good), kept as its hash.
+// It returns the invitation and the secret, or ENOTFOUND when the
+// invitation is no longer open, or its address is an active member's
+// now (a notification tells them). For the mail job, the operator.
+func (db *DB) InvitationMail(ctx context.Context, id int64) (*sharefair.Invitation, string, error) {
+	secret := newSecret()
+	var inv *sharefair.Invitation
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var invitationID int64
+		var member bool
+		err := tx.QueryRowContext(ctx, `SELECT i.id, EXISTS (SELECT 1 FROM members m WHERE m.email = i.email AND m.state = 'active')
+			FROM outbox o JOIN invitations i ON i.id = o.invitation_id
+			WHERE o.id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2`, id, tx.now).Scan(&invitationID, &member)
+		if errors.Is(err, sql.ErrNoRows) || member {
+			return sharefair.ErrNotFound("Invitation")
+		} else if err != nil {
+			return fmt.Errorf("invitation mail: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET mail_token_hash = $1 WHERE id = $2`, hashSecret(secret), invitationID); err != nil {
+			return fmt.Errorf("invitation mail: %w", err)
+		}
+		inv, err = invitationByID(ctx, tx, invitationID)
+		return err
+	})
+	return inv, secret, err
+}

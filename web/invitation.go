@@ -82,13 +82,19 @@ func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// showInvitationLink logs a fresh link for the admin (mail cannot be sent
-// yet) and shows it to the inviter on the invitations page.
+// showInvitationLink logs a fresh link for the admin and shows it to the
+// inviter on the invitations page: to pass on themselves, when the
+// network sends no mail, or beside the message mailed to the invitee.
 func (h *Handler) showInvitationLink(w http.ResponseWriter, r *http.Request, event string, inv *sharefair.Invitation, token, lead string) {
 	link := h.cfg.Absolute("/join/" + token)
 	server.LogInvitationLink(r.Context(), event, inv, link)
-	h.setFlash(w, lead+" This network cannot send mail yet: send them this link yourself (valid until "+
-		inv.ExpiresAt.Format("2 Jan 2006")+"): "+link)
+	until := inv.ExpiresAt.Format("2 Jan 2006")
+	if h.cfg.Mails {
+		h.setFlash(w, lead+" It goes to "+inv.Email+" by email in a moment, with a link of its own; you may also send them this one (valid until "+
+			until+"): "+link)
+	} else {
+		h.setFlash(w, lead+" This network sends no mail: send them this link yourself (valid until "+until+"): "+link)
+	}
 	redirect(w, r, "/invitations")
 }
 

@@ -41,7 +41,14 @@ ALTER TABLE members ADD COLUMN mail_stopped_at TIMESTAMP;
 CREATE INDEX notifications_by_event ON notifications (event_id);
 ALTER TABLE notifications ADD COLUMN emailed_post_id INTEGER;
 
+-- An invitation's emailed link has a secret of its own, made when the
+-- message is sent, beside the one the inviter was shown.
+ALTER TABLE invitations ADD COLUMN mail_token_hash TEXT;
+CREATE UNIQUE INDEX invitations_mail_token ON invitations (mail_token_hash) WHERE mail_token_hash IS NOT NULL;
+
 -- +goose Down
+DROP INDEX invitations_mail_token;
+ALTER TABLE invitations DROP COLUMN mail_token_hash;
 ALTER TABLE notifications DROP COLUMN emailed_post_id;
 DROP INDEX notifications_by_event;
 ALTER TABLE members DROP COLUMN mail_stopped_at;

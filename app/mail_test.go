@@ -23,7 +23,7 @@ import (
 
 // mailServer starts Sharefair with its mail going to an SMTP server in
 // the test, on loopback.
-func mailServer(t *testing.T, e testutil.Engine, sender func(mail.SMTP) mail.Sender) (*testutil.Server, *smtptest.Server) {
+func mailServer(t testing.TB, e testutil.Engine, sender func(mail.SMTP) mail.Sender) (*testutil.Server, *smtptest.Server) {
 	t.Helper()
 	relay := smtptest.Start(t)
 	s := testutil.NewServer(t, e, testutil.WithConfig(func(c *app.Config) {

@@ -145,14 +145,9 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 		msg.Subject = "[" + network.Name + "] " + inv.InvitedBy.Name + " invites you to " + where
 		v := invitationView{By: inv.InvitedBy.Name, Where: where, Message: inv.Message, Link: m.abs("/join/" + secret),
 			Until: inv.ExpiresAt.Format("2 January 2006")}
-		var text, html bytes.Buffer
-		if err := invitationText.Execute(&text, v); err != nil {
+		if err := writeParts(msg, invitationText, invitationHTML, v); err != nil {
 			return nil, 0, "", err
 		}
-		if err := invitationHTML.Execute(&html, v); err != nil {
-			return nil, 0, "", err
-		}
-		msg.Text, msg.HTML = text.String(), html.String()
 		return msg, 0, "", nil
 	case "notification":
 	default:
@@ -209,15 +204,23 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 	if msg.Subject == "" {
 		msg.Subject = "[" + network.Name + "] " + v.Lead
 	}
-	var text, html bytes.Buffer
-	if err := mailText.Execute(&text, v); err != nil {
+	if err := writeParts(msg, mailText, mailHTML, v); err != nil {
 		return nil, 0, "", err
 	}
-	if err := mailHTML.Execute(&html, v); err != nil {
-		return nil, 0, "", err
-	}
-	msg.Text, msg.HTML = text.String(), html.String()
 	return msg, upTo, "", nil
+}
+
+// writeParts writes msg's two parts from v.
+func writeParts(msg *mail.Message, text *ttemplate.Template, html *template.Template, v any) error {
+	var t, h bytes.Buffer
+	if err := text.Execute(&t, v); err != nil {
+		return err
+	}
+	if err := html.Execute(&h, v); err != nil {
+		return err
+	}
+	msg.Text, msg.HTML = t.String(), h.String()
+	return nil
 }
 
 func (m *mailer) abs(path string) string { return strings.TrimSuffix(m.base.String(), "/") + path }

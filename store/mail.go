@@ -81,17 +81,20 @@ func (db *DB) QueueTestMail(ctx context.Context, address string) (int64, error) 
 			address, tx.now).Scan(&id); err != nil {
 			return fmt.Errorf("queue test mail: %w", err)
 		}
-		key := strconv.FormatInt(id, 10)
-		_, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key))
-		tx.enqueued = true
-		return err
+		return tx.mailJob(ctx, id)
 	})
 	return id, err
 }
 
-// jobsNew is a job due now.
-func jobsNew(kind, key, payload string) jobs.New {
-	return jobs.New{Kind: kind, Key: key, Payload: payload}
+// mailJob makes, inside tx, the job that sends outbox message id, due
+// now, keyed by the message so that it is made once.
+func (tx *Tx) mailJob(ctx context.Context, id int64) error {
+	key := strconv.FormatInt(id, 10)
+	if _, _, err := tx.enqueue(ctx, jobs.New{Kind: JobMail, Key: "outbox:" + key, Payload: key}); err != nil {
+		return err
+	}
+	tx.enqueued = true
+	return nil
 }
 
 // Outgoing is one message of the outbox as the mail job reads it: whom
@@ -428,12 +431,7 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email string) error {
 			memberID, tx.now).Scan(&id); err != nil {
 			return fmt.Errorf("request password reset: %w", err)
 		}
-		key := strconv.FormatInt(id, 10)
-		if _, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key)); err != nil {
-			return err
-		}
-		tx.enqueued = true
-		return nil
+		return tx.mailJob(ctx, id)
 	})
 }
 
@@ -450,12 +448,7 @@ func (tx *Tx) queueInvitationMail(ctx context.Context, id int64) error {
 	} else if err != nil {
 		return fmt.Errorf("queue invitation mail: %w", err)
 	}
-	key := strconv.FormatInt(outboxID, 10)
-	if _, _, err := tx.enqueue(ctx, jobsNew(JobMail, "outbox:"+key, key)); err != nil {
-		return err
-	}
-	tx.enqueued = true
-	return nil
+	return tx.mailJob(ctx, outboxID)
 }
 
 // InvitationMail makes the link of outbox message id, an invitation's:

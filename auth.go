@@ -84,6 +84,25 @@ func (c *PasswordChange) Validate() error {
 	return p.Err()
 }
 
+// EmailChange is what a member sends to change their email address.
+type EmailChange struct {
+	Email   string // the new address
+	Current string // their password
+}
+
+// EmailChangeTTL is how long the link confirming a new address works.
+const EmailChangeTTL = 24 * time.Hour
+
+// Validate checks and normalises c.
+func (c *EmailChange) Validate() error {
+	p := Problems{}
+	c.Email = email(p, "email", c.Email)
+	if c.Current == "" {
+		p.Add("current_password", "Enter your password to confirm.")
+	}
+	return p.Err()
+}
+
 // ValidateResetEmail checks the address a password reset is asked for.
 func ValidateResetEmail(addr string) error {
 	p := Problems{}
@@ -152,6 +171,14 @@ type AuthService interface {
 	// sessions. EINVALID (the current password wrong, or the new one not
 	// acceptable), EUNAUTHORIZED.
 	ChangePassword(ctx context.Context, c PasswordChange) error
+	// RequestEmailChange mails a link to the new address that, followed,
+	// makes it the viewer's: the address changes only once its owner
+	// confirms. EINVALID (email, current_password), EUNAUTHORIZED.
+	RequestEmailChange(ctx context.Context, c EmailChange) error
+	// ConfirmEmailChange makes the address a link was mailed to its
+	// member's, once, within EmailChangeTTL. EINVALID (the link cannot be
+	// used; the address is taken now).
+	ConfirmEmailChange(ctx context.Context, token string) error
 
 	// CreateToken creates a token for member memberID, who must be the
 	// viewer unless ctx is the operator's. EINVALID, EFORBIDDEN,

@@ -82,7 +82,7 @@ type MailSettingsUpdate struct {
 // link it holds.
 type OutboxItem struct {
 	ID        int64
-	Kind      string // notification, password_reset, invitation, test
+	Kind      string // notification, password_reset, invitation, email_change, test
 	To        string // the recipient's address
 	State     string // queued, sent, dropped, failed
 	Reason    string // why dropped or failed

@@ -63,6 +63,10 @@ func TestPasswordResetAPI(t *testing.T) {
 		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": v.aliceM.Email}).ok(202, nil)
 		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": "nobody@example.org"}).ok(202, nil)
 		v.anon.as(t).post("/api/v1/password-reset/request", map[string]any{"email": "not an address"}).fails(422, "invalid", "email")
+		alice := v.alice.as(t)
+		alice.post("/api/v1/me/email", map[string]any{"email": "alice@new.example", "current_password": "wrong"}).fails(422, "invalid", "current_password")
+		alice.post("/api/v1/me/email", map[string]any{"email": "nope", "current_password": "a new long password"}).fails(422, "invalid", "email")
+		v.anon.as(t).post("/api/v1/email-change", map[string]any{"token": "not-one"}).fails(422, "invalid", "token")
 		items, _, err := v.s.DB.Outbox(testutil.As(v.s.Admin), sharefair.Page{})
 		if err != nil || len(items) != 1 || items[0].Kind != "password_reset" || items[0].To != v.aliceM.Email || items[0].State != "queued" {
 			t.Fatalf("the outbox: %+v, %v", items, err)

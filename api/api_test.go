@@ -21,6 +21,7 @@ var publicRoutes = map[string]bool{
 	"POST /api/v1/join/{token}/accept":    true,
 	"POST /api/v1/password-reset":         true,
 	"POST /api/v1/password-reset/request": true,
+	"POST /api/v1/email-change":           true,
 }
 
 // samplePath fills a route pattern's wildcards with plausible values.

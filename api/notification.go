@@ -156,7 +156,7 @@ func (h *Handler) patchMailSettings(w http.ResponseWriter, r *http.Request, b ma
 // outboxJSON is one message of the outbox, as network admins see it.
 type outboxJSON struct {
 	ID        int64      `json:"id"`
-	Kind      string     `json:"kind" enum:"notification,password_reset,invitation,test"`
+	Kind      string     `json:"kind" enum:"notification,password_reset,invitation,email_change,test"`
 	To        string     `json:"to" description:"The recipient's address."`
 	State     string     `json:"state" enum:"queued,sent,dropped,failed" description:"queued: waiting for its time or for a mail relay. dropped: not sent, because what it told of was read, withdrawn or hidden first. failed: the address bounced."`
 	Reason    string     `json:"reason" description:"Why it was dropped or failed; never what it said."`

@@ -377,6 +377,15 @@ func (h *Handler) routeTable() []route {
 			about: "A new link with a new expiry; the viewer becomes the inviter. With a mail relay set, the invitee is " +
 				"mailed a link of their own; the link in the answer (and in the log, for the admin) works too, to pass on. " + invitationLimitAbout,
 			status: 200, answer: createdInvitationJSON{}, errs: []int{s403, s409, s429}, ep: withParams(h.postInvitationResend)},
+		{method: "POST", pattern: p + "/me/email", id: "postEmailChange", tag: "members",
+			summary: "Change the viewer's email address",
+			about: "The current password is required. A link is mailed to the new address; the address becomes the viewer's " +
+				"when it is followed (POST /email-change), within a day. 202: the link is on its way.",
+			status: 202, errs: []int{s422}, ep: withBody(h.postEmailChange)},
+		{method: "POST", pattern: p + "/email-change", public: true, id: "postEmailChangeConfirm", tag: "members",
+			summary: "Confirm a new email address with the mailed link's secret",
+			about: "Once, within a day. A secret that cannot be used, or an address another account has taken since, answers 422 on token.",
+			status: 204, errs: []int{s422}, ep: withBody(h.postEmailChangeConfirm)},
 		{method: "POST", pattern: p + "/password-reset/request", public: true, id: "postPasswordResetRequest", tag: "members",
 			summary: "Mail a password reset link",
 			about: "To the active member with the address, if there is one, at most once a quarter of an hour; the answer " +

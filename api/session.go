@@ -115,6 +115,36 @@ type passwordResetJSON struct {
 	Password string `json:"password" required:"true" description:"At least 10 characters."`
 }
 
+// emailChangeJSON is the body of POST /me/email.
+type emailChangeJSON struct {
+	Email           string `json:"email" required:"true"`
+	CurrentPassword string `json:"current_password" required:"true"`
+}
+
+func (h *Handler) postEmailChange(w http.ResponseWriter, r *http.Request, in emailChangeJSON) error {
+	if err := h.svcs.Auth.RequestEmailChange(r.Context(), sharefair.EmailChange{Email: in.Email, Current: in.CurrentPassword}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// linkSecretJSON carries a mailed link's secret.
+type linkSecretJSON struct {
+	Token string `json:"token" required:"true"`
+}
+
+func (h *Handler) postEmailChangeConfirm(w http.ResponseWriter, r *http.Request, in linkSecretJSON) error {
+	if err := h.svcs.Auth.ConfirmEmailChange(r.Context(), in.Token); err != nil {
+		if sharefair.ErrorCode(err) == sharefair.EINVALID {
+			return &sharefair.Error{Code: sharefair.EINVALID, Message: sharefair.ErrorMessage(err),
+				Fields: map[string]string{"token": sharefair.ErrorMessage(err)}}
+		}
+		return err
+	}
+	return noContent(w)
+}
+
 // resetRequestJSON is the body of POST /password-reset/request.
 type resetRequestJSON struct {
 	Email string `json:"email" required:"true"`

@@ -49,7 +49,7 @@ func (m *mailer) send(ctx context.Context, j jobs.Job) error {
 	if o.State != "queued" {
 		return nil
 	}
-	if o.Stopped {
+	if o.Stopped && o.Kind != "email_change" { // which goes to a new address
 		return m.db.MailDropped(ctx, id, "Mail to this address has stopped: it bounced, or its member may no longer take part.")
 	}
 	msg, upTo, reason, err := m.write(ctx, o)
@@ -146,6 +146,22 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 		v := invitationView{By: inv.InvitedBy.Name, Where: where, Message: inv.Message, Link: m.abs("/join/" + secret),
 			Until: inv.ExpiresAt.Format("2 January 2006")}
 		if err := writeParts(msg, invitationText, invitationHTML, v); err != nil {
+			return nil, 0, "", err
+		}
+		return msg, 0, "", nil
+	case "email_change":
+		if o.Member == nil {
+			return nil, 0, "Its member is gone.", nil
+		}
+		secret, err := m.db.EmailChangeMail(ctx, o.ID)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		// To the new address: who may read mail there confirms it.
+		msg.To, msg.ToName, msg.ListID = o.NewAddress, o.Member.Name, ""
+		msg.Subject = "[" + network.Name + "] Confirm your new email address"
+		if err := writeParts(msg, emailChangeText, emailChangeHTML, emailChangeView{Network: network.Name,
+			Link: m.abs("/email/" + secret)}); err != nil {
 			return nil, 0, "", err
 		}
 		return msg, 0, "", nil
@@ -385,5 +401,25 @@ var invitationHTML = template.Must(template.New("invitation").Parse(`<!DOCTYPE h
 {{if .Message}}<blockquote style="border-left:3px solid #d9dee5;padding-left:12px;margin:16px 0">{{.Message}}</blockquote>{{end}}
 <p><a href="{{.Link}}">Accept the invitation</a> (until {{.Until}})</p>
 <p style="color:#525a63;font-size:14px">If you do not know {{.By}}, ignore this message: nothing happens unless you follow the link.</p>
+</body></html>
+`))
+
+// emailChangeView is what the message confirming a new address says.
+type emailChangeView struct{ Network, Link string }
+
+var emailChangeText = ttemplate.Must(ttemplate.New("email").Parse(`You asked to use this address for {{.Network}}.
+
+Confirm it here; the link works once, for 24 hours:
+{{.Link}}
+
+If you did not ask, ignore this message: nothing changes.
+`))
+
+var emailChangeHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1d21;max-width:40rem">
+<p>You asked to use this address for {{.Network}}.</p>
+<p><a href="{{.Link}}">Confirm your new address</a> (the link works once, for 24 hours).</p>
+<p style="color:#525a63;font-size:14px">If you did not ask, ignore this message: nothing changes.</p>
 </body></html>
 `))

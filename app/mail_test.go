@@ -386,3 +386,62 @@ func TestMailInvitation(t *testing.T) {
 		t.Fatalf("accept with the mailed link: %+v, %v", m, err)
 	}
 }
+
+// TestMailEmailChange: a new address is confirmed from itself: the link
+// goes there, and only following it changes the address; it works once;
+// an address another account took meanwhile is refused; a wrong password
+// asks for nothing.
+func TestMailEmailChange(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], nil)
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	err := s.DB.RequestEmailChange(testutil.As(ann), sharefair.EmailChange{Email: "ann@new.example", Current: "wrong password"})
+	if sharefair.ErrorFields(err)["current_password"] == "" {
+		t.Fatalf("a wrong password = %v", err)
+	}
+	if err := s.DB.RequestEmailChange(testutil.As(ann), sharefair.EmailChange{Email: "Ann@New.example", Current: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t)
+	msgs := relay.Wait(t, 1)
+	if msgs[0].To[0] != "ann@new.example" {
+		t.Fatalf("the link went to %v", msgs[0].To)
+	}
+	if m, _ := s.DB.FindMemberByID(testutil.As(ann), ann.ID); m.Email != ann.Email {
+		t.Fatalf("the address changed before it was confirmed: %q", m.Email)
+	}
+	text := parseMail(t, msgs[0]).Text
+	token := strings.Fields(text[strings.Index(text, "/email/")+len("/email/"):])[0]
+	b := s.Browser(t, nil)
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/email/"+token, nil)
+	if res, err := b.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("the confirming page: %v %v", res, err)
+	}
+	if m, _ := s.DB.FindMemberByID(testutil.As(ann), ann.ID); m.Email != ann.Email {
+		t.Fatal("opening the link changed the address")
+	}
+	if err := s.DB.ConfirmEmailChange(context.Background(), token); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.DB.FindMemberByID(testutil.As(ann), ann.ID); m.Email != "ann@new.example" {
+		t.Fatalf("confirmed, the address is %q", m.Email)
+	}
+	if err := s.DB.ConfirmEmailChange(context.Background(), token); sharefair.ErrorCode(err) != sharefair.EINVALID {
+		t.Fatalf("the link used twice = %v", err)
+	}
+
+	// Taken meanwhile: refused when followed.
+	bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+	if err := s.DB.RequestEmailChange(testutil.As(bob), sharefair.EmailChange{Email: "shared@example.org", Current: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t)
+	text = parseMail(t, relay.Wait(t, 2)[1]).Text
+	token = strings.Fields(text[strings.Index(text, "/email/")+len("/email/"):])[0]
+	if _, err := s.DB.CreateMember(testutil.Operator(), sharefair.NewMember{Email: "shared@example.org", Handle: "cyd", Name: "Cyd",
+		Password: "correct horse battery", Role: sharefair.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.ConfirmEmailChange(context.Background(), token); sharefair.ErrorCode(err) != sharefair.EINVALID {
+		t.Fatalf("an address taken meanwhile = %v", err)
+	}
+}

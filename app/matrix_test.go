@@ -581,6 +581,7 @@ var mxNotRead = map[string]string{
 	"GET /robots.txt":                       "fixed files",
 	"GET /api/v1/openapi.json":              "fixed files",
 	"GET /api/v1/health":                    "holds no data",
+	"GET /email/{token}":                    "a mailed link: a form that names no content, the same for any token (TestMailEmailChange)",
 	"GET /unsubscribe/{token}":              "a signed link, before signing in: a form that names no content; a forged one answers 404 (TestMailOfReplies)",
 	"GET /notifications/{id}":               "marks one's own notification read and redirects to the thread or post the cells read; another's answers 404 (store.TestNotifications)",
 	"GET /setup":                            "before the network exists",

@@ -391,3 +391,23 @@ func (db *DB) DeviceKey(ctx context.Context) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// checkPassword checks that password is member memberID's, answering
+// sharefair.ErrWrongCurrentPassword when it is not.
+func (db *DB) checkPassword(ctx context.Context, memberID int64, password string) error {
+	if db.Hasher == nil {
+		return errors.New("store: no password hasher configured")
+	}
+	var hash string
+	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = $1`, memberID).Scan(&hash); errors.Is(err, sql.ErrNoRows) {
+		return sharefair.Errorf(sharefair.EUNAUTHORIZED, "Please sign in.")
+	} else if err != nil {
+		return fmt.Errorf("check password: %w", err)
+	}
+	if ok, err := db.Hasher.Verify(password, hash); err != nil {
+		return fmt.Errorf("check password: %w", err)
+	} else if !ok {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	return nil
+}

@@ -105,8 +105,11 @@ type Outgoing struct {
 	State string
 	// Member is the recipient, when a member; Address the recipient's
 	// address otherwise.
-	Member         *sharefair.Member
-	Address        string
+	Member  *sharefair.Member
+	Address string
+	// NewAddress is the address a change of address is to be confirmed
+	// from.
+	NewAddress     string
 	NotificationID int64
 	// Stopped is set when mail to the member's address has stopped
 	// (bounces), or they may no longer take part.
@@ -128,6 +131,7 @@ func (db *DB) Outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 		return nil, fmt.Errorf("read outbox %d: %w", id, err)
 	}
 	o.NotificationID = notification.Int64
+	o.NewAddress = o.Address
 	if member.Valid {
 		if o.Member, err = db.memberByID(ctx, member.Int64); err != nil {
 			return nil, err
@@ -371,7 +375,7 @@ func (db *DB) Outbox(ctx context.Context, page sharefair.Page) ([]sharefair.Outb
 		return nil, 0, sharefair.Errorf(sharefair.EFORBIDDEN, "Only network admins may see the outbox.")
 	}
 	page = page.Normalize()
-	rows, err := db.read.QueryContext(ctx, `SELECT o.id, o.kind, COALESCE(m.email, o.address), o.state, o.reason, o.created_at, o.sent_at
+	rows, err := db.read.QueryContext(ctx, `SELECT o.id, o.kind, CASE WHEN o.address <> '' THEN o.address ELSE COALESCE(m.email, '') END, o.state, o.reason, o.created_at, o.sent_at
 		FROM outbox o LEFT JOIN members m ON m.id = o.member_id ORDER BY o.created_at DESC, o.id DESC`+limitSQL(page.Size, page.Offset()))
 	if err != nil {
 		return nil, 0, fmt.Errorf("outbox: %w", err)
@@ -477,4 +481,93 @@ func (db *DB) InvitationMail(ctx context.Context, id int64) (*sharefair.Invitati
 		return err
 	})
 	return inv, secret, err
+}
+
+// RequestEmailChange mails a confirming link to the viewer's new address,
+// once their password is checked: the link is made when the message is
+// sent, and the address changes only when its owner follows it. A new
+// address that is taken is found out then, not told here, so that asking
+// says nothing of whose addresses are whose.
+func (db *DB) RequestEmailChange(ctx context.Context, c sharefair.EmailChange) error {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := db.checkPassword(ctx, v.ID, c.Current); err != nil {
+		return err
+	}
+	if c.Email == v.Email {
+		p := sharefair.Problems{}
+		p.Add("email", "That is your address already.")
+		return p.Err()
+	}
+	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, member_id, address, created_at) VALUES ('email_change', $1, $2, $3)
+			RETURNING id`, v.ID, c.Email, tx.now).Scan(&id); err != nil {
+			return fmt.Errorf("request email change: %w", err)
+		}
+		return tx.mailJob(ctx, id)
+	})
+}
+
+// EmailChangeMail makes the link of outbox message id, a change of
+// address: a secret kept as its hash with the new address, replacing any
+// earlier one of the member's. For the mail job, the operator.
+func (db *DB) EmailChangeMail(ctx context.Context, id int64) (string, error) {
+	secret := newSecret()
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var memberID int64
+		var address string
+		err := tx.QueryRowContext(ctx, `SELECT member_id, address FROM outbox WHERE id = $1 AND kind = 'email_change'`, id).
+			Scan(&memberID, &address)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sharefair.ErrNotFound("Message")
+		} else if err != nil {
+			return fmt.Errorf("email change mail: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE member_id = $1`, memberID); err != nil {
+			return fmt.Errorf("email change mail: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO email_changes (token_hash, member_id, new_email, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, hashSecret(secret), memberID, address, tx.now, tx.now.Add(sharefair.EmailChangeTTL)); err != nil {
+			return fmt.Errorf("email change mail: %w", err)
+		}
+		return nil
+	})
+	return secret, err
+}
+
+// ConfirmEmailChange makes the address a link was mailed to its member's.
+func (db *DB) ConfirmEmailChange(ctx context.Context, token string) error {
+	gone := &sharefair.Error{Code: sharefair.EINVALID, Message: "This link cannot be used: it was used already, replaced by a newer one, " +
+		"or it is more than a day old. Ask for the change again from your settings."}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var memberID int64
+		var address string
+		err := tx.QueryRowContext(ctx, `DELETE FROM email_changes WHERE token_hash = $1 AND expires_at > $2 RETURNING member_id, new_email`,
+			hashSecret(token), tx.now).Scan(&memberID, &address)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gone
+		} else if err != nil {
+			return fmt.Errorf("confirm email change: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, bounces = 0, mail_stopped_at = NULL, updated_at = $2
+			WHERE id = $3 AND state = 'active' AND NOT EXISTS (SELECT 1 FROM members o WHERE o.email = $1 AND o.id <> $3)`,
+			address, tx.now, memberID)
+		if err != nil {
+			return fmt.Errorf("confirm email change: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return &sharefair.Error{Code: sharefair.EINVALID, Message: "That address is another account's now, so it cannot be yours. Choose another from your settings."}
+		}
+		return nil
+	})
+	if err == nil {
+		db.forgetDirectory()
+	}
+	return err
 }

@@ -120,8 +120,8 @@ func TestBrowserModeration(t *testing.T) {
 	}
 	checkBothWidths(b, "audit log")
 
-	// The background jobs: the notifications of what was done, and a
-	// kind with a failure.
+	// The background jobs: the notifications of what was done, their
+	// mail waiting for a relay, and a kind with a failure.
 	s.RunJobs(t)
 	ctx := context.Background()
 	if _, _, err := s.DB.EnqueueJob(ctx, jobs.New{Kind: "sweep"}); err != nil {
@@ -132,7 +132,7 @@ func TestBrowserModeration(t *testing.T) {
 	} else if err := s.DB.FailJob(ctx, js[0].ID, "w", "database is locked", time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if st := b.Open("/admin/jobs"); st != http.StatusOK || b.Count(`tbody tr`) != 2 || !strings.Contains(b.Text("tbody"), "Notifications") {
+	if st := b.Open("/admin/jobs"); st != http.StatusOK || b.Count(`tbody tr`) != 3 || !strings.Contains(b.Text("tbody"), "Notifications") {
 		t.Fatalf("open the jobs page = %d: %q", st, b.Text("main"))
 	}
 	checkBothWidths(b, "background jobs")

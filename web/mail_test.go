@@ -60,6 +60,17 @@ func mailSettingsPage(t *testing.T, s *testutil.Server) {
 	wantStatus(t, get(t, anon, s, "/unsubscribe/x.y"), http.StatusOK) // the form names nothing
 	wantStatus(t, post(t, anon, s, "/unsubscribe/x.y", nil), http.StatusNotFound)
 
+	// Changing the address: the password is asked for, beside its field.
+	r = post(t, c, s, "/settings/email", url.Values{"email": {"ann@new.example"}, "email_password": {"not it"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if r.Doc.Find(`#f-email_password-error`).Length() != 1 {
+		t.Fatalf("no error beside the password: %s", r.Body)
+	}
+	wantRedirect(t, post(t, c, s, "/settings/email", url.Values{"email": {"ann@new.example"},
+		"email_password": {"correct horse battery"}}), "/settings/security")
+	wantStatus(t, get(t, anon, s, "/email/not-a-token"), http.StatusOK)
+	wantStatus(t, post(t, anon, s, "/email/not-a-token", nil), http.StatusNotFound)
+
 	wantStatus(t, get(t, c, s, "/admin/outbox"), http.StatusForbidden)
 	wantStatus(t, get(t, s.Browser(t, s.Admin), s, "/admin/outbox"), http.StatusOK)
 }

@@ -1197,8 +1197,8 @@ func renameForm(id int64) *formUnder {
 	f := &formUnder{tally: "thread rename", action: path + "/edit", fields: threadFields[:1],
 		base: func() url.Values { return url.Values{"title": {"A thread"}} }}
 	f.readBack = func(sw *sweep, b *formClient, what string, r served, sent url.Values) bool {
-		if loc, _ := r.location(); loc != path {
-			sw.errorf("%s: the renamed thread redirects to %q, want %s", what, loc, path)
+		if loc, _ := r.location(); loc != path+"?page=1" {
+			sw.errorf("%s: the renamed thread redirects to %q, want %s?page=1", what, loc, path)
 			return false
 		}
 		doc, ok := b.page(sw, path, what)

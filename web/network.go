@@ -51,6 +51,7 @@ func (h *Handler) jobs(w http.ResponseWriter, r *http.Request) error {
 var jobKindLabels = map[string]string{
 	"sweep":  "Hourly sweep (expired sessions, old jobs and events)",
 	"notify": "Notifications (of a reply, a mention, an invitation, a moderator's decision)",
+	"mail":   "Mail (a message of the outbox each; without a mail relay they wait)",
 }
 
 // jobKindLabel names a kind of background job, or gives its code.

@@ -113,7 +113,7 @@ func jobsPage(p page, counts []sharefair.JobCount) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h1>Background jobs</h1><p class=\"muted\">Work Sharefair does beside the pages: making notifications and sweeping expired sessions now, sending email later. A job that fails is tried again, waiting longer each time, up to an hour; after its last try it stays failed here for a month.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<h1>Background jobs</h1><p class=\"muted\">Work Sharefair does beside the pages: making notifications, sending mail and sweeping expired sessions. A job that fails is tried again, waiting longer each time, up to an hour; after its last try it stays failed here for a month.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -197,3 +197,52 @@ func agentSummary(ua string) string {
 	}
 	return browser
 }
+
+// requestEmailChange mails a link to the new address, once the password is
+// checked within the sign-in allowances.
+func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := sharefair.ViewerFromContext(ctx)
+	f := r.PostForm
+	show := func(p page, f form) (templ.Component, error) { return h.securityPageFor(r, p, f) }
+	var device string
+	if c, err := r.Cookie(auth.DeviceCookie); err == nil {
+		device = c.Value
+	}
+	onPasswordField := func(err error) error {
+		if fields := sharefair.ErrorFields(err); fields["current_password"] != "" {
+			fields["email_password"] = fields["current_password"]
+			delete(fields, "current_password")
+		}
+		return err
+	}
+	if err := h.signIn.CheckCurrent(ctx, v.Email, f.Get("email_password"), server.ClientAddr(ctx), device); err != nil {
+		if code := sharefair.ErrorCode(err); code != sharefair.EINVALID && code != sharefair.ERATELIMITED {
+			return err
+		}
+		return shownAgain(onPasswordField(err), "Password and sessions", show)
+	}
+	err := h.svcs.Auth.RequestEmailChange(ctx, sharefair.EmailChange{Email: f.Get("email"), Current: f.Get("email_password")})
+	if err != nil {
+		return refused(onPasswordField(err), "Password and sessions", show)
+	}
+	h.setFlash(w, "A link is on its way to "+sharefair.NormalizeEmail(f.Get("email"))+": your address changes when you follow it.")
+	redirect(w, r, "/settings/security")
+	return nil
+}
+
+func (h *Handler) emailConfirmForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	return h.render(w, r, http.StatusOK, emailConfirmPage(h.base(w, r, "Confirm your new address"), "", false))
+}
+
+func (h *Handler) confirmEmail(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := h.svcs.Auth.ConfirmEmailChange(r.Context(), r.PathValue("token")); err != nil {
+		if sharefair.ErrorCode(err) != sharefair.EINVALID {
+			return err
+		}
+		return h.render(w, r, http.StatusNotFound, emailConfirmPage(h.base(w, r, "Confirm your new address"), sharefair.ErrorMessage(err), false))
+	}
+	return h.render(w, r, http.StatusOK, emailConfirmPage(h.base(w, r, "Confirm your new address"), "", true))
+}

@@ -46,7 +46,20 @@ ALTER TABLE notifications ADD COLUMN emailed_post_id BIGINT;
 ALTER TABLE invitations ADD COLUMN mail_token_hash TEXT;
 CREATE UNIQUE INDEX invitations_mail_token ON invitations (mail_token_hash) WHERE mail_token_hash IS NOT NULL;
 
+-- A change of a member's email address, waiting to be confirmed from the
+-- new address: the secret of the link mailed there, kept as its hash. A
+-- newer request replaces an older.
+CREATE TABLE email_changes (
+    token_hash  TEXT PRIMARY KEY,
+    member_id   BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    new_email   TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    expires_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX email_changes_member ON email_changes (member_id);
+
 -- +goose Down
+DROP TABLE email_changes;
 DROP INDEX invitations_mail_token;
 ALTER TABLE invitations DROP COLUMN mail_token_hash;
 ALTER TABLE notifications DROP COLUMN emailed_post_id;

@@ -384,8 +384,8 @@ func (h *Handler) routeTable() []route {
 			status: 202, errs: []int{s422}, ep: withBody(h.postEmailChange)},
 		{method: "POST", pattern: p + "/email-change", public: true, id: "postEmailChangeConfirm", tag: "members",
 			summary: "Confirm a new email address with the mailed link's secret",
-			about: "Once, within a day. A secret that cannot be used, or an address another account has taken since, answers 422 on token.",
-			status: 204, errs: []int{s422}, ep: withBody(h.postEmailChangeConfirm)},
+			about:   "Once, within a day. A secret that cannot be used, or an address another account has taken since, answers 422 on token.",
+			status:  204, errs: []int{s422}, ep: withBody(h.postEmailChangeConfirm)},
 		{method: "POST", pattern: p + "/password-reset/request", public: true, id: "postPasswordResetRequest", tag: "members",
 			summary: "Mail a password reset link",
 			about: "To the active member with the address, if there is one, at most once a quarter of an hour; the answer " +

@@ -279,6 +279,10 @@ func (db *DB) DeleteAccount(ctx context.Context, d sharefair.AccountDeletion) er
 			`DELETE FROM notifications WHERE member_id = $1`,
 			`DELETE FROM thread_follows WHERE member_id = $1`,
 			`DELETE FROM thread_reads WHERE member_id = $1`,
+			// How mail reached them, and mail not sent yet.
+			`DELETE FROM mail_prefs WHERE member_id = $1`,
+			`DELETE FROM email_changes WHERE member_id = $1`,
+			`UPDATE outbox SET state = 'dropped', reason = 'Its recipient deleted their account.' WHERE member_id = $1 AND state = 'queued'`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt, v.ID); err != nil {
 				return fmt.Errorf("delete account: %w", err)

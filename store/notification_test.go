@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -485,5 +486,43 @@ func TestRepliesGatheredInAnyOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("at once", first, th.ThreadID)
+	})
+}
+
+// TestDeletedAccountsMail: deleting an account drops its mail not sent
+// yet (with its notifications), and its address leaves the outbox.
+func TestDeletedAccountsMail(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ann := testutil.MustCreateMember(t, db, "ann", sharefair.RoleMember)
+		bob := testutil.MustCreateMember(t, db, "bob", sharefair.RoleMember)
+		admin := testutil.MustCreateMember(t, db, "admin", sharefair.RoleAdmin)
+		if _, err := db.UpdateMailSettings(testutil.As(ann), sharefair.MailSettingsUpdate{
+			Delivery: map[sharefair.NotificationKind]sharefair.Delivery{sharefair.NotifyReply: sharefair.DeliverEmail}}); err != nil {
+			t.Fatal(err)
+		}
+		th := testutil.MustCreateThread(t, db, ann, nil, "Leaving soon", "A last word.")
+		if _, err := db.WritePost(testutil.As(bob), th.ID, sharefair.NewPost{Body: "Goodbye, ann."}); err != nil {
+			t.Fatal(err)
+		}
+		runNotify(t, db)
+		if err := db.RequestPasswordReset(context.Background(), ann.Email); err != nil {
+			t.Fatal(err)
+		}
+		items, _, err := db.Outbox(testutil.As(admin), sharefair.Page{})
+		if err != nil || len(items) != 2 || items[0].State != "queued" {
+			t.Fatalf("before: %+v, %v", items, err)
+		}
+		if err := db.DeleteAccount(testutil.As(ann), sharefair.AccountDeletion{Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+		items, _, err = db.Outbox(testutil.As(admin), sharefair.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.State == "queued" || strings.Contains(it.To, "ann@") {
+				t.Fatalf("after: %+v", items)
+			}
+		}
 	})
 }

@@ -87,6 +87,11 @@ type DB struct {
 	// directoryReading is held by the request reading them anew.
 	directorySummary atomic.Pointer[cachedDirectory]
 	directoryReading sync.Mutex
+	// unread keeps each member's unread count (memberID → unreadCount)
+	// for every page's navigation; unreadGen counts the notifications
+	// made, which every kept count predates then.
+	unread    sync.Map
+	unreadGen atomic.Uint64
 }
 
 // Options configure Open.
@@ -352,6 +357,10 @@ func (db *DB) asViewer(ctx context.Context, fn func(ctx context.Context, tx *Tx,
 	if _, err := requireViewer(ctx); err != nil {
 		return err
 	}
+	// What the viewer does may change what they are told of (they read
+	// a thread, decline an invitation, leave a hub): their kept unread
+	// count is counted again.
+	defer db.forgetUnread(sharefair.ViewerIDFromContext(ctx))
 	return db.inTx(ctx, func(tx *Tx) error {
 		ctx, v, err := tx.viewer(ctx)
 		if err != nil {

@@ -34,6 +34,7 @@ func notifies(k sharefair.EventKind) bool {
 // when they look (notificationShown). An event pruned meanwhile is
 // nothing to do.
 func (db *DB) Notify(ctx context.Context, id int64) error {
+	defer db.unreadGen.Add(1)
 	return db.inTx(ctx, func(tx *Tx) error {
 		var e sharefair.Event
 		var actor, subject, hub, circle, thread, post, invitation sql.NullInt64
@@ -269,8 +270,15 @@ const notificationJoins = `LEFT JOIN threads t ON t.id = n.thread_id
 // UnreadNotifications counts the viewer's unread notifications that may be
 // shown them, up to one more than MaxUnreadShown.
 func (db *DB) UnreadNotifications(ctx context.Context) (int, error) {
-	if sharefair.ViewerFromContext(ctx) == nil {
+	v := sharefair.ViewerFromContext(ctx)
+	if v == nil {
 		return 0, nil
+	}
+	gen, now := db.unreadGen.Load(), db.Now.Now()
+	if c, ok := db.unread.Load(v.ID); ok {
+		if c := c.(unreadCount); c.gen == gen && now.Sub(c.at) < unreadFor && !now.Before(c.at) {
+			return c.n, nil
+		}
 	}
 	var q query
 	var n int
@@ -280,8 +288,26 @@ func (db *DB) UnreadNotifications(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count unread notifications: %w", err)
 	}
+	db.unread.Store(v.ID, unreadCount{n: n, gen: gen, at: now})
 	return n, nil
 }
+
+// unreadCount is a member's unread count as last counted: kept for every
+// page's navigation until a notification is made anywhere (unreadGen),
+// the member reads one, or unreadFor passes, whichever comes first. A
+// withdrawal, a hide or a change of audience in between shows in the
+// count within unreadFor, and in the list at once.
+type unreadCount struct {
+	n   int
+	gen uint64
+	at  time.Time
+}
+
+// unreadFor is how long a kept unread count is shown.
+const unreadFor = 30 * time.Second
+
+// forgetUnread drops member memberID's kept unread count.
+func (db *DB) forgetUnread(memberID int64) { db.unread.Delete(memberID) }
 
 // OpenNotification marks one of the viewer's notifications read and
 // returns it, as they may be shown it.

@@ -24,6 +24,8 @@ func (db *DB) WithdrawPost(ctx context.Context, id int64) (sharefair.Withdrawal,
 	if _, err := requireViewer(ctx); err != nil {
 		return sharefair.Withdrawal{}, err
 	}
+	// Whoever was told of the post counts one thing fewer.
+	defer db.unreadGen.Add(1)
 	var w sharefair.Withdrawal
 	err := db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
 		p, err := postByID(ctx, tx, id)

@@ -74,6 +74,23 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, unsubscribePage(h.base(w, r, "Stopped"), "", k.Label()))
 }
 
+// outboxKind names a kind of message for admins.
+func outboxKind(kind string) string {
+	switch kind {
+	case "notification":
+		return "Notification"
+	case "password_reset":
+		return "Password reset link"
+	case "invitation":
+		return "Invitation"
+	case "email_change":
+		return "New address to confirm"
+	case "test":
+		return "Test message"
+	}
+	return kind
+}
+
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 	n := pageNumber(r)
 	items, total, err := h.svcs.Mail.Outbox(r.Context(), sharefair.Page{Number: n})

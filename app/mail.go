@@ -59,9 +59,19 @@ func (m *mailer) send(ctx context.Context, j jobs.Job) error {
 	if msg == nil {
 		return m.db.MailDropped(ctx, id, reason)
 	}
-	if err := m.sender.Send(ctx, msg); errors.Is(err, mail.ErrRejected) {
+	switch err := m.sender.Send(ctx, msg); {
+	case errors.Is(err, mail.ErrRejected) && o.Kind != "email_change":
 		return m.db.MailBounced(ctx, id)
-	} else if err != nil {
+	case errors.Is(err, mail.ErrRejected), errors.Is(err, mail.ErrRefused):
+		// A new address mistyped, or the message refused for what it
+		// is: neither is the member's address's fault.
+		return m.db.MailFailed(ctx, id, "The mail relay refused it.")
+	case err != nil && j.Attempt >= j.MaxAttempts:
+		if ferr := m.db.MailFailed(ctx, id, "The mail relay could not take it, after every try."); ferr != nil {
+			return ferr
+		}
+		return err
+	case err != nil:
 		return err
 	}
 	return m.db.MailSent(ctx, id, o.NotificationID, upTo)
@@ -114,8 +124,8 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 		if o.Member == nil {
 			return nil, 0, "Its recipient is gone.", nil
 		}
-		secret, err := m.db.CreatePasswordReset(sharefair.NewOperatorContext(ctx), o.Member.Email)
-		if sharefair.ErrorCode(err) == sharefair.ECONFLICT || sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
+		secret, err := m.db.PasswordResetMail(ctx, o.ID)
+		if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
 			return nil, 0, "The account may no longer sign in.", nil
 		} else if err != nil {
 			return nil, 0, "", err

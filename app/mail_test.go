@@ -445,3 +445,27 @@ func TestMailEmailChange(t *testing.T) {
 		t.Fatalf("an address taken meanwhile = %v", err)
 	}
 }
+
+// TestMailLinkSameOnRetry: a message carrying a link, sent again after a
+// send that failed once the relay had it, carries the same link under the
+// same Message-ID, and the link works.
+func TestMailLinkSameOnRetry(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], func(smtp mail.SMTP) mail.Sender { return &crashingSender{SMTP: smtp} })
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	if err := s.DB.RequestPasswordReset(context.Background(), ann.Email); err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t)
+	s.Clock.Advance(time.Hour)
+	s.RunJobs(t)
+	msgs := relay.Wait(t, 2)
+	first, second := parseMail(t, msgs[0]), parseMail(t, msgs[1])
+	if first.Text != second.Text || first.GetHeader("Message-Id") != second.GetHeader("Message-Id") {
+		t.Fatalf("the retry differs:\n%s\n---\n%s", first.Text, second.Text)
+	}
+	i := strings.Index(first.Text, "/reset/")
+	token := strings.Fields(first.Text[i+len("/reset/"):])[0]
+	if err := s.DB.ResetPassword(context.Background(), sharefair.PasswordReset{Token: token, Password: "a brand new password"}); err != nil {
+		t.Fatalf("the link mailed twice: %v", err)
+	}
+}

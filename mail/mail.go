@@ -251,10 +251,15 @@ type Sender interface {
 	Send(ctx context.Context, m *Message) error
 }
 
-// ErrRejected marks a message the relay refused for good (a 5xx answer
-// to its recipient): trying again will not help, and the address may be
-// one that bounces.
-var ErrRejected = errors.New("rejected by the mail relay")
+// ErrRejected marks a message whose recipient the relay refused for good
+// (a 5xx answer to RCPT TO): trying again will not help, and the address
+// counts a bounce.
+var ErrRejected = errors.New("the mail relay refused the address")
+
+// ErrRefused marks a message the relay refused for good for what it is
+// (a 5xx answer to its content), not for its address: trying again will
+// not help, and the address is not to blame.
+var ErrRefused = errors.New("the mail relay refused the message")
 
 // SMTP sends through the relay c describes, one connection a message.
 type SMTP struct{ Config Config }
@@ -269,14 +274,27 @@ func (s SMTP) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return err
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		var se *gomail.SendError
-		if errors.As(err, &se) && !se.IsTemp() && (se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrSMTPData || se.Reason == gomail.ErrSMTPDataClose) {
-			return fmt.Errorf("mail to %s: %w: %v", m.To, ErrRejected, err)
-		}
-		return fmt.Errorf("mail to %s: %w", m.To, err)
+	err = client.DialAndSendWithContext(ctx, msg)
+	switch {
+	case err == nil:
+		return nil
+	case msg.IsDelivered():
+		// The relay took it; what failed after (RSET, QUIT) is no reason
+		// to send it again.
+		return nil
 	}
-	return nil
+	var se *gomail.SendError
+	if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
+		// A relay's answer of 5xx, not a broken connection (which
+		// go-mail does not call temporary either).
+		switch se.Reason {
+		case gomail.ErrSMTPRcptTo:
+			return fmt.Errorf("mail to %s: %w: %v", m.To, ErrRejected, err)
+		case gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
+			return fmt.Errorf("mail to %s: %w: %v", m.To, ErrRefused, err)
+		}
+	}
+	return fmt.Errorf("mail to %s: %w", m.To, err)
 }
 
 // client is a go-mail client for c.

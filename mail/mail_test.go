@@ -134,6 +134,12 @@ func TestRejected(t *testing.T) {
 	if err := relay(s).Send(context.Background(), m); !errors.Is(err, mail.ErrRejected) {
 		t.Fatalf("a refused recipient = %v, want ErrRejected", err)
 	}
+	s.Reject = nil
+	s.RefuseData = func() bool { return true }
+	m.To = "fine@example.org"
+	if err := relay(s).Send(context.Background(), m); !errors.Is(err, mail.ErrRefused) || errors.Is(err, mail.ErrRejected) {
+		t.Fatalf("a refused message = %v, want ErrRefused, not the address's fault", err)
+	}
 	down := mail.SMTP{Config: mail.Config{Host: "127.0.0.1", Port: 1, TLS: mail.TLSNone, From: "n@example.org", Timeout: time.Second}}
 	if err := down.Send(context.Background(), m); err == nil || errors.Is(err, mail.ErrRejected) {
 		t.Fatalf("an unreachable relay = %v, want an error to retry", err)

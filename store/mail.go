@@ -198,7 +198,7 @@ func (db *DB) NotificationMail(ctx context.Context, id int64, max int) (*sharefa
 // address's bounces.
 func (db *DB) MailSent(ctx context.Context, id, notificationID, upTo int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = $1 WHERE id = $2`, tx.now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = $1, link_secret = '' WHERE id = $2`, tx.now, id); err != nil {
 			return fmt.Errorf("mail sent: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET bounces = 0 WHERE bounces > 0 AND id = (SELECT member_id FROM outbox WHERE id = $1)`,
@@ -218,9 +218,21 @@ func (db *DB) MailSent(ctx context.Context, id, notificationID, upTo int64) erro
 // words an admin may read: never what it would have said).
 func (db *DB) MailDropped(ctx context.Context, id int64, reason string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dropped', reason = $1 WHERE id = $2 AND state = 'queued'`,
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'dropped', reason = $1, link_secret = '' WHERE id = $2 AND state = 'queued'`,
 			reason, id); err != nil {
 			return fmt.Errorf("mail dropped: %w", err)
+		}
+		return nil
+	})
+}
+
+// MailFailed records that outbox message id failed for good, and why (in
+// words an admin may read).
+func (db *DB) MailFailed(ctx context.Context, id int64, reason string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', reason = $1, link_secret = '' WHERE id = $2 AND state = 'queued'`,
+			reason, id); err != nil {
+			return fmt.Errorf("mail failed: %w", err)
 		}
 		return nil
 	})
@@ -232,7 +244,7 @@ func (db *DB) MailDropped(ctx context.Context, id int64, reason string) error {
 // sharefair.MaxBounces mail to it stops.
 func (db *DB) MailBounced(ctx context.Context, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', reason = 'The address bounced.' WHERE id = $1`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', reason = 'The address bounced.', link_secret = '' WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("mail bounced: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET bounces = bounces + 1,
@@ -455,13 +467,57 @@ func (tx *Tx) queueInvitationMail(ctx context.Context, id int64) error {
 	return tx.mailJob(ctx, outboxID)
 }
 
+// outboxLink returns, inside tx, the secret of the link outbox message id
+// carries: the one made when it was first written, so that a retry sends
+// the same link under the same Message-ID (a mail client keeps the first
+// it was given), or a new one (fresh), kept with the message while it is
+// queued.
+func (tx *Tx) outboxLink(ctx context.Context, id int64) (secret string, fresh bool, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT link_secret FROM outbox WHERE id = $1 AND state = 'queued'`, id).Scan(&secret); errors.Is(err, sql.ErrNoRows) {
+		return "", false, sharefair.ErrNotFound("Message")
+	} else if err != nil {
+		return "", false, fmt.Errorf("outbox link: %w", err)
+	}
+	if secret != "" {
+		return secret, false, nil
+	}
+	secret = newSecret()
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET link_secret = $1 WHERE id = $2`, secret, id); err != nil {
+		return "", false, fmt.Errorf("outbox link: %w", err)
+	}
+	return secret, true, nil
+}
+
+// PasswordResetMail makes the link of outbox message id, a password
+// reset's, for its member if they may still sign in. For the mail job,
+// the operator.
+func (db *DB) PasswordResetMail(ctx context.Context, id int64) (string, error) {
+	var secret string
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var memberID int64
+		err := tx.QueryRowContext(ctx, `SELECT m.id FROM outbox o JOIN members m ON m.id = o.member_id
+			WHERE o.id = $1 AND o.kind = 'password_reset' AND m.state = 'active'`, id).Scan(&memberID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sharefair.ErrNotFound("Member")
+		} else if err != nil {
+			return fmt.Errorf("password reset mail: %w", err)
+		}
+		var fresh bool
+		if secret, fresh, err = tx.outboxLink(ctx, id); err != nil || !fresh {
+			return err
+		}
+		return tx.createReset(ctx, memberID, secret)
+	})
+	return secret, err
+}
+
 // InvitationMail makes the link of outbox message id, an invitation's:
 // a secret of its own (the inviter's link stays good), kept as its hash.
 // It returns the invitation and the secret, or ENOTFOUND when the
 // invitation is no longer open, or its address is an active member's
 // now (a notification tells them). For the mail job, the operator.
 func (db *DB) InvitationMail(ctx context.Context, id int64) (*sharefair.Invitation, string, error) {
-	secret := newSecret()
+	var secret string
 	var inv *sharefair.Invitation
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var invitationID int64
@@ -474,8 +530,14 @@ func (db *DB) InvitationMail(ctx context.Context, id int64) (*sharefair.Invitati
 		} else if err != nil {
 			return fmt.Errorf("invitation mail: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET mail_token_hash = $1 WHERE id = $2`, hashSecret(secret), invitationID); err != nil {
-			return fmt.Errorf("invitation mail: %w", err)
+		var fresh bool
+		if secret, fresh, err = tx.outboxLink(ctx, id); err != nil {
+			return err
+		}
+		if fresh {
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET mail_token_hash = $1 WHERE id = $2`, hashSecret(secret), invitationID); err != nil {
+				return fmt.Errorf("invitation mail: %w", err)
+			}
 		}
 		inv, err = invitationByID(ctx, tx, invitationID)
 		return err
@@ -518,7 +580,7 @@ func (db *DB) RequestEmailChange(ctx context.Context, c sharefair.EmailChange) e
 // address: a secret kept as its hash with the new address, replacing any
 // earlier one of the member's. For the mail job, the operator.
 func (db *DB) EmailChangeMail(ctx context.Context, id int64) (string, error) {
-	secret := newSecret()
+	var secret string
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var memberID int64
 		var address string
@@ -528,6 +590,10 @@ func (db *DB) EmailChangeMail(ctx context.Context, id int64) (string, error) {
 			return sharefair.ErrNotFound("Message")
 		} else if err != nil {
 			return fmt.Errorf("email change mail: %w", err)
+		}
+		var fresh bool
+		if secret, fresh, err = tx.outboxLink(ctx, id); err != nil || !fresh {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM email_changes WHERE member_id = $1`, memberID); err != nil {
 			return fmt.Errorf("email change mail: %w", err)

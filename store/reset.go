@@ -24,20 +24,23 @@ func (db *DB) CreatePasswordReset(ctx context.Context, email string) (string, er
 		return "", sharefair.Errorf(sharefair.ECONFLICT, "This account is %s: reinstate or reactivate it first.", m.State)
 	}
 	secret := newSecret()
-	err = db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE member_id = $1`, m.ID); err != nil {
-			return fmt.Errorf("create reset link: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, member_id, created_at, expires_at)
-			VALUES ($1, $2, $3, $4)`, hashSecret(secret), m.ID, tx.now, tx.now.Add(sharefair.PasswordResetTTL)); err != nil {
-			return fmt.Errorf("create reset link: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.inTx(ctx, func(tx *Tx) error { return tx.createReset(ctx, m.ID, secret) }); err != nil {
 		return "", err
 	}
 	return secret, nil
+}
+
+// createReset makes, inside tx, the reset link of secret for member
+// memberID, replacing any older one.
+func (tx *Tx) createReset(ctx context.Context, memberID int64, secret string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE member_id = $1`, memberID); err != nil {
+		return fmt.Errorf("create reset link: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, member_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, hashSecret(secret), memberID, tx.now, tx.now.Add(sharefair.PasswordResetTTL)); err != nil {
+		return fmt.Errorf("create reset link: %w", err)
+	}
+	return nil
 }
 
 // resetMember returns the active member a live reset link is for, inside

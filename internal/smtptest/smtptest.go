@@ -31,7 +31,10 @@ type Server struct {
 	messages []Message
 	// Reject, when set, answers a recipient with a permanent failure
 	// (550) when it returns true.
-	Reject  func(to string) bool
+	Reject func(to string) bool
+	// RefuseData, when set, answers a message's content with a permanent
+	// failure (554) when it returns true.
+	RefuseData func() bool
 	arrived chan struct{}
 	srv     *smtp.Server
 }
@@ -110,6 +113,9 @@ func (x *session) Data(r io.Reader) error {
 	}
 	if len(x.to) == 0 {
 		return errors.New("no recipients")
+	}
+	if r := x.s.RefuseData; r != nil && r() {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message refused"}
 	}
 	x.s.mu.Lock()
 	x.s.messages = append(x.s.messages, Message{From: x.from, To: append([]string(nil), x.to...), Data: b})

@@ -16,6 +16,10 @@ CREATE TABLE outbox (
     event_id         BIGINT,
     state            TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dropped', 'failed')),
     reason           TEXT NOT NULL DEFAULT '',
+    -- The secret of the link a message carries (a password reset, an
+    -- invitation, a new address), kept while the message is queued so
+    -- that a retry sends the same link; emptied once it leaves the queue.
+    link_secret      TEXT NOT NULL DEFAULT '',
     created_at       TIMESTAMPTZ NOT NULL,
     sent_at          TIMESTAMPTZ
 );

@@ -381,7 +381,7 @@ func (h *Handler) routeTable() []route {
 			summary: "Change the viewer's email address",
 			about: "The current password is required. A link is mailed to the new address; the address becomes the viewer's " +
 				"when it is followed (POST /email-change), within a day. 202: the link is on its way.",
-			status: 202, errs: []int{s422}, ep: withBody(h.postEmailChange)},
+			status: 202, errs: []int{s422, s429}, ep: withBody(h.postEmailChange)},
 		{method: "POST", pattern: p + "/email-change", public: true, id: "postEmailChangeConfirm", tag: "members",
 			summary: "Confirm a new email address with the mailed link's secret",
 			about:   "Once, within a day. A secret that cannot be used, or an address another account has taken since, answers 422 on token.",

@@ -122,7 +122,16 @@ type emailChangeJSON struct {
 }
 
 func (h *Handler) postEmailChange(w http.ResponseWriter, r *http.Request, in emailChangeJSON) error {
-	if err := h.svcs.Auth.RequestEmailChange(r.Context(), sharefair.EmailChange{Email: in.Email, Current: in.CurrentPassword}); err != nil {
+	ctx := r.Context()
+	v := sharefair.ViewerFromContext(ctx)
+	if !cleanText(in.CurrentPassword) {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	// The password is checked within the sign-in allowances.
+	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+		return err
+	}
+	if err := h.svcs.Auth.RequestEmailChange(ctx, sharefair.EmailChange{Email: in.Email, Current: in.CurrentPassword}); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)

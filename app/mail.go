@@ -49,6 +49,9 @@ func (m *mailer) send(ctx context.Context, j jobs.Job) error {
 	if o.State != "queued" {
 		return nil
 	}
+	if o.Unwanted {
+		return m.db.MailDropped(ctx, id, "Its recipient no longer takes these by email.")
+	}
 	if o.Stopped && o.Kind != "email_change" { // which goes to a new address
 		return m.db.MailDropped(ctx, id, "Mail to this address has stopped: it bounced, or its member may no longer take part.")
 	}
@@ -191,7 +194,7 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 	}
 	msg.ToName = o.Member.Name
 	as := sharefair.NewContextWithViewer(ctx, o.Member)
-	n, posts, upTo, err := m.db.NotificationMail(as, o.NotificationID, maxMailPosts)
+	n, posts, upTo, told, err := m.db.NotificationMailCounted(as, o.NotificationID, maxMailPosts)
 	if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
 		return nil, 0, "What it told of is no longer there for its recipient.", nil
 	} else if err != nil {
@@ -221,9 +224,19 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 			}
 		}
 	}
-	v := mailView{Network: network.Name, Lead: mailLead(n), Posts: mailPosts(posts, msg.Date.Location()),
+	if n.Kind == sharefair.NotifyReply {
+		// What this message tells of: the replies since the last one.
+		if n.Replies = told; told != 1 {
+			n.Actor = nil
+		} else if posts[0].Author != nil {
+			n.Actor = posts[0].Author
+		} else {
+			n.Actor = nil
+		}
+	}
+	v := mailView{Network: network.Name, Lead: mailLead(n), Posts: mailPosts(posts, msg.Date.Location(), m.abs("")),
 		Link: m.abs(mailLink(n)), Settings: m.abs("/settings/notifications"), Unsubscribe: msg.Unsubscribe,
-		Why: mailWhy(n), More: n.Replies - len(posts)}
+		Why: mailWhy(n), More: told - len(posts)}
 	if n.Kind != sharefair.NotifyReply {
 		v.More = 0
 	}
@@ -271,10 +284,13 @@ type mailPost struct {
 	HTML template.HTML // its sanitised rendering, made on write
 }
 
-func mailPosts(posts []*sharefair.Post, loc *time.Location) []mailPost {
+func mailPosts(posts []*sharefair.Post, loc *time.Location, base string) []mailPost {
 	out := make([]mailPost, 0, len(posts))
+	// A mail client has no page to resolve a link against: the post's
+	// own links (mentions, its images) are made absolute.
+	abs := strings.NewReplacer(`href="/`, `href="`+base+`/`, `src="/`, `src="`+base+`/`)
 	for _, p := range posts {
-		mp := mailPost{Text: p.Source, HTML: template.HTML(p.HTML)} //nolint:gosec // sanitised on write
+		mp := mailPost{Text: p.Source, HTML: template.HTML(abs.Replace(p.HTML))} //nolint:gosec // sanitised on write
 		switch {
 		case p.Author != nil:
 			mp.By = p.Author.Name

@@ -90,7 +90,7 @@ func TestMailOfReplies(t *testing.T) {
 			}
 			root := first.GetHeader("References")
 			for h, want := range map[string]string{"Subject": "[Sharefair] Harvest from Dakar", "In-Reply-To": root,
-				"List-Id": "Rome hub <rome.hubs.127.0.0.1>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"} {
+				"List-Id": `"Rome hub" <rome.hubs.127.0.0.1>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"} {
 				if got := first.GetHeader(h); got != want {
 					t.Errorf("%s = %q, want %q", h, got, want)
 				}
@@ -467,5 +467,40 @@ func TestMailLinkSameOnRetry(t *testing.T) {
 	token := strings.Fields(first.Text[i+len("/reset/"):])[0]
 	if err := s.DB.ResetPassword(context.Background(), sharefair.PasswordReset{Token: token, Password: "a brand new password"}); err != nil {
 		t.Fatalf("the link mailed twice: %v", err)
+	}
+}
+
+// TestMailUnwantedSinceQueued: mail of a kind its member stopped after it
+// was queued is not sent; an old unsubscribe link does not turn a kind
+// that is off back on.
+func TestMailUnwantedSinceQueued(t *testing.T) {
+	s, relay := mailServer(t, testutil.Engines[0], nil)
+	ann := testutil.MustCreateMember(t, s.DB, "ann", sharefair.RoleMember)
+	bob := testutil.MustCreateMember(t, s.DB, "bob", sharefair.RoleMember)
+	th := testutil.MustCreateThread(t, s.DB, ann, nil, "Plans", "Any?")
+	if _, err := s.DB.WritePost(testutil.As(bob), th.ID, sharefair.NewPost{Body: "One."}); err != nil {
+		t.Fatal(err)
+	}
+	s.RunJobs(t) // queued
+	token, err := s.DB.UnsubscribeToken(context.Background(), ann.ID, sharefair.NotifyReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Unsubscribe(context.Background(), token); err != nil {
+		t.Fatal(err)
+	}
+	sendMail(t, s)
+	if n := len(relay.Messages()); n != 0 {
+		t.Fatalf("%d messages after unsubscribing", n)
+	}
+	if _, err := s.DB.UpdateMailSettings(testutil.As(ann), sharefair.MailSettingsUpdate{
+		Delivery: map[sharefair.NotificationKind]sharefair.Delivery{sharefair.NotifyReply: sharefair.DeliverOff}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Unsubscribe(context.Background(), token); err != nil {
+		t.Fatal(err)
+	}
+	if settings, _ := s.DB.MailSettings(testutil.As(ann)); settings.Delivery[sharefair.NotifyReply] != sharefair.DeliverOff {
+		t.Fatalf("an old unsubscribe link turned replies back on: %v", settings.Delivery)
 	}
 }

@@ -150,6 +150,16 @@ func encodeWords(s string) string {
 	return strings.Join(words, "\r\n ")
 }
 
+// phrase writes a display name: encoded words when it holds anything but
+// printable ASCII, else a quoted string, so that a name (a circle's, any
+// member's) cannot pass for another list's id.
+func phrase(s string) string {
+	if enc := encodeWords(s); enc != Header(s) {
+		return enc
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(Header(s)) + `"`
+}
+
 // angle wraps a message id in angle brackets, refusing one that could
 // break out of them.
 func angle(id string) (string, error) {
@@ -217,7 +227,7 @@ func (c Config) build(m *Message) (*gomail.Msg, error) {
 		if strings.ContainsAny(m.ListID, "<>\r\n \t\"") {
 			return nil, fmt.Errorf("mail: bad list id %q", m.ListID)
 		}
-		msg.SetGenHeaderPreformatted("List-Id", encodeWords(m.ListName)+" <"+m.ListID+">")
+		msg.SetGenHeaderPreformatted("List-Id", phrase(m.ListName)+" <"+m.ListID+">")
 	}
 	if m.Unsubscribe != "" {
 		if strings.ContainsAny(m.Unsubscribe, "<>\r\n \t\"") || !strings.HasPrefix(m.Unsubscribe, "http") {

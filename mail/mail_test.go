@@ -57,7 +57,7 @@ func TestSend(t *testing.T) {
 		"Message-Id":            "<sf.o42@example.org>",
 		"In-Reply-To":           "<sf.t7@example.org>",
 		"References":            "<sf.t7@example.org>",
-		"List-Id":               "Dakar hub <dakar.example.org>",
+		"List-Id":               `"Dakar hub" <dakar.example.org>`,
 		"List-Unsubscribe":      "<https://example.org/unsubscribe/tok>",
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		"Auto-Submitted":        "auto-generated",

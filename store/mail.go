@@ -114,6 +114,9 @@ type Outgoing struct {
 	// Stopped is set when mail to the member's address has stopped
 	// (bounces), or they may no longer take part.
 	Stopped bool
+	// Unwanted is set for a notification's message whose member no
+	// longer takes its kind by email (they unsubscribed since).
+	Unwanted bool
 }
 
 // Outgoing reads outbox message id, for the mail job (the operator).
@@ -122,9 +125,10 @@ func (db *DB) Outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 	var member, notification sql.NullInt64
 	var stopped sql.NullTime
 	var state sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT o.kind, o.state, o.member_id, o.address, o.notification_id, m.mail_stopped_at, m.state
-		FROM outbox o LEFT JOIN members m ON m.id = o.member_id WHERE o.id = $1`, id).Scan(&o.Kind, &o.State, &member, &o.Address,
-		&notification, &stopped, &state)
+	err := db.read.QueryRowContext(ctx, `SELECT o.kind, o.state, o.member_id, o.address, o.notification_id, m.mail_stopped_at, m.state,
+			CASE WHEN n.id IS NOT NULL AND `+deliveryOf("n.member_id", "n.kind")+` <> 'email' THEN 1 ELSE 0 END
+		FROM outbox o LEFT JOIN members m ON m.id = o.member_id LEFT JOIN notifications n ON n.id = o.notification_id
+		WHERE o.id = $1`, id).Scan(&o.Kind, &o.State, &member, &o.Address, &notification, &stopped, &state, &o.Unwanted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sharefair.ErrNotFound("Message")
 	} else if err != nil {
@@ -148,49 +152,68 @@ func (db *DB) Outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 // withdrawn nor hidden, not the viewer's), with the last of them all;
 // for a mention, its post. A notification no longer shown is not found.
 func (db *DB) NotificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, error) {
+	n, posts, upTo, _, err := db.notificationMail(ctx, id, max)
+	return n, posts, upTo, err
+}
+
+// NotificationMailCounted is NotificationMail, with how many posts the
+// message tells of in all (of which it quotes posts).
+func (db *DB) NotificationMailCounted(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, int, error) {
+	return db.notificationMail(ctx, id, max)
+}
+
+func (db *DB) notificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, int, error) {
 	if _, err := requireViewer(ctx); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, 0, 0, err
 	}
 	var q query
 	sel, where := notificationSelect(ctx, &q, db.Now.Now())
 	n, err := scanNotification(db.read.QueryRowContext(ctx, sel+" WHERE n.id = "+q.arg(id)+" AND "+where, q.args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, 0, sharefair.ErrNotFound("Notification")
+		return nil, nil, 0, 0, sharefair.ErrNotFound("Notification")
 	} else if err != nil {
-		return nil, nil, 0, fmt.Errorf("read notification: %w", err)
+		return nil, nil, 0, 0, fmt.Errorf("read notification: %w", err)
 	}
 	if n.Thread == nil || (n.Kind != sharefair.NotifyReply && n.Kind != sharefair.NotifyMention) {
-		return n, nil, 0, nil
+		return n, nil, 0, 0, nil
 	}
 	var from, upTo, emailed sql.NullInt64
 	if err := db.read.QueryRowContext(ctx, `SELECT post_id, last_post_id, emailed_post_id FROM notifications WHERE id = $1`, id).
 		Scan(&from, &upTo, &emailed); err != nil {
-		return nil, nil, 0, fmt.Errorf("read notification: %w", err)
+		return nil, nil, 0, 0, fmt.Errorf("read notification: %w", err)
 	}
 	lo := from.Int64
 	if emailed.Valid && emailed.Int64 >= lo {
 		lo = emailed.Int64 + 1
 	}
-	var pq query
+	told := func(q *query) {
+		q.and("p.thread_id = " + q.arg(n.Thread.ID))
+		q.and("p.id >= " + q.arg(lo) + " AND p.id <= " + q.arg(upTo.Int64))
+		q.and("p.withdrawn_at IS NULL AND p.hidden_at IS NULL AND p.author_id <> " + q.arg(sharefair.ViewerIDFromContext(ctx)))
+		q.and(threadVisible(ctx, q, "t"))
+	}
+	var pq, cq query
 	psel := postSelect(ctx, &pq, postsInThreads)
-	pq.and("p.thread_id = " + pq.arg(n.Thread.ID))
-	pq.and("p.id >= " + pq.arg(lo) + " AND p.id <= " + pq.arg(upTo.Int64))
-	pq.and("p.withdrawn_at IS NULL AND p.hidden_at IS NULL AND p.author_id <> " + pq.arg(sharefair.ViewerIDFromContext(ctx)))
-	pq.and(threadVisible(ctx, &pq, "t"))
+	told(&pq)
+	told(&cq)
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+postsInThreads+" "+cq.whereSQL(), cq.args...).Scan(&total); err != nil {
+		return nil, nil, 0, 0, fmt.Errorf("count notification's posts: %w", err)
+	}
 	rows, err := db.read.QueryContext(ctx, psel+" "+pq.whereSQL()+" ORDER BY p.id"+limitSQL(max, 0), pq.args...)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("read notification's posts: %w", err)
+		return nil, nil, 0, 0, fmt.Errorf("read notification's posts: %w", err)
 	}
 	defer rows.Close()
 	var posts []*sharefair.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("read notification's posts: %w", err)
+			return nil, nil, 0, 0, fmt.Errorf("read notification's posts: %w", err)
 		}
 		posts = append(posts, p)
 	}
-	return n, posts, upTo.Int64, rows.Err()
+	return n, posts, upTo.Int64, total, rows.Err()
 }
 
 // MailSent records outbox message id as sent, and that its notification's
@@ -209,6 +232,23 @@ func (db *DB) MailSent(ctx context.Context, id, notificationID, upTo int64) erro
 			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_post_id = $1 WHERE id = $2`, upTo, notificationID); err != nil {
 				return fmt.Errorf("mail sent: %w", err)
 			}
+			// A reply gathered while this one was being sent waits for a
+			// message of its own.
+			var next int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, member_id, notification_id, created_at)
+				SELECT 'notification', n.member_id, n.id, $1 FROM notifications n
+				WHERE n.id = $2 AND n.read_at IS NULL AND n.last_post_id > $3
+					AND `+deliveryOf("n.member_id", "n.kind")+` = 'email'
+					AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.notification_id = n.id AND o.state = 'queued' AND o.id <> $4)
+				RETURNING id`, tx.now, notificationID, upTo, id).Scan(&next)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			} else if err != nil {
+				return fmt.Errorf("mail sent: %w", err)
+			}
+			key := strconv.FormatInt(next, 10)
+			_, _, err = tx.enqueue(ctx, jobs.New{Kind: JobMail, Key: "outbox:" + key, Payload: key, RunAt: tx.now.Add(MailDelay)})
+			return err
 		}
 		return nil
 	})
@@ -372,7 +412,16 @@ func (db *DB) Unsubscribe(ctx context.Context, token string) (sharefair.Notifica
 	if err != nil || !k.Valid() {
 		return "", gone
 	}
-	err = db.inTx(ctx, func(tx *Tx) error { return tx.setDelivery(ctx, id, k, sharefair.DeliverApp) })
+	// Only mail stops: a kind turned off since stays off.
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mail_prefs (member_id, kind, delivery) SELECT $1, $2, $3
+			WHERE EXISTS (SELECT 1 FROM members WHERE id = $1)
+			ON CONFLICT (member_id, kind) DO UPDATE SET delivery = excluded.delivery WHERE mail_prefs.delivery = 'email'`,
+			id, string(k), string(sharefair.DeliverApp)); err != nil {
+			return fmt.Errorf("unsubscribe: %w", err)
+		}
+		return nil
+	})
 	return k, err
 }
 
@@ -545,6 +594,11 @@ func (db *DB) InvitationMail(ctx context.Context, id int64) (*sharefair.Invitati
 	return inv, secret, err
 }
 
+// emailChangesAnHour bounds the confirming links a member has mailed to
+// addresses not yet theirs: the network's relay is no one's to send
+// through at will.
+const emailChangesAnHour = 3
+
 // RequestEmailChange mails a confirming link to the viewer's new address,
 // once their password is checked: the link is made when the message is
 // sent, and the address changes only when its owner follows it. A new
@@ -567,6 +621,15 @@ func (db *DB) RequestEmailChange(ctx context.Context, c sharefair.EmailChange) e
 		return p.Err()
 	}
 	return db.asViewer(ctx, func(ctx context.Context, tx *Tx, v *sharefair.Member) error {
+		var recent int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE member_id = $1 AND kind = 'email_change' AND created_at > $2`,
+			v.ID, tx.now.Add(-time.Hour)).Scan(&recent); err != nil {
+			return fmt.Errorf("request email change: %w", err)
+		}
+		if recent >= emailChangesAnHour {
+			return &sharefair.Error{Code: sharefair.ERATELIMITED, RetryAfterSeconds: 3600,
+				Message: "You asked for three new addresses in the last hour: wait a little before asking again."}
+		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, member_id, address, created_at) VALUES ('email_change', $1, $2, $3)
 			RETURNING id`, v.ID, c.Email, tx.now).Scan(&id); err != nil {

@@ -35,8 +35,8 @@ type Server struct {
 	// RefuseData, when set, answers a message's content with a permanent
 	// failure (554) when it returns true.
 	RefuseData func() bool
-	arrived chan struct{}
-	srv     *smtp.Server
+	arrived    chan struct{}
+	srv        *smtp.Server
 }
 
 // Start starts a server on 127.0.0.1, closed when the test ends. It asks

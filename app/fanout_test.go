@@ -26,7 +26,7 @@ func BenchmarkFanOut(b *testing.B) {
 	for _, e := range testutil.Engines {
 		b.Run(string(e), func(b *testing.B) {
 			if e == testutil.Postgres && os.Getenv(testutil.PostgresEnv) == "" {
-				b.Skip("no PostgreSQL")
+				testutil.SkipOrFail(b, "the fan-out on PostgreSQL needs "+testutil.PostgresEnv)
 			}
 			for range b.N {
 				b.StopTimer()

@@ -1807,7 +1807,7 @@ func xssNames(sw *sweep, s *testutil.Server, payloads []naughtyString) {
 		}
 	}
 	admin := newFormClient(sw.t, s, s.Admin)
-	threadPath := "/threads/" + strconv.FormatInt(th.ID, 10)
+	threadPath := "/threads/" + strconv.FormatInt(th.ID, 10) + "?page=1" // the page, not the first unread post
 	for round := 0; round*xssMembers < len(payloads) && !sw.done(); round++ {
 		sw.parallel(xssWorkers, xssMembers, func(j int) {
 			i := round*xssMembers + j

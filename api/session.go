@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -65,13 +66,20 @@ type passwordJSON struct {
 
 // postPassword changes the viewer's password. Every browser session ends
 // but the one the request came with, if any; tokens stay.
+// checkCurrent checks that password is the viewer v's, within the
+// sign-in allowances (a script holds no device cookie), before a change
+// that asks for it.
+func (h *Handler) checkCurrent(ctx context.Context, v *sharefair.Member, password string) error {
+	if !cleanText(password) {
+		return sharefair.ErrWrongCurrentPassword()
+	}
+	return h.signIn.CheckCurrent(ctx, v.Email, password, server.ClientAddr(ctx), "")
+}
+
 func (h *Handler) postPassword(w http.ResponseWriter, r *http.Request, in passwordJSON) error {
 	ctx := r.Context()
 	v := sharefair.ViewerFromContext(ctx)
-	if !cleanText(in.CurrentPassword) {
-		return sharefair.ErrWrongCurrentPassword()
-	}
-	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+	if err := h.checkCurrent(ctx, v, in.CurrentPassword); err != nil {
 		return err
 	}
 	if err := h.svcs.Auth.ChangePassword(ctx, sharefair.PasswordChange{Current: in.CurrentPassword,
@@ -96,10 +104,7 @@ func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request, in accountDel
 		return &sharefair.Error{Code: sharefair.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: map[string]string{"posts": "Choose whether your posts stay (keep) or are withdrawn (withdraw)."}}
 	}
-	if !cleanText(in.CurrentPassword) {
-		return sharefair.ErrWrongCurrentPassword()
-	}
-	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+	if err := h.checkCurrent(ctx, v, in.CurrentPassword); err != nil {
 		return err
 	}
 	if err := h.svcs.Members.DeleteAccount(ctx, sharefair.AccountDeletion{Password: in.CurrentPassword,
@@ -124,11 +129,7 @@ type emailChangeJSON struct {
 func (h *Handler) postEmailChange(w http.ResponseWriter, r *http.Request, in emailChangeJSON) error {
 	ctx := r.Context()
 	v := sharefair.ViewerFromContext(ctx)
-	if !cleanText(in.CurrentPassword) {
-		return sharefair.ErrWrongCurrentPassword()
-	}
-	// The password is checked within the sign-in allowances.
-	if err := h.signIn.CheckCurrent(ctx, v.Email, in.CurrentPassword, server.ClientAddr(ctx), ""); err != nil {
+	if err := h.checkCurrent(ctx, v, in.CurrentPassword); err != nil {
 		return err
 	}
 	if err := h.svcs.Auth.RequestEmailChange(ctx, sharefair.EmailChange{Email: in.Email, Current: in.CurrentPassword}); err != nil {

@@ -41,13 +41,9 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 	v := sharefair.ViewerFromContext(ctx)
 	f := r.PostForm
 	show := func(p page, f form) (templ.Component, error) { return h.securityPageFor(r, p, f) }
-	var device string
-	if c, err := r.Cookie(auth.DeviceCookie); err == nil {
-		device = c.Value
-	}
 	// The current password is checked within the sign-in allowances, and
 	// by the service again.
-	if err := h.signIn.CheckCurrent(ctx, v.Email, f.Get("current_password"), server.ClientAddr(ctx), device); err != nil {
+	if err := h.checkCurrent(r, v, f.Get("current_password")); err != nil {
 		if code := sharefair.ErrorCode(err); code != sharefair.EINVALID && code != sharefair.ERATELIMITED {
 			return err
 		}
@@ -198,6 +194,16 @@ func agentSummary(ua string) string {
 	return browser
 }
 
+// checkCurrent checks that password is the viewer v's within the sign-in
+// allowances, counting this browser's device cookie.
+func (h *Handler) checkCurrent(r *http.Request, v *sharefair.Member, password string) error {
+	var device string
+	if c, err := r.Cookie(auth.DeviceCookie); err == nil {
+		device = c.Value
+	}
+	return h.signIn.CheckCurrent(r.Context(), v.Email, password, server.ClientAddr(r.Context()), device)
+}
+
 // requestEmailChange mails a link to the new address, once the password is
 // checked within the sign-in allowances.
 func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) error {
@@ -205,10 +211,6 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) err
 	v := sharefair.ViewerFromContext(ctx)
 	f := r.PostForm
 	show := func(p page, f form) (templ.Component, error) { return h.securityPageFor(r, p, f) }
-	var device string
-	if c, err := r.Cookie(auth.DeviceCookie); err == nil {
-		device = c.Value
-	}
 	onPasswordField := func(err error) error {
 		if fields := sharefair.ErrorFields(err); fields["current_password"] != "" {
 			fields["email_password"] = fields["current_password"]
@@ -216,7 +218,7 @@ func (h *Handler) requestEmailChange(w http.ResponseWriter, r *http.Request) err
 		}
 		return err
 	}
-	if err := h.signIn.CheckCurrent(ctx, v.Email, f.Get("email_password"), server.ClientAddr(ctx), device); err != nil {
+	if err := h.checkCurrent(r, v, f.Get("email_password")); err != nil {
 		if code := sharefair.ErrorCode(err); code != sharefair.EINVALID && code != sharefair.ERATELIMITED {
 			return err
 		}

@@ -194,7 +194,7 @@ func (m *mailer) write(ctx context.Context, o *store.Outgoing) (*mail.Message, i
 	}
 	msg.ToName = o.Member.Name
 	as := sharefair.NewContextWithViewer(ctx, o.Member)
-	n, posts, upTo, told, err := m.db.NotificationMailCounted(as, o.NotificationID, maxMailPosts)
+	n, posts, upTo, told, err := m.db.NotificationMail(as, o.NotificationID, maxMailPosts)
 	if sharefair.ErrorCode(err) == sharefair.ENOTFOUND {
 		return nil, 0, "What it told of is no longer there for its recipient.", nil
 	} else if err != nil {

@@ -150,19 +150,9 @@ func (db *DB) Outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 // a notification of theirs and the posts its mail tells of: for new
 // replies, those since the last mail of it (at most max, neither
 // withdrawn nor hidden, not the viewer's), with the last of them all;
-// for a mention, its post. A notification no longer shown is not found.
-func (db *DB) NotificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, error) {
-	n, posts, upTo, _, err := db.notificationMail(ctx, id, max)
-	return n, posts, upTo, err
-}
-
-// NotificationMailCounted is NotificationMail, with how many posts the
-// message tells of in all (of which it quotes posts).
-func (db *DB) NotificationMailCounted(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, int, error) {
-	return db.notificationMail(ctx, id, max)
-}
-
-func (db *DB) notificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, int, error) {
+// for a mention, its post; and how many posts it tells of in all. A
+// notification no longer shown is not found.
+func (db *DB) NotificationMail(ctx context.Context, id int64, max int) (*sharefair.Notification, []*sharefair.Post, int64, int, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, nil, 0, 0, err
 	}
